@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { loadRegistry, saveRegistry } from './registry/store.ts';
+import { addDevices, revokeDevice, rotateDevice, setServiceAccount } from './registry/provision.ts';
+import { ServiceRoles, type ServiceRole } from './registry/schema.ts';
+
+const USAGE = `Usage: npm run devices -- <command> [options]
+
+Commands:
+  add <id> --kind <kind> [--name N] [--district D] [--operator O] [--lat X] [--lon Y]
+                     register a device; prints its secret once (only a hash is stored)
+  list               list devices and service accounts (never secrets)
+  rotate <id>        issue a new secret; the device's live session is closed at once
+  revoke <id>        refuse the device from now on; its live session is closed at once
+  service <username> --role <${ServiceRoles.join('|')}>
+                     add or re-key a service account; prints its secret once
+
+Options:
+  --registry <path>  registry file (default: $REGISTRY_PATH or state/registry.json)
+  --json             machine-readable output
+`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    registry: { type: 'string' },
+    kind: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    district: { type: 'string' },
+    operator: { type: 'string' },
+    lat: { type: 'string' },
+    lon: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const [command, target] = positionals;
+const path = values.registry ?? process.env.REGISTRY_PATH ?? 'state/registry.json';
+const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+
+try {
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    process.exit(command || values.help ? 0 : 2);
+  }
+  const registry = await loadRegistry(path);
+  if (command === 'list') {
+    const rows = registry.devices.map((d) => `${d.id}\t${d.kind}\t${d.district ?? '-'}\t${d.revoked ? 'revoked' : 'active'}`);
+    const services = registry.services.map((s) => `${s.username}\t(service: ${s.role})\t-\t${s.revoked ? 'revoked' : 'active'}`);
+    out(['id\tkind\tdistrict\tstatus', ...rows, ...services].join('\n'), {
+      devices: registry.devices.map(({ secret_hash: _hash, ...d }) => d),
+      services: registry.services.map(({ secret_hash: _hash, ...s }) => s),
+    });
+  } else if (command === 'add' && target) {
+    if (!values.kind) throw new Error('--kind is required');
+    const { registry: next, issued } = await addDevices(registry, [
+      {
+        id: target,
+        kind: values.kind,
+        name: values.name,
+        district: values.district,
+        operator: values.operator,
+        lat: values.lat === undefined ? undefined : Number(values.lat),
+        lon: values.lon === undefined ? undefined : Number(values.lon),
+      },
+    ]);
+    await saveRegistry(path, next);
+    out(`added ${target}; secret (shown once): ${issued[0]?.secret}`, issued[0]);
+  } else if (command === 'rotate' && target) {
+    const { registry: next, secret } = await rotateDevice(registry, target);
+    await saveRegistry(path, next);
+    out(`rotated ${target}; new secret (shown once): ${secret}`, { id: target, secret });
+  } else if (command === 'revoke' && target) {
+    await saveRegistry(path, revokeDevice(registry, target));
+    out(`revoked ${target}`, { id: target, revoked: true });
+  } else if (command === 'service' && target) {
+    if (!ServiceRoles.includes(values.role as ServiceRole)) throw new Error(`--role must be one of ${ServiceRoles.join(', ')}`);
+    const { registry: next, secret } = await setServiceAccount(registry, target, values.role as ServiceRole);
+    await saveRegistry(path, next);
+    out(`service ${target} (${values.role}); secret (shown once): ${secret}`, { username: target, secret });
+  } else {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
+} catch (err) {
+  process.stderr.write(`devices: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,83 @@
+import { watch } from 'node:fs';
+import type { Logger } from '../../lib/log.ts';
+import type { Device, Registry, ServiceAccount } from './schema.ts';
+import { loadRegistry } from './store.ts';
+
+export type Account = { type: 'device'; device: Device } | { type: 'service'; service: ServiceAccount };
+
+/**
+ * The registry as the broker sees it: indexed by username, reloaded when the file changes. After a
+ * reload `onChange` gets the accounts whose secret or status changed, so their sessions can be closed.
+ */
+export class LiveRegistry {
+  #accounts = new Map<string, Account>();
+  #watcher: ReturnType<typeof watch> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #path: string;
+  readonly #log: Logger;
+
+  constructor(path: string, log: Logger) {
+    this.#path = path;
+    this.#log = log;
+  }
+
+  get size(): number {
+    return this.#accounts.size;
+  }
+
+  lookup(username: string): Account | undefined {
+    return this.#accounts.get(username);
+  }
+
+  devices(): Device[] {
+    return [...this.#accounts.values()].flatMap((a) => (a.type === 'device' ? [a.device] : []));
+  }
+
+  async load(): Promise<string[]> {
+    const registry = await loadRegistry(this.#path);
+    return this.#replace(registry);
+  }
+
+  /** Watches the file's folder (editors and our CLI replace the file, which a file watch would miss). */
+  watch(onChange: (changed: string[]) => void): void {
+    const reload = () => {
+      this.load().then(
+        (changed) => {
+          if (changed.length > 0) onChange(changed);
+        },
+        (err: Error) => this.#log.error({ err }, 'registry reload failed; keeping the previous registry'),
+      );
+    };
+    const dir = this.#path.includes('/') ? this.#path.slice(0, this.#path.lastIndexOf('/')) : '.';
+    const base = this.#path.slice(this.#path.lastIndexOf('/') + 1);
+    this.#watcher = watch(dir, (_event, file) => {
+      if (file !== base) return;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(reload, 50);
+    });
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#watcher?.close();
+  }
+
+  #replace(registry: Registry): string[] {
+    const next = new Map<string, Account>();
+    for (const device of registry.devices) next.set(device.id, { type: 'device', device });
+    for (const service of registry.services) next.set(service.username, { type: 'service', service });
+    const changed: string[] = [];
+    for (const [name, before] of this.#accounts) {
+      const after = next.get(name);
+      if (!after || fingerprint(after) !== fingerprint(before)) changed.push(name);
+    }
+    this.#accounts = next;
+    return changed;
+  }
+}
+
+function fingerprint(account: Account): string {
+  const a = account.type === 'device' ? account.device : account.service;
+  const kind = account.type === 'device' ? account.device.kind : account.service.role;
+  return `${a.secret_hash}|${a.revoked}|${kind}`;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { envFlag, parseConfig } from '../lib/config.ts';
+
+const DAY_MS = 86_400_000;
+
+const InfluxV1Schema = z.object({
+  version: z.literal(1),
+  url: z.url(),
+  database: z.string().min(1),
+  retentionPolicy: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+const InfluxV2Schema = z.object({
+  version: z.literal(2),
+  url: z.url(),
+  org: z.string().min(1),
+  bucket: z.string().min(1),
+  token: z.string().min(1),
+});
+
+export const IngestConfigSchema = z.object({
+  mqtt: z.object({
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL')
+      .default('mqtt://127.0.0.1:1883'),
+    username: z.string().min(1).default('ingest'),
+    password: z.string().min(1, 'MQTT_PASSWORD is required: the broker admits no anonymous clients'),
+    /** Persistent session id: keep it stable across restarts or the broker forgets queued readings. */
+    clientId: z.string().min(1).default('ingest'),
+    subscription: z.string().default('sensors/+/+'),
+    /** QoS of the normalized readings published for the alert flows. */
+    readingsQos: z.union([z.literal(0), z.literal(1)]).default(1),
+  }),
+  influx: z.discriminatedUnion('version', [InfluxV1Schema, InfluxV2Schema]),
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    /** 0 picks a free port; -1 turns the HTTP server off. */
+    port: z.coerce.number().int().min(-1).max(65535).default(9102),
+  }),
+  batch: z.object({
+    maxLines: z.coerce.number().int().positive().default(5000),
+    flushIntervalMs: z.coerce.number().int().positive().default(200),
+    writeTimeoutMs: z.coerce.number().int().positive().default(10_000),
+    /** Readings held in memory waiting for InfluxDB before the worker stops taking more. */
+    maxQueued: z.coerce.number().int().positive().default(200_000),
+  }),
+  limits: z.object({
+    maxPayloadBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
+    maxPastMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30 * DAY_MS),
+    maxFutureMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
+  }),
+  /** Station registry (broker's file): unknown stations are rejected and registry tags are stored. */
+  registryPath: z.string().optional(),
+  requireRegisteredStation: z.boolean().default(true),
+});
+export type IngestConfig = z.infer<typeof IngestConfigSchema>;
+export type IngestConfigInput = z.input<typeof IngestConfigSchema>;
+
+export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  const version = env.INFLUX_VERSION === '2' ? 2 : 1;
+  const influx =
+    version === 2
+      ? {
+          version,
+          url: env.INFLUX_URL,
+          org: env.INFLUX_ORG,
+          bucket: env.INFLUX_BUCKET,
+          token: env.INFLUX_TOKEN,
+        }
+      : {
+          version,
+          url: env.INFLUX_URL ?? 'http://127.0.0.1:8086',
+          database: env.INFLUX_DATABASE ?? 'environment',
+          retentionPolicy: env.INFLUX_RETENTION_POLICY,
+          username: env.INFLUX_USERNAME,
+          password: env.INFLUX_PASSWORD,
+        };
+  return parseConfig(IngestConfigSchema, {
+    mqtt: {
+      url: env.MQTT_URL,
+      username: env.MQTT_USERNAME,
+      password: env.MQTT_PASSWORD,
+      clientId: env.MQTT_CLIENT_ID,
+      subscription: env.INGEST_SUBSCRIPTION,
+      readingsQos: env.INGEST_READINGS_QOS === undefined ? undefined : Number(env.INGEST_READINGS_QOS),
+    },
+    influx,
+    http: { host: env.INGEST_HTTP_HOST, port: env.INGEST_HTTP_PORT },
+    batch: {
+      maxLines: env.INGEST_BATCH_MAX_LINES,
+      flushIntervalMs: env.INGEST_FLUSH_INTERVAL_MS,
+      writeTimeoutMs: env.INGEST_WRITE_TIMEOUT_MS,
+      maxQueued: env.INGEST_MAX_QUEUED,
+    },
+    limits: {
+      maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
+      maxPastMs: env.INGEST_MAX_PAST_MS,
+      maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+    },
+    registryPath: env.REGISTRY_PATH,
+    requireRegisteredStation: envFlag(env.INGEST_REQUIRE_REGISTERED_STATION),
+  });
+}

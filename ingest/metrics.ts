@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one ingest worker (a registry per instance, so tests can run several). */
+export function createIngestMetrics() {
+  const registry = new Registry();
+  return {
+    registry,
+    received: new Counter({
+      name: 'ingest_messages_received_total',
+      help: 'MQTT messages received',
+      registers: [registry],
+    }),
+    stored: new Counter({
+      name: 'ingest_readings_stored_total',
+      help: 'Readings written to InfluxDB',
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'ingest_rejected_total',
+      help: 'Messages or readings rejected, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    writeErrors: new Counter({
+      name: 'ingest_write_errors_total',
+      help: 'Failed InfluxDB writes, by kind (retryable, permanent)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'ingest_write_retries_total',
+      help: 'Batch write retries',
+      registers: [registry],
+    }),
+    queued: new Gauge({
+      name: 'ingest_queue_readings',
+      help: 'Readings waiting to be written',
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'ingest_batch_lines',
+      help: 'Lines per InfluxDB write',
+      buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000],
+      registers: [registry],
+    }),
+    writeSeconds: new Histogram({
+      name: 'ingest_write_duration_seconds',
+      help: 'InfluxDB write latency',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

@@ -1,0 +1,164 @@
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { loadRegistry, stationTags } from '../broker/registry/store.ts';
+import { topics } from '../lib/catalogue/topics.ts';
+import type { Logger } from '../lib/log.ts';
+import { Batcher } from './batcher.ts';
+import type { IngestConfig } from './config.ts';
+import { type DecodeContext, decodeMessage, type StationInfo } from './core/decode.ts';
+import type { Reading } from './core/reading.ts';
+import { Reasons } from './core/reasons.ts';
+import { buildHttpApp } from './http.ts';
+import { createV1Writer } from './influx/v1-writer.ts';
+import { createV2Writer } from './influx/v2-writer.ts';
+import type { PointWriter } from './influx/write-error.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+
+export type IngestService = {
+  metrics: IngestMetrics;
+  httpPort: number | undefined;
+  /** Resolves when every reading received so far is written (tests, graceful stop). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function createWriter(config: IngestConfig): PointWriter {
+  const timeoutMs = config.batch.writeTimeoutMs;
+  return config.influx.version === 1
+    ? createV1Writer({ ...config.influx, timeoutMs })
+    : createV2Writer({ ...config.influx, timeoutMs });
+}
+
+export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
+  const metrics = createIngestMetrics();
+  const writer = createWriter(config);
+  const stations = await loadStations(config);
+  const decodeContext: Omit<DecodeContext, 'now'> = {
+    time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    lookupStation: stations ? (id) => stations.get(id) : undefined,
+  };
+
+  const client: MqttClient = mqtt.connect(config.mqtt.url, {
+    clientId: config.mqtt.clientId,
+    username: config.mqtt.username,
+    password: config.mqtt.password,
+    clean: false,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    manualConnect: true,
+  });
+
+  const publishRejection = (
+    kind: string,
+    station: string,
+    reason: string,
+    detail: string,
+    payload?: Uint8Array,
+  ) => {
+    metrics.rejected.inc({ reason });
+    log.debug({ kind, station, reason, detail }, 'rejected');
+    const body = {
+      reason,
+      detail,
+      kind,
+      station,
+      received_at: new Date().toISOString(),
+      payload_preview: payload ? Buffer.from(payload.subarray(0, 256)).toString('utf8') : undefined,
+    };
+    client.publish(topics.rejected(kind, station), JSON.stringify(body), { qos: 1 });
+  };
+
+  const batcher = new Batcher(writer, config.batch, metrics, {
+    onPermanentFailure: (reading, detail) =>
+      publishRejection(reading.kind, reading.station, Reasons.writeRejected, detail),
+    onRetry: (error, attempt, delayMs) =>
+      log.warn(
+        { err: error.message, status: error.status, attempt, delayMs },
+        'influx write failed; retrying',
+      ),
+  });
+
+  const publishNormalized = (reading: Reading) => {
+    const body: Record<string, unknown> = {
+      kind: reading.kind,
+      station: reading.station,
+      ts: reading.ts,
+      values: reading.values,
+    };
+    if (reading.seq !== undefined) body.seq = reading.seq;
+    if (Object.keys(reading.tags).length > 0) body.tags = reading.tags;
+    client.publish(topics.normalized(reading.kind, reading.station), JSON.stringify(body), {
+      qos: config.mqtt.readingsQos,
+    });
+  };
+
+  // Installed before connecting: a persistent session delivers its queue right after CONNACK.
+  // mqtt.js sends the PUBACK when this callback runs, so it runs only once the readings are queued
+  // (and, when the queue is full, only once there is room: the broker then holds the rest).
+  client.handleMessage = (packet: IPublishPacket, done) => {
+    metrics.received.inc();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const result = decodeMessage(packet.topic, payload, { ...decodeContext, now: Date.now() });
+    if (!result.ok) {
+      const [, kind = 'unknown', station = 'unknown'] = packet.topic.split('/');
+      const safe = /^[a-z0-9_-]{1,64}$/;
+      publishRejection(
+        safe.test(kind) ? kind : 'unknown',
+        safe.test(station) ? station : 'unknown',
+        result.reason,
+        result.detail,
+        payload,
+      );
+      return done();
+    }
+    for (const reading of result.readings) publishNormalized(reading);
+    batcher.add(result.readings).then(
+      () => done(),
+      (err: Error) => done(err),
+    );
+  };
+
+  client.on('connect', (connack) => {
+    log.info({ sessionPresent: connack.sessionPresent }, 'ingest connected to the broker');
+    client.subscribe(config.mqtt.subscription, { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128)) {
+        log.error({ err: err?.message, granted }, 'subscription refused: check the ingest account role');
+      }
+    });
+  });
+  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+  client.connect();
+
+  const http =
+    config.http.port >= 0
+      ? await buildHttpApp({ metrics, isConnected: () => client.connected, writer, log })
+      : undefined;
+  let httpPort: number | undefined;
+  if (http) {
+    await http.listen({ host: config.http.host, port: config.http.port });
+    const address = http.server.address();
+    httpPort = typeof address === 'object' && address ? address.port : undefined;
+  }
+  log.info({ mqtt: config.mqtt.url, influx: config.influx.url, httpPort }, 'ingest started');
+
+  return {
+    metrics,
+    httpPort,
+    drain: () => batcher.drain(),
+    async close() {
+      // Stop taking messages first; unacknowledged ones stay with the broker for the next worker.
+      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      await batcher.close();
+      await http?.close();
+      await writer.close();
+    },
+  };
+}
+
+async function loadStations(config: IngestConfig): Promise<Map<string, StationInfo> | undefined> {
+  if (!config.registryPath || !config.requireRegisteredStation) return undefined;
+  const registry = await loadRegistry(config.registryPath);
+  return new Map(
+    registry.devices.filter((d) => !d.revoked).map((d) => [d.id, { kind: d.kind, tags: stationTags(d) }]),
+  );
+}

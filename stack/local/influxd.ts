@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './ports.ts';
+
+export type LocalInfluxd = {
+  url: string;
+  dataDir: string;
+  /** SIGKILL, for fault tests; `start()` brings it back on the same port and data. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export type LocalInfluxdOptions = {
+  /** Keep data here (npm start); default: a new temp folder removed on stop. */
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  binary?: string;
+};
+
+export function findInfluxd(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v influxd'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : undefined;
+}
+
+// Every path and listener is moved under dataDir and onto loopback, so several can run side by side.
+function configFor(dataDir: string, host: string, httpPort: number, rpcPort: number): string {
+  return `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${join(dataDir, 'meta')}"
+[data]
+  dir = "${join(dataDir, 'data')}"
+  wal-dir = "${join(dataDir, 'wal')}"
+  query-log-enabled = false
+  cache-snapshot-write-cold-duration = "10s"
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "${host}:${httpPort}"
+  log-enabled = false
+  max-body-size = 0
+[continuous_queries]
+  enabled = false
+[logging]
+  level = "warn"
+`;
+}
+
+/** Starts Debian's influxd 1.x on free loopback ports. */
+export async function startLocalInfluxd(options: LocalInfluxdOptions = {}): Promise<LocalInfluxd> {
+  const binary = options.binary ?? findInfluxd();
+  if (!binary)
+    throw new Error('influxd not found: install Debian\'s "influxdb" package (apt-get install influxdb)');
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'influxd-')));
+  await mkdir(dataDir, { recursive: true });
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = options.port ?? (await freePort());
+  const rpcPort = await freePort();
+  const configPath = join(dataDir, 'influxdb.conf');
+  await writeFile(configPath, configFor(dataDir, host, httpPort, rpcPort));
+  const url = `http://${host}:${httpPort}`;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const start = async () => {
+    output = '';
+    const proc = spawn(binary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    let exited = false;
+    proc.once('exit', () => {
+      exited = true;
+    });
+    try {
+      await waitFor(
+        async () => {
+          if (exited) throw new Error('exited');
+          return (await fetch(`${url}/ping`)).status === 204;
+        },
+        30_000,
+        'influxd /ping',
+      );
+    } catch (err) {
+      if (exited) throw new Error(`influxd exited during start-up: ${output}`);
+      throw err;
+    }
+  };
+
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill(signal);
+    });
+  };
+
+  await start();
+  return {
+    url,
+    dataDir,
+    kill: () => kill('SIGKILL'),
+    start,
+    async stop() {
+      await kill('SIGTERM');
+      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs one InfluxQL statement over the v1 /query API and returns the parsed JSON. */
+export async function influxQuery(url: string, q: string, db?: string): Promise<InfluxQueryResult> {
+  const params = new URLSearchParams({ q });
+  if (db) params.set('db', db);
+  const res = await fetch(`${url}/query?${params}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`query failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as InfluxQueryResult;
+}
+
+export type InfluxQueryResult = {
+  results: {
+    series?: { name: string; columns: string[]; values: unknown[][]; tags?: Record<string, string> }[];
+    error?: string;
+  }[];
+};
+
+/** SELECT COUNT(field) FROM measurement -> the number, or 0 when there is nothing yet. */
+export async function influxCount(
+  url: string,
+  db: string,
+  measurement: string,
+  field: string,
+): Promise<number> {
+  const res = await influxQuery(url, `SELECT COUNT("${field}") FROM "${measurement}"`, db);
+  const value = res.results[0]?.series?.[0]?.values[0]?.[1];
+  return typeof value === 'number' ? value : 0;
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { type BrokerService, startBroker } from '../../broker/service.ts';
+import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
+import type { Registry } from '../../broker/registry/schema.ts';
+import { saveRegistry } from '../../broker/registry/store.ts';
+import { IngestConfigSchema, type IngestConfigInput } from '../../ingest/config.ts';
+import { type IngestService, startIngest } from '../../ingest/service.ts';
+import { silentLogger } from '../../lib/log.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../local/influxd.ts';
+
+/** Cheap scrypt for tests: the real cost is a deployment setting, not what a test proves. */
+export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
+
+export type Credentials = Map<string, string>;
+
+/** A temp folder with a registry holding `devices` plus the service accounts, and their secrets. */
+export async function makeRegistry(devices: readonly NewDevice[], services: Record<string, Registry['services'][number]['role']> = { ingest: 'ingest', dashboard: 'dashboard', flows: 'flows' }) {
+  const dir = await mkdtemp(join(tmpdir(), 'registry-'));
+  let registry: Registry = { devices: [], services: [] };
+  const secrets: Credentials = new Map();
+  const added = await addDevices(registry, devices, TEST_SCRYPT);
+  registry = added.registry;
+  for (const issued of added.issued) secrets.set(issued.id, issued.secret);
+  for (const [username, role] of Object.entries(services)) {
+    const result = await setServiceAccount(registry, username, role, TEST_SCRYPT);
+    registry = result.registry;
+    secrets.set(username, result.secret);
+  }
+  const path = join(dir, 'registry.json');
+  await saveRegistry(path, registry);
+  return { dir, path, secrets, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export type Pipeline = {
+  influx: LocalInfluxd;
+  broker: BrokerService;
+  ingest: IngestService;
+  database: string;
+  mqttUrl: string;
+  secrets: Credentials;
+  registryPath: string;
+  device(id: string): Promise<MqttClient>;
+  close(): Promise<void>;
+};
+
+/** influxd + broker + ingest, all real, on free loopback ports. */
+export async function startPipeline(
+  devices: readonly NewDevice[],
+  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits'>> = {},
+): Promise<Pipeline> {
+  const influx = await startLocalInfluxd();
+  const database = 'environment';
+  await influxQuery(influx.url, `CREATE DATABASE "${database}"`);
+  const registry = await makeRegistry(devices);
+  const log = silentLogger();
+  const broker = await startBroker(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      registryPath: registry.path,
+      watchRegistry: true,
+      httpHost: '127.0.0.1',
+      httpPort: -1,
+      maxPayloadBytes: 256 * 1024,
+      connectTimeoutMs: 5000,
+    },
+    log,
+  );
+  const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const ingest = await startIngest(
+    IngestConfigSchema.parse({
+      mqtt: { url: mqttUrl, password: registry.secrets.get('ingest'), clientId: 'ingest' },
+      influx: { version: 1, url: influx.url, database },
+      http: { port: 0 },
+      batch: { flushIntervalMs: 50, ...overrides.batch },
+      limits: { ...overrides.limits },
+      registryPath: registry.path,
+    }),
+    log,
+  );
+  const clients: MqttClient[] = [];
+  return {
+    influx,
+    broker,
+    ingest,
+    database,
+    mqttUrl,
+    secrets: registry.secrets,
+    registryPath: registry.path,
+    async device(id) {
+      const client = await mqtt.connectAsync(mqttUrl, {
+        clientId: id,
+        username: id,
+        password: registry.secrets.get(id),
+        reconnectPeriod: 0,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await ingest.close();
+      await broker.close();
+      await influx.stop();
+      await registry.cleanup();
+    },
+  };
+}
