@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadRegistry, saveRegistry } from './registry/store.ts';
 import { addDevices, revokeDevice, rotateDevice, setServiceAccount } from './registry/provision.ts';
-import { ServiceRoles, type ServiceRole } from './registry/schema.ts';
+import { type ServiceRole, ServiceRoles } from './registry/schema.ts';
+import { loadRegistry, saveRegistry } from './registry/store.ts';
 
 const USAGE = `Usage: npm run devices -- <command> [options]
 
@@ -37,7 +37,8 @@ const { values, positionals } = parseArgs({
 
 const [command, target] = positionals;
 const path = values.registry ?? process.env.REGISTRY_PATH ?? 'state/registry.json';
-const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+const out = (text: string, json: unknown) =>
+  process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
 
 try {
   if (values.help || !command) {
@@ -46,8 +47,12 @@ try {
   }
   const registry = await loadRegistry(path);
   if (command === 'list') {
-    const rows = registry.devices.map((d) => `${d.id}\t${d.kind}\t${d.district ?? '-'}\t${d.revoked ? 'revoked' : 'active'}`);
-    const services = registry.services.map((s) => `${s.username}\t(service: ${s.role})\t-\t${s.revoked ? 'revoked' : 'active'}`);
+    const rows = registry.devices.map(
+      (d) => `${d.id}\t${d.kind}\t${d.district ?? '-'}\t${d.revoked ? 'revoked' : 'active'}`,
+    );
+    const services = registry.services.map(
+      (s) => `${s.username}\t(service: ${s.role})\t-\t${s.revoked ? 'revoked' : 'active'}`,
+    );
     out(['id\tkind\tdistrict\tstatus', ...rows, ...services].join('\n'), {
       devices: registry.devices.map(({ secret_hash: _hash, ...d }) => d),
       services: registry.services.map(({ secret_hash: _hash, ...s }) => s),
@@ -75,7 +80,8 @@ try {
     await saveRegistry(path, revokeDevice(registry, target));
     out(`revoked ${target}`, { id: target, revoked: true });
   } else if (command === 'service' && target) {
-    if (!ServiceRoles.includes(values.role as ServiceRole)) throw new Error(`--role must be one of ${ServiceRoles.join(', ')}`);
+    if (!ServiceRoles.includes(values.role as ServiceRole))
+      throw new Error(`--role must be one of ${ServiceRoles.join(', ')}`);
     const { registry: next, secret } = await setServiceAccount(registry, target, values.role as ServiceRole);
     await saveRegistry(path, next);
     out(`service ${target} (${values.role}); secret (shown once): ${secret}`, { username: target, secret });

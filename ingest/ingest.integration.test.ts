@@ -30,7 +30,9 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
       reconnectPeriod: 0,
     });
     await watcher.subscribeAsync('ingest/rejected/#', { qos: 1 });
-    watcher.on('message', (topic, payload) => rejections.push({ topic, body: JSON.parse(payload.toString()) }));
+    watcher.on('message', (topic, payload) =>
+      rejections.push({ topic, body: JSON.parse(payload.toString()) }),
+    );
 
     const air = await p.device('aq-beji-01');
     const ww = await p.device('ww-tapos-01');
@@ -40,35 +42,93 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < perKind; i++) {
       const ts = now - (perKind - i) * 1000;
-      sends.push(air.publishAsync('sensors/air_quality/aq-beji-01', JSON.stringify({ ts, seq: i, values: { pm25: 20 + (i % 30), pm10: 40, humidity: 0.8 } }), { qos: 1 }));
-      sends.push(ww.publishAsync('sensors/wastewater/ww-tapos-01', JSON.stringify({ ts: new Date(ts).toISOString(), values: { ph: 7.1, bod: 22, flow: 12.5 } }), { qos: 1 }));
-      sends.push(wn.publishAsync('sensors/water_network/wn-limo-01', JSON.stringify({ ts, values: { pressure: 2.4, flow: -1.5, free_chlorine: 0.3 } }), { qos: 1 }));
+      sends.push(
+        air.publishAsync(
+          'sensors/air_quality/aq-beji-01',
+          JSON.stringify({ ts, seq: i, values: { pm25: 20 + (i % 30), pm10: 40, humidity: 0.8 } }),
+          { qos: 1 },
+        ),
+      );
+      sends.push(
+        ww.publishAsync(
+          'sensors/wastewater/ww-tapos-01',
+          JSON.stringify({ ts: new Date(ts).toISOString(), values: { ph: 7.1, bod: 22, flow: 12.5 } }),
+          { qos: 1 },
+        ),
+      );
+      sends.push(
+        wn.publishAsync(
+          'sensors/water_network/wn-limo-01',
+          JSON.stringify({ ts, values: { pressure: 2.4, flow: -1.5, free_chlorine: 0.3 } }),
+          { qos: 1 },
+        ),
+      );
       if (i === 50) {
         // Interleaved bad input: malformed JSON, out-of-range value, unknown field.
         sends.push(air.publishAsync('sensors/air_quality/aq-beji-01', '{"ts": 1, "values": {', { qos: 1 }));
-        sends.push(air.publishAsync('sensors/air_quality/aq-beji-01', JSON.stringify({ ts, values: { pm25: 5000 } }), { qos: 1 }));
-        sends.push(ww.publishAsync('sensors/wastewater/ww-tapos-01', JSON.stringify({ ts, values: { lead: 0.1 } }), { qos: 1 }));
+        sends.push(
+          air.publishAsync('sensors/air_quality/aq-beji-01', JSON.stringify({ ts, values: { pm25: 5000 } }), {
+            qos: 1,
+          }),
+        );
+        sends.push(
+          ww.publishAsync('sensors/wastewater/ww-tapos-01', JSON.stringify({ ts, values: { lead: 0.1 } }), {
+            qos: 1,
+          }),
+        );
         // Another device's topic: the broker drops it, so it never reaches the ingest.
-        sends.push(wn.publishAsync('sensors/air_quality/aq-beji-01', JSON.stringify({ ts: ts + 1, values: { pm25: 1 } }), { qos: 1 }));
+        sends.push(
+          wn.publishAsync(
+            'sensors/air_quality/aq-beji-01',
+            JSON.stringify({ ts: ts + 1, values: { pm25: 1 } }),
+            { qos: 1 },
+          ),
+        );
       }
     }
     await Promise.all(sends);
 
-    await waitFor(async () => (await influxCount(p.influx.url, p.database, 'air_quality', 'pm25')) === perKind, 20_000, 'air readings');
-    await waitFor(async () => (await influxCount(p.influx.url, p.database, 'wastewater', 'ph')) === perKind, 20_000, 'wastewater readings');
-    await waitFor(async () => (await influxCount(p.influx.url, p.database, 'water_network', 'pressure')) === perKind, 20_000, 'network readings');
+    await waitFor(
+      async () => (await influxCount(p.influx.url, p.database, 'air_quality', 'pm25')) === perKind,
+      20_000,
+      'air readings',
+    );
+    await waitFor(
+      async () => (await influxCount(p.influx.url, p.database, 'wastewater', 'ph')) === perKind,
+      20_000,
+      'wastewater readings',
+    );
+    await waitFor(
+      async () => (await influxCount(p.influx.url, p.database, 'water_network', 'pressure')) === perKind,
+      20_000,
+      'network readings',
+    );
     await waitFor(() => rejections.length >= 3, 5000, 'three rejections');
     await p.ingest.drain();
 
-    expect(rejections.map((r) => r.body.reason).sort()).toEqual(['malformed_json', 'out_of_range', 'unknown_field']);
-    expect(rejections.find((r) => r.body.reason === 'unknown_field')?.topic).toBe('ingest/rejected/wastewater/ww-tapos-01');
+    expect(rejections.map((r) => r.body.reason).sort()).toEqual([
+      'malformed_json',
+      'out_of_range',
+      'unknown_field',
+    ]);
+    expect(rejections.find((r) => r.body.reason === 'unknown_field')?.topic).toBe(
+      'ingest/rejected/wastewater/ww-tapos-01',
+    );
     const denied = await p.broker.metrics.publishDenied.get();
     expect(denied.values.find((v) => v.labels.reason === 'acl')?.value).toBe(1);
     // The foreign publish did not land: air_quality holds only aq-beji-01's own 200 points.
-    const stations = await influxQuery(p.influx.url, 'SHOW TAG VALUES FROM "air_quality" WITH KEY = "station"', p.database);
+    const stations = await influxQuery(
+      p.influx.url,
+      'SHOW TAG VALUES FROM "air_quality" WITH KEY = "station"',
+      p.database,
+    );
     expect(stations.results[0]?.series?.[0]?.values).toEqual([['station', 'aq-beji-01']]);
     // Registry attributes are stored as tags.
-    const tagged = await influxQuery(p.influx.url, `SELECT COUNT("pressure") FROM "water_network" WHERE "district" = 'limo' AND "operator" = 'PDAM Tirta Asasta'`, p.database);
+    const tagged = await influxQuery(
+      p.influx.url,
+      `SELECT COUNT("pressure") FROM "water_network" WHERE "district" = 'limo' AND "operator" = 'PDAM Tirta Asasta'`,
+      p.database,
+    );
     expect(tagged.results[0]?.series?.[0]?.values[0]?.[1]).toBe(perKind);
 
     const metrics = await p.ingest.metrics.registry.getSingleMetricAsString('ingest_rejected_total');
@@ -77,21 +137,41 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
   });
 
   it('publishes the normalized reading for the alert flows, to the flows account only', async () => {
-    const flows = await mqtt.connectAsync(p.mqttUrl, { clientId: 'ingest:view', username: 'ingest', password: p.secrets.get('ingest'), reconnectPeriod: 0 });
+    const flows = await mqtt.connectAsync(p.mqttUrl, {
+      clientId: 'ingest:view',
+      username: 'ingest',
+      password: p.secrets.get('ingest'),
+      reconnectPeriod: 0,
+    });
     // The ingest account may not read readings/# (only the flows and dashboard accounts may): SUBACK 0x80.
     await expect(flows.subscribeAsync('readings/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await flows.endAsync();
-    const viewer = await mqtt.connectAsync(p.mqttUrl, { clientId: 'flows:test', username: 'flows', password: p.secrets.get('flows'), reconnectPeriod: 0 });
+    const viewer = await mqtt.connectAsync(p.mqttUrl, {
+      clientId: 'flows:test',
+      username: 'flows',
+      password: p.secrets.get('flows'),
+      reconnectPeriod: 0,
+    });
     const received = new Promise<{ topic: string; body: Record<string, unknown> }>((resolve) =>
       viewer.on('message', (topic, payload) => resolve({ topic, body: JSON.parse(payload.toString()) })),
     );
     await viewer.subscribeAsync('readings/#', { qos: 1 });
     const device = await p.device('wn-limo-01');
     const ts = Date.now();
-    await device.publishAsync('sensors/water_network/wn-limo-01', JSON.stringify({ ts, values: { pressure: 1.9 } }), { qos: 1 });
+    await device.publishAsync(
+      'sensors/water_network/wn-limo-01',
+      JSON.stringify({ ts, values: { pressure: 1.9 } }),
+      { qos: 1 },
+    );
     expect(await received).toEqual({
       topic: 'readings/water_network/wn-limo-01',
-      body: { kind: 'water_network', station: 'wn-limo-01', ts, values: { pressure: 1.9 }, tags: { district: 'limo', operator: 'PDAM Tirta Asasta' } },
+      body: {
+        kind: 'water_network',
+        station: 'wn-limo-01',
+        ts,
+        values: { pressure: 1.9 },
+        tags: { district: 'limo', operator: 'PDAM Tirta Asasta' },
+      },
     });
     await viewer.endAsync();
   });

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { parseConfig } from '../lib/config.ts';
 
 export const SimulatorConfigSchema = z.object({
-  mqttUrl: z.string().regex(/^(mqtts?|wss?|tcp):\/\//).default('mqtt://127.0.0.1:1883'),
+  mqttUrl: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//)
+    .default('mqtt://127.0.0.1:1883'),
   /** JSON file of `[{ "id", "kind", "secret" }]` written by `npm start` or the devices CLI. */
   credentialsPath: z.string().default('state/simulator-credentials.json'),
   intervalMs: z.coerce.number().int().min(10).default(5000),

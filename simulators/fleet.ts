@@ -1,5 +1,5 @@
-import { gaussian, hashSeed, seededRandom } from './random.ts';
 import type { StationTraits } from './profiles/types.ts';
+import { gaussian, hashSeed, seededRandom } from './random.ts';
 
 /** Depok's 11 kecamatan with an approximate centre (WGS84). */
 export const DEPOK_DISTRICTS = [

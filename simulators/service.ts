@@ -92,7 +92,10 @@ export async function startSimulator(
       );
     }),
   );
-  log.info({ stations: stations.length, intervalMs: config.intervalMs, timeScale: config.timeScale }, 'simulator running');
+  log.info(
+    { stations: stations.length, intervalMs: config.intervalMs, timeScale: config.timeScale },
+    'simulator running',
+  );
 
   return {
     published: () => published,
@@ -103,7 +106,10 @@ export async function startSimulator(
         clients.map(async (client) => {
           // A clean stop says so: the retained status becomes "offline" without waiting for the will.
           const station = stations.find((s) => s.id === client.options.clientId);
-          if (station) await client.publishAsync(topics.status(station.kind, station.id), 'offline', { qos: 1, retain: true }).catch(() => {});
+          if (station)
+            await client
+              .publishAsync(topics.status(station.kind, station.id), 'offline', { qos: 1, retain: true })
+              .catch(() => {});
           await client.endAsync();
         }),
       );

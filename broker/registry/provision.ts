@@ -42,7 +42,10 @@ export async function rotateDevice(
   const secret = generateSecret();
   const secret_hash = await hashSecret(secret, cost);
   return {
-    registry: { ...registry, devices: registry.devices.map((d) => (d.id === id ? { ...d, secret_hash, revoked: false } : d)) },
+    registry: {
+      ...registry,
+      devices: registry.devices.map((d) => (d.id === id ? { ...d, secret_hash, revoked: false } : d)),
+    },
     secret,
   };
 }
@@ -63,5 +66,8 @@ export async function setServiceAccount(
   if (registry.devices.some((d) => d.id === username)) throw new Error(`'${username}' is a device id`);
   const secret_hash = await hashSecret(secret, cost);
   const others = registry.services.filter((s) => s.username !== username);
-  return { registry: { ...registry, services: [...others, { username, role, secret_hash, revoked: false }] }, secret };
+  return {
+    registry: { ...registry, services: [...others, { username, role, secret_hash, revoked: false }] },
+    secret,
+  };
 }

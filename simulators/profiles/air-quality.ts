@@ -1,5 +1,5 @@
 import { clamp, gaussian, round } from '../random.ts';
-import { localHour, localWeekday, peak, type Profile } from './types.ts';
+import { localHour, localWeekday, type Profile, peak } from './types.ts';
 
 /**
  * Urban air: traffic peaks around 07:30 and 18:00 WIB drive PM and NO2/CO together; ozone follows

@@ -1,5 +1,5 @@
 import { clamp, gaussian, round } from '../random.ts';
-import { localHour, peak, type Profile } from './types.ts';
+import { localHour, type Profile, peak } from './types.ts';
 
 /**
  * Domestic IPAL outfall: influent follows water use (morning and evening peaks, night minimum); the

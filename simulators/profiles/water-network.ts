@@ -1,5 +1,5 @@
 import { clamp, gaussian, round } from '../random.ts';
-import { localHour, peak, type Profile } from './types.ts';
+import { localHour, type Profile, peak } from './types.ts';
 
 /**
  * Distribution node: demand peaks at 05:30 and 18:30 with a night minimum near 03:00; head loss

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type BrokerService, startBroker } from '../../broker/service.ts';
 import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
 import type { Registry } from '../../broker/registry/schema.ts';
 import { saveRegistry } from '../../broker/registry/store.ts';
-import { IngestConfigSchema, type IngestConfigInput } from '../../ingest/config.ts';
+import { type BrokerService, startBroker } from '../../broker/service.ts';
+import { type IngestConfigInput, IngestConfigSchema } from '../../ingest/config.ts';
 import { type IngestService, startIngest } from '../../ingest/service.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../local/influxd.ts';
@@ -17,7 +17,14 @@ export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
 export type Credentials = Map<string, string>;
 
 /** A temp folder with a registry holding `devices` plus the service accounts, and their secrets. */
-export async function makeRegistry(devices: readonly NewDevice[], services: Record<string, Registry['services'][number]['role']> = { ingest: 'ingest', dashboard: 'dashboard', flows: 'flows' }) {
+export async function makeRegistry(
+  devices: readonly NewDevice[],
+  services: Record<string, Registry['services'][number]['role']> = {
+    ingest: 'ingest',
+    dashboard: 'dashboard',
+    flows: 'flows',
+  },
+) {
   const dir = await mkdtemp(join(tmpdir(), 'registry-'));
   let registry: Registry = { devices: [], services: [] };
   const secrets: Credentials = new Map();

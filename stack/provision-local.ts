@@ -1,0 +1,72 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addDevices, setServiceAccount } from '../broker/registry/provision.ts';
+import type { ServiceRole } from '../broker/registry/schema.ts';
+import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
+import type { SimStation } from '../simulators/fleet.ts';
+import type { DeviceCredentials } from '../simulators/service.ts';
+
+export type LocalSecrets = { services: Record<string, string>; devices: DeviceCredentials[] };
+
+const SERVICES: Record<string, ServiceRole> = {
+  ingest: 'ingest',
+  flows: 'flows',
+  dashboard: 'dashboard',
+  operator: 'operator',
+};
+
+async function readJson<T>(path: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Makes sure the state folder's registry has the service accounts and one device per simulated
+ * station. Secrets are generated once and kept in state/ with mode 0600 (the registry keeps only
+ * hashes), so a restart reuses them and the broker's persistent sessions stay valid.
+ */
+export async function provisionLocal(
+  stateDir: string,
+  stations: readonly SimStation[],
+): Promise<LocalSecrets & { registryPath: string }> {
+  const registryPath = join(stateDir, 'registry.json');
+  const servicePath = join(stateDir, 'service-secrets.json');
+  const credentialsPath = join(stateDir, 'simulator-credentials.json');
+  let registry = await loadRegistry(registryPath);
+  const services = await readJson<Record<string, string>>(servicePath, {});
+  const devices = await readJson<DeviceCredentials[]>(credentialsPath, []);
+
+  for (const [username, role] of Object.entries(SERVICES)) {
+    const known = registry.services.some((s) => s.username === username);
+    if (known && services[username]) continue;
+    const result = await setServiceAccount(registry, username, role);
+    registry = result.registry;
+    services[username] = result.secret;
+  }
+  const haveSecret = new Set(devices.map((d) => d.id));
+  const missing = stations.filter((s) => !haveSecret.has(s.id));
+  // A station in the registry whose secret was lost is re-keyed by dropping and re-adding it.
+  registry = { ...registry, devices: registry.devices.filter((d) => !missing.some((m) => m.id === d.id)) };
+  const added = await addDevices(
+    registry,
+    missing.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      district: s.district,
+      operator: s.operator,
+      lat: s.lat,
+      lon: s.lon,
+    })),
+  );
+  registry = added.registry;
+  devices.push(...added.issued);
+
+  await saveRegistry(registryPath, registry);
+  await writeFile(servicePath, `${JSON.stringify(services, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(credentialsPath, `${JSON.stringify(devices, null, 2)}\n`, { mode: 0o600 });
+  return { registryPath, services, devices };
+}
