@@ -5,6 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
 import type { Registry } from '../../broker/registry/schema.ts';
 import { saveRegistry } from '../../broker/registry/store.ts';
+import { BrokerConfigSchema } from '../../broker/config.ts';
 import { type BrokerService, startBroker } from '../../broker/service.ts';
 import { type IngestConfigInput, IngestConfigSchema } from '../../ingest/config.ts';
 import { type IngestService, startIngest } from '../../ingest/service.ts';
@@ -64,16 +65,7 @@ export async function startPipeline(
   const registry = await makeRegistry(devices);
   const log = silentLogger();
   const broker = await startBroker(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      registryPath: registry.path,
-      watchRegistry: true,
-      httpHost: '127.0.0.1',
-      httpPort: -1,
-      maxPayloadBytes: 256 * 1024,
-      connectTimeoutMs: 5000,
-    },
+    BrokerConfigSchema.parse({ port: 0, registryPath: registry.path, httpPort: -1, connectTimeoutMs: 5000 }),
     log,
   );
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
