@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFlag, parseConfig } from '../lib/config.ts';
+import { FsyncPolicies } from './spool/spool.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,18 +35,41 @@ export const IngestConfigSchema = z.object({
     readingsQos: z.union([z.literal(0), z.literal(1)]).default(1),
   }),
   influx: z.discriminatedUnion('version', [InfluxV1Schema, InfluxV2Schema]),
-  http: z.object({
-    host: z.string().default('127.0.0.1'),
-    /** 0 picks a free port; -1 turns the HTTP server off. */
-    port: z.coerce.number().int().min(-1).max(65535).default(9102),
-  }),
-  batch: z.object({
-    maxLines: z.coerce.number().int().positive().default(5000),
-    flushIntervalMs: z.coerce.number().int().positive().default(200),
-    writeTimeoutMs: z.coerce.number().int().positive().default(10_000),
-    /** Readings held in memory waiting for InfluxDB before the worker stops taking more. */
-    maxQueued: z.coerce.number().int().positive().default(200_000),
-  }),
+  http: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      /** 0 picks a free port; -1 turns the HTTP server off. */
+      port: z.coerce.number().int().min(-1).max(65535).default(9102),
+    })
+    .prefault({}),
+  batch: z
+    .object({
+      maxLines: z.coerce.number().int().positive().default(5000),
+      flushIntervalMs: z.coerce.number().int().positive().default(200),
+      writeTimeoutMs: z.coerce.number().int().positive().default(10_000),
+      retryBaseMs: z.coerce.number().int().positive().default(250),
+      retryMaxMs: z.coerce.number().int().positive().default(30_000),
+    })
+    .prefault({}),
+  spool: z
+    .object({
+      /** One folder per worker: the spool is this worker's, never shared. */
+      dir: z.string().min(1).default('state/spool/ingest'),
+      /** Bound on disk use; when reached, acknowledgements stop and the broker holds the rest. */
+      maxBytes: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(1024 ** 3),
+      segmentBytes: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(16 * 1024 ** 2),
+      fsync: z.enum(FsyncPolicies).default('interval'),
+      fsyncIntervalMs: z.coerce.number().int().positive().default(1000),
+    })
+    .prefault({}),
   limits: z.object({
     maxPayloadBytes: z.coerce
       .number()
@@ -104,7 +128,15 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       maxLines: env.INGEST_BATCH_MAX_LINES,
       flushIntervalMs: env.INGEST_FLUSH_INTERVAL_MS,
       writeTimeoutMs: env.INGEST_WRITE_TIMEOUT_MS,
-      maxQueued: env.INGEST_MAX_QUEUED,
+      retryBaseMs: env.INGEST_RETRY_BASE_MS,
+      retryMaxMs: env.INGEST_RETRY_MAX_MS,
+    },
+    spool: {
+      dir: env.INGEST_SPOOL_DIR,
+      maxBytes: env.INGEST_SPOOL_MAX_BYTES,
+      segmentBytes: env.INGEST_SPOOL_SEGMENT_BYTES,
+      fsync: env.INGEST_SPOOL_FSYNC,
+      fsyncIntervalMs: env.INGEST_SPOOL_FSYNC_INTERVAL_MS,
     },
     limits: {
       maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,

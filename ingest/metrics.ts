@@ -32,9 +32,24 @@ export function createIngestMetrics() {
       help: 'Batch write retries',
       registers: [registry],
     }),
-    queued: new Gauge({
-      name: 'ingest_queue_readings',
-      help: 'Readings waiting to be written',
+    duplicates: new Counter({
+      name: 'ingest_duplicates_total',
+      help: 'QoS 1 redeliveries received (DUP flag); stored once in effect',
+      registers: [registry],
+    }),
+    spoolReadings: new Gauge({
+      name: 'ingest_spool_readings',
+      help: 'Readings in the spool, not yet written',
+      registers: [registry],
+    }),
+    spoolBytes: new Gauge({
+      name: 'ingest_spool_bytes',
+      help: 'Bytes in the spool, not yet written',
+      registers: [registry],
+    }),
+    spoolFull: new Counter({
+      name: 'ingest_spool_full_total',
+      help: 'Times the spool reached its bound and acknowledgements paused',
       registers: [registry],
     }),
     batchSize: new Histogram({

@@ -2,21 +2,25 @@ import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { loadRegistry, stationTags } from '../broker/registry/store.ts';
 import { topics } from '../lib/catalogue/topics.ts';
 import type { Logger } from '../lib/log.ts';
-import { Batcher } from './batcher.ts';
 import type { IngestConfig } from './config.ts';
 import { type DecodeContext, decodeMessage, type StationInfo } from './core/decode.ts';
+import { LineProtocolError } from './core/line-protocol.ts';
 import type { Reading } from './core/reading.ts';
 import { Reasons } from './core/reasons.ts';
+import { readingToLine } from './core/to-point.ts';
+import { Drainer } from './drain.ts';
 import { buildHttpApp } from './http.ts';
 import { createV1Writer } from './influx/v1-writer.ts';
 import { createV2Writer } from './influx/v2-writer.ts';
 import type { PointWriter } from './influx/write-error.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { encodeEntry } from './spool/entry.ts';
+import { Spool } from './spool/spool.ts';
 
 export type IngestService = {
   metrics: IngestMetrics;
   httpPort: number | undefined;
-  /** Resolves when every reading received so far is written (tests, graceful stop). */
+  /** Resolves when every reading received so far is written or dead-lettered (tests, graceful stop). */
   drain(): Promise<void>;
   close(): Promise<void>;
 };
@@ -68,15 +72,26 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     client.publish(topics.rejected(kind, station), JSON.stringify(body), { qos: 1 });
   };
 
-  const batcher = new Batcher(writer, config.batch, metrics, {
-    onPermanentFailure: (reading, detail) =>
-      publishRejection(reading.kind, reading.station, Reasons.writeRejected, detail),
-    onRetry: (error, attempt, delayMs) =>
-      log.warn(
-        { err: error.message, status: error.status, attempt, delayMs },
-        'influx write failed; retrying',
-      ),
-  });
+  const spool = Spool.open(config.spool);
+  const drainer = new Drainer(
+    spool,
+    writer,
+    config.batch,
+    metrics,
+    {
+      onPermanentFailure: (entry, detail) =>
+        publishRejection(entry.kind, entry.station, Reasons.writeRejected, detail),
+      onRetry: (error, attempt, delayMs) =>
+        log.warn(
+          { err: error.message, status: error.status, attempt, delayMs },
+          'influx write failed; retrying',
+        ),
+    },
+    log,
+  );
+  if (spool.depth > 0)
+    log.info({ readings: spool.depth }, 'spool holds readings from a previous run; draining them');
+  drainer.start();
 
   const publishNormalized = (reading: Reading) => {
     const body: Record<string, unknown> = {
@@ -93,10 +108,11 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   };
 
   // Installed before connecting: a persistent session delivers its queue right after CONNACK.
-  // mqtt.js sends the PUBACK when this callback runs, so it runs only once the readings are queued
-  // (and, when the queue is full, only once there is room: the broker then holds the rest).
+  // mqtt.js sends the PUBACK when this callback runs, so it runs only once the readings are in the
+  // spool (DESIGN.md, "Delivery guarantees"); when the spool is full it waits, and the broker holds the rest.
   client.handleMessage = (packet: IPublishPacket, done) => {
     metrics.received.inc();
+    if (packet.dup) metrics.duplicates.inc();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const result = decodeMessage(packet.topic, payload, { ...decodeContext, now: Date.now() });
     if (!result.ok) {
@@ -111,11 +127,31 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       );
       return done();
     }
-    for (const reading of result.readings) publishNormalized(reading);
-    batcher.add(result.readings).then(
-      () => done(),
-      (err: Error) => done(err),
-    );
+    const entries: Buffer[] = [];
+    for (const reading of result.readings) {
+      try {
+        entries.push(
+          encodeEntry({ kind: reading.kind, station: reading.station, line: readingToLine(reading) }),
+        );
+      } catch (err) {
+        if (!(err instanceof LineProtocolError)) throw err;
+        publishRejection(reading.kind, reading.station, Reasons.writeRejected, err.message, payload);
+        continue;
+      }
+      publishNormalized(reading);
+    }
+    try {
+      spool.append(entries);
+    } catch (err) {
+      // Disk full or an I/O error: no PUBACK. Drop the connection so the broker redelivers later.
+      log.error({ err }, 'spool append failed; reconnecting without acknowledging');
+      client.stream?.destroy();
+      return;
+    }
+    if (!spool.full) return done();
+    metrics.spoolFull.inc();
+    log.warn({ bytes: spool.bytes }, 'spool full: acknowledgements paused until InfluxDB catches up');
+    spool.waitForSpace().then(() => done());
   };
 
   client.on('connect', (connack) => {
@@ -144,11 +180,14 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   return {
     metrics,
     httpPort,
-    drain: () => batcher.drain(),
+    drain: () => drainer.idle(),
     async close() {
       // Stop taking messages first; unacknowledged ones stay with the broker for the next worker.
       await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
-      await batcher.close();
+      // What is not written yet stays in the spool and drains after the next start.
+      await Promise.race([drainer.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await drainer.close();
+      spool.close();
       await http?.close();
       await writer.close();
     },

@@ -57,7 +57,7 @@ export type Pipeline = {
 /** influxd + broker + ingest, all real, on free loopback ports. */
 export async function startPipeline(
   devices: readonly NewDevice[],
-  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits'>> = {},
+  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool'>> = {},
 ): Promise<Pipeline> {
   const influx = await startLocalInfluxd();
   const database = 'environment';
@@ -76,6 +76,7 @@ export async function startPipeline(
       http: { port: 0 },
       batch: { flushIntervalMs: 50, ...overrides.batch },
       limits: { ...overrides.limits },
+      spool: { dir: join(registry.dir, 'spool'), ...overrides.spool },
       registryPath: registry.path,
     }),
     log,
