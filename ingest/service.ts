@@ -52,6 +52,15 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     manualConnect: true,
   });
 
+  // After close() has begun the client's store is gone; a publish then would throw inside mqtt.js.
+  const publish = (topic: string, body: string, qos: 0 | 1) => {
+    if (client.disconnecting || client.disconnected) {
+      log.warn({ topic }, 'not published: the worker is stopping');
+      return;
+    }
+    client.publish(topic, body, { qos });
+  };
+
   const publishRejection = (
     kind: string,
     station: string,
@@ -69,7 +78,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       received_at: new Date().toISOString(),
       payload_preview: payload ? Buffer.from(payload.subarray(0, 256)).toString('utf8') : undefined,
     };
-    client.publish(topics.rejected(kind, station), JSON.stringify(body), { qos: 1 });
+    publish(topics.rejected(kind, station), JSON.stringify(body), 1);
   };
 
   const spool = Spool.open(config.spool);
@@ -102,15 +111,15 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     };
     if (reading.seq !== undefined) body.seq = reading.seq;
     if (Object.keys(reading.tags).length > 0) body.tags = reading.tags;
-    client.publish(topics.normalized(reading.kind, reading.station), JSON.stringify(body), {
-      qos: config.mqtt.readingsQos,
-    });
+    publish(topics.normalized(reading.kind, reading.station), JSON.stringify(body), config.mqtt.readingsQos);
   };
 
   // Installed before connecting: a persistent session delivers its queue right after CONNACK.
   // mqtt.js sends the PUBACK when this callback runs, so it runs only once the readings are in the
   // spool (DESIGN.md, "Delivery guarantees"); when the spool is full it waits, and the broker holds the rest.
   client.handleMessage = (packet: IPublishPacket, done) => {
+    // Packets already parsed when close() began: leave them unacknowledged; the broker redelivers them.
+    if (client.disconnecting || client.disconnected) return;
     metrics.received.inc();
     if (packet.dup) metrics.duplicates.inc();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -181,7 +190,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     metrics,
     httpPort,
     drain: () => drainer.idle(),
-    async close() {
+    close: once(async () => {
       // Stop taking messages first; unacknowledged ones stay with the broker for the next worker.
       await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
       // What is not written yet stays in the spool and drains after the next start.
@@ -190,7 +199,16 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       spool.close();
       await http?.close();
       await writer.close();
-    },
+    }),
+  };
+}
+
+/** Makes close() safe to call twice (tests close a worker early, then again in cleanup). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
   };
 }
 

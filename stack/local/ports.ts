@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
@@ -34,4 +35,13 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 250);
   }
+}
+
+/**
+ * The Node binary for child processes: the project's Node 24 (npm package `node`) when present, so a
+ * test started outside `npm run` still runs children on the version the project supports.
+ */
+export function nodeBinary(): string {
+  const local = new URL('../../node_modules/node/bin/node', import.meta.url).pathname;
+  return existsSync(local) ? local : process.execPath;
 }

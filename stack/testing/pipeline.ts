@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { BrokerConfigSchema } from '../../broker/config.ts';
 import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
 import type { Registry } from '../../broker/registry/schema.ts';
 import { saveRegistry } from '../../broker/registry/store.ts';
-import { BrokerConfigSchema } from '../../broker/config.ts';
 import { type BrokerService, startBroker } from '../../broker/service.ts';
 import { type IngestConfigInput, IngestConfigSchema } from '../../ingest/config.ts';
 import { type IngestService, startIngest } from '../../ingest/service.ts';
@@ -57,7 +57,9 @@ export type Pipeline = {
 /** influxd + broker + ingest, all real, on free loopback ports. */
 export async function startPipeline(
   devices: readonly NewDevice[],
-  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool'>> = {},
+  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool'>> & {
+    brokerMaxPayloadBytes?: number;
+  } = {},
 ): Promise<Pipeline> {
   const influx = await startLocalInfluxd();
   const database = 'environment';
@@ -65,7 +67,13 @@ export async function startPipeline(
   const registry = await makeRegistry(devices);
   const log = silentLogger();
   const broker = await startBroker(
-    BrokerConfigSchema.parse({ port: 0, registryPath: registry.path, httpPort: -1, connectTimeoutMs: 5000 }),
+    BrokerConfigSchema.parse({
+      port: 0,
+      registryPath: registry.path,
+      httpPort: -1,
+      connectTimeoutMs: 5000,
+      maxPayloadBytes: overrides.brokerMaxPayloadBytes,
+    }),
     log,
   );
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
