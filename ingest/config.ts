@@ -30,7 +30,19 @@ export const IngestConfigSchema = z.object({
     password: z.string().min(1, 'MQTT_PASSWORD is required: the broker admits no anonymous clients'),
     /** Persistent session id: keep it stable across restarts or the broker forgets queued readings. */
     clientId: z.string().min(1).default('ingest'),
+    /**
+     * `sensors/+/+` on aedes; on an MQTT 5 broker several workers share one stream with
+     * `$share/ingest/sensors/+/+` (README "Several workers").
+     */
     subscription: z.string().default('sensors/+/+'),
+    /** 4 = MQTT 3.1.1 (aedes); 5 for shared subscriptions on Mosquitto, EMQX, HiveMQ. */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+    /** MQTT 5 only: how long the broker keeps this worker's session while it is away (seconds). */
+    sessionExpirySeconds: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
     /** QoS of the normalized readings published for the alert flows. */
     readingsQos: z.union([z.literal(0), z.literal(1)]).default(1),
   }),
@@ -70,23 +82,25 @@ export const IngestConfigSchema = z.object({
       fsyncIntervalMs: z.coerce.number().int().positive().default(1000),
     })
     .prefault({}),
-  limits: z.object({
-    maxPayloadBytes: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(64 * 1024),
-    maxPastMs: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(30 * DAY_MS),
-    maxFutureMs: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(5 * 60_000),
-  }),
+  limits: z
+    .object({
+      maxPayloadBytes: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024),
+      maxPastMs: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(30 * DAY_MS),
+      maxFutureMs: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(5 * 60_000),
+    })
+    .prefault({}),
   /** Station registry (broker's file): unknown stations are rejected and registry tags are stored. */
   registryPath: z.string().optional(),
   requireRegisteredStation: z.boolean().default(true),
@@ -120,6 +134,9 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       password: env.MQTT_PASSWORD,
       clientId: env.MQTT_CLIENT_ID,
       subscription: env.INGEST_SUBSCRIPTION,
+      protocolVersion:
+        env.MQTT_PROTOCOL_VERSION === undefined ? undefined : Number(env.MQTT_PROTOCOL_VERSION),
+      sessionExpirySeconds: env.MQTT_SESSION_EXPIRY_SECONDS,
       readingsQos: env.INGEST_READINGS_QOS === undefined ? undefined : Number(env.INGEST_READINGS_QOS),
     },
     influx,

@@ -20,6 +20,8 @@ import { Spool } from './spool/spool.ts';
 export type IngestService = {
   metrics: IngestMetrics;
   httpPort: number | undefined;
+  /** True once the broker has granted the subscription. */
+  isSubscribed(): boolean;
   /** Resolves when every reading received so far is written or dead-lettered (tests, graceful stop). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +49,12 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     username: config.mqtt.username,
     password: config.mqtt.password,
     clean: false,
+    protocolVersion: config.mqtt.protocolVersion,
+    // [MQTT5 3.1.2.11.2]: without a session expiry an MQTT 5 session ends at disconnect, queue and all.
+    properties:
+      config.mqtt.protocolVersion === 5
+        ? { sessionExpiryInterval: config.mqtt.sessionExpirySeconds }
+        : undefined,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     manualConnect: true,
@@ -163,10 +171,12 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     spool.waitForSpace().then(() => done());
   };
 
+  let subscribed = false;
   client.on('connect', (connack) => {
     log.info({ sessionPresent: connack.sessionPresent }, 'ingest connected to the broker');
     client.subscribe(config.mqtt.subscription, { qos: 1 }, (err, granted) => {
-      if (err || granted?.some((g) => g.qos === 128)) {
+      subscribed = !err && !granted?.some((g) => g.qos >= 128);
+      if (!subscribed) {
         log.error({ err: err?.message, granted }, 'subscription refused: check the ingest account role');
       }
     });
@@ -189,6 +199,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   return {
     metrics,
     httpPort,
+    isSubscribed: () => subscribed && client.connected,
     drain: () => drainer.idle(),
     close: once(async () => {
       // Stop taking messages first; unacknowledged ones stay with the broker for the next worker.
