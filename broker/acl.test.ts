@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canPublish, canSubscribe, type Identity } from './acl.ts';
+import { ACCOUNTS, type AccountType, PUBLISH_MATRIX, SUBSCRIBE_MATRIX } from './testdata/acl-matrix.ts';
 import { filterCovers, isValidFilter, topicMatches } from './topic-filter.ts';
 
 const device: Identity = { type: 'device', id: 'aq-beji-01', kind: 'air_quality' };
@@ -57,4 +58,27 @@ describe('ACL', () => {
     expect(canPublish(svc('operator'), 'alerts/air_quality/a/pm25/ack')).toBe(true);
     expect(canSubscribe(svc('ingest'), '#')).toBe(false);
   });
+});
+
+describe('ACL matrix (every account type against every topic class)', () => {
+  const identities: Record<AccountType, Identity> = {
+    device,
+    ingest: svc('ingest'),
+    flows: svc('flows'),
+    dashboard: svc('dashboard'),
+    operator: svc('operator'),
+  };
+  for (const account of ACCOUNTS) {
+    it(`${account}: publish`, () => {
+      for (const { topic, allowed } of PUBLISH_MATRIX)
+        expect([topic, canPublish(identities[account], topic)]).toEqual([topic, allowed.includes(account)]);
+    });
+    it(`${account}: subscribe`, () => {
+      for (const { filter, allowed } of SUBSCRIBE_MATRIX)
+        expect([filter, canSubscribe(identities[account], filter)]).toEqual([
+          filter,
+          allowed.includes(account),
+        ]);
+    });
+  }
 });

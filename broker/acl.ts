@@ -54,9 +54,14 @@ function cachedRules(identity: Identity): Rules {
   return rules;
 }
 
+const hasWildcard = (filter: string) => filter.includes('+') || filter.includes('#');
+
 export function canPublish(identity: Identity, topic: string): boolean {
   if (topic.startsWith('$')) return false;
-  return cachedRules(identity).publish.some((filter) => topicMatches(filter, topic));
+  // Hot path (every PUBLISH): a literal rule is a string comparison, no split.
+  return cachedRules(identity).publish.some(
+    (filter) => filter === topic || (hasWildcard(filter) && topicMatches(filter, topic)),
+  );
 }
 
 export function canSubscribe(identity: Identity, filter: string): boolean {

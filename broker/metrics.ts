@@ -7,13 +7,24 @@ export function createBrokerMetrics() {
     connections: new Gauge({ name: 'broker_connections', help: 'Connected clients', registers: [registry] }),
     connectsRefused: new Counter({
       name: 'broker_connects_refused_total',
-      help: 'CONNECTs refused, by reason',
+      help: 'Connections refused, by reason (CONNACK refusals and sockets closed before CONNECT)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    disconnects: new Counter({
+      name: 'broker_disconnects_total',
+      help: 'Sessions the broker closed, by reason',
       labelNames: ['reason'],
       registers: [registry],
     }),
     messagesIn: new Counter({
       name: 'broker_messages_in_total',
       help: 'PUBLISH packets accepted from clients',
+      registers: [registry],
+    }),
+    messagesOut: new Counter({
+      name: 'broker_messages_out_total',
+      help: 'PUBLISH packets forwarded to subscribers',
       registers: [registry],
     }),
     publishDenied: new Counter({

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { BrokerConfigSchema } from '../../broker/config.ts';
+import { type BrokerConfigInput, BrokerConfigSchema } from '../../broker/config.ts';
 import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
 import type { Registry } from '../../broker/registry/schema.ts';
 import { saveRegistry } from '../../broker/registry/store.ts';
@@ -59,6 +59,8 @@ export async function startPipeline(
   devices: readonly NewDevice[],
   overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool'>> & {
     brokerMaxPayloadBytes?: number;
+    /** Per-device flood limits; tests that are about the ingest, not flood control, raise them. */
+    brokerLimits?: BrokerConfigInput['limits'];
   } = {},
 ): Promise<Pipeline> {
   const influx = await startLocalInfluxd();
@@ -73,6 +75,7 @@ export async function startPipeline(
       httpPort: -1,
       connectTimeoutMs: 5000,
       maxPayloadBytes: overrides.brokerMaxPayloadBytes,
+      limits: overrides.brokerLimits,
     }),
     log,
   );

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Aedes } from 'aedes';
+import mqtt, { type IClientOptions } from 'mqtt';
+import { silentLogger } from '../lib/log.ts';
+import type { BenchSection } from '../stack/bench/section.ts';
+import { startLocalMosquitto } from '../stack/local/mosquitto.ts';
+import { freePort, waitFor } from '../stack/local/ports.ts';
+import { makeRegistry } from '../stack/testing/pipeline.ts';
+import { BrokerConfigSchema } from './config.ts';
+import { addDevices } from './registry/provision.ts';
+import { saveRegistry } from './registry/store.ts';
+import { startBroker } from './service.ts';
+
+const MESSAGES = 60_000;
+const WARMUP = 3_000;
+const IDLE_CONNECTIONS = 10_000;
+// Provisioning 10,000 devices at the deployment cost (scrypt N=2^15, ~60 ms each) would take ten minutes:
+// the bench uses N=16, which changes what a CONNECT costs to verify, not what an idle connection holds.
+const BENCH_SCRYPT = { N: 16, r: 8, p: 1 };
+const root = resolve(import.meta.dirname, '..');
+const node = existsSync(join(root, 'node_modules/.bin/node'))
+  ? join(root, 'node_modules/.bin/node')
+  : process.execPath;
+
+/** One mqtt.js publisher -> one subscriber at QoS 1, as in DESIGN.md's reference figures. */
+async function qos1Rate(url: string, publisher: IClientOptions, subscriber: IClientOptions, topic: string) {
+  const sub = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...subscriber });
+  const pub = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...publisher });
+  await sub.subscribeAsync(topic.replace(/[^/]+$/, '+'), { qos: 1 });
+  const payload = Buffer.from(
+    '{"ts":1732760000000,"values":{"pm25":35.2,"pm10":51,"no2":20.1,"co":800,"o3":40,"so2":5}}',
+  );
+  const pass = async (n: number) => {
+    let received = 0;
+    const done = new Promise<void>((r) => {
+      const onMessage = () => {
+        if (++received === n) {
+          sub.off('message', onMessage);
+          r();
+        }
+      };
+      sub.on('message', onMessage);
+    });
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      pub.publish(topic, payload, { qos: 1 });
+      if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+    }
+    await done;
+    return n / ((performance.now() - started) / 1000);
+  };
+  await pass(WARMUP);
+  const rate = await pass(MESSAGES);
+  await Promise.all([pub.endAsync(), sub.endAsync()]);
+  return rate;
+}
+
+async function ours(log: (line: string) => void, persistence: 'memory' | 'level'): Promise<number> {
+  const registry = await makeRegistry([{ id: 'aq-bench-01', kind: 'air_quality' }]);
+  try {
+    const config = BrokerConfigSchema.parse({
+      port: 0,
+      httpPort: -1,
+      registryPath: registry.path,
+      persistence: { type: persistence },
+      // The per-device rate limit is what a flood test checks; here one device is the whole load.
+      limits: { deviceMessagesPerSecond: 1_000_000, deviceBurstMessages: 1_000_000 },
+    });
+    const broker = await startBroker(config, silentLogger());
+    log(`ours: auth + ACL, ${persistence} persistence`);
+    try {
+      const as = (name: string, clientId = name) => ({
+        clientId,
+        username: name,
+        password: registry.secrets.get(name),
+      });
+      return await qos1Rate(
+        `mqtt://127.0.0.1:${broker.port}`,
+        as('aq-bench-01'),
+        as('ingest'),
+        'sensors/air_quality/aq-bench-01',
+      );
+    } finally {
+      await broker.close();
+    }
+  } finally {
+    await registry.cleanup();
+  }
+}
+
+async function plainAedes(): Promise<number> {
+  const aedes = await Aedes.createBroker();
+  const server = createServer((socket) => aedes.handle(socket));
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  try {
+    return await qos1Rate(
+      `mqtt://127.0.0.1:${port}`,
+      { clientId: 'p' },
+      { clientId: 's' },
+      'sensors/air_quality/a',
+    );
+  } finally {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => aedes.close(() => r()));
+    await closed;
+  }
+}
+
+async function mosquitto(): Promise<number> {
+  const m = await startLocalMosquitto();
+  try {
+    return await qos1Rate(m.url, { clientId: 'p' }, { clientId: 's' }, 'sensors/air_quality/a');
+  } finally {
+    await m.stop();
+  }
+}
+
+function rssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then(
+    (s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024,
+  );
+}
+
+/** The broker as its own process (node broker/main.ts), so its RSS is the broker's alone. */
+async function idleConnections(log: (line: string) => void): Promise<Record<string, number>> {
+  const dir = await mkdtemp(join(tmpdir(), 'broker-bench-'));
+  const children: ReturnType<typeof spawn>[] = [];
+  try {
+    const devices = Array.from({ length: IDLE_CONNECTIONS }, (_, i) => ({
+      id: `aq-idle-${i}`,
+      kind: 'air_quality',
+    }));
+    const { registry, issued } = await addDevices({ devices: [], services: [] }, devices, BENCH_SCRYPT);
+    const registryPath = join(dir, 'registry.json');
+    await saveRegistry(registryPath, registry);
+    const credentialsPath = join(dir, 'credentials.json');
+    await writeFile(credentialsPath, JSON.stringify(issued.map((d) => [d.id, d.secret])));
+    const [port, httpPort] = [await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      REGISTRY_PATH: registryPath,
+      BROKER_PORT: String(port),
+      BROKER_HTTP_PORT: String(httpPort),
+      BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(IDLE_CONNECTIONS * 2),
+      LOG_LEVEL: 'warn',
+    };
+    const broker = spawn(node, [join(root, 'broker/main.ts')], { env, stdio: 'ignore' });
+    children.push(broker);
+    const metrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    await waitFor(async () => (await metrics()).includes('broker_connections'), 20_000, 'the broker process');
+    const idle = await rssMb(broker.pid as number);
+    const started = performance.now();
+    const clients = spawn(node, [join(root, 'broker/bench/idle-clients.ts'), String(port), credentialsPath], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    children.push(clients);
+    const ready = await new Promise<string>((r) =>
+      clients.stdout?.once('data', (d: Buffer) => r(d.toString().trim())),
+    );
+    const [, accepted = '0', refused = '0'] = ready.split(' ');
+    log(
+      `${accepted} connections accepted, ${refused} refused in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await waitFor(
+      async () => (await metrics()).includes(`broker_connections ${IDLE_CONNECTIONS}`),
+      30_000,
+      'connections',
+    );
+    const held = await rssMb(broker.pid as number);
+    clients.stdin?.end();
+    return {
+      broker_rss_mb_idle: idle,
+      broker_rss_mb_10k_conns: held,
+      broker_10k_connects_accepted: Number(accepted),
+    };
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const section: BenchSection = {
+  name: 'broker',
+  order: 10,
+  async run(log) {
+    // Interleaved, one run each, in the same process: the three figures share the machine's state.
+    const aedesPlain = await plainAedes();
+    log(`plain aedes: ${aedesPlain.toFixed(0)} msg/s`);
+    // Same storage as plain aedes (memory): the cost of auth, ACL, limits and the pre-PUBACK publish.
+    const broker = await ours(log, 'memory');
+    log(`ours: ${broker.toFixed(0)} msg/s (${((broker / aedesPlain) * 100).toFixed(0)}% of plain aedes)`);
+    // The deployment default: sessions and in-flight QoS 1 messages written to LevelDB.
+    const onDisk = await ours(log, 'level');
+    log(`ours on disk: ${onDisk.toFixed(0)} msg/s`);
+    const mosq = await mosquitto();
+    log(`mosquitto: ${mosq.toFixed(0)} msg/s`);
+    const idle = await idleConnections(log);
+    return {
+      broker_qos1_msgs_per_s: broker,
+      aedes_plain_qos1_msgs_per_s: aedesPlain,
+      mosquitto_qos1_msgs_per_s: mosq,
+      broker_vs_plain_aedes_ratio: broker / aedesPlain,
+      broker_level_qos1_msgs_per_s: onDisk,
+      ...idle,
+    };
+  },
+};
+export default section;

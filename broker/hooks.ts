@@ -1,0 +1,194 @@
+import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Logger } from '../lib/log.ts';
+import { canPublish, canSubscribe, type Identity } from './acl.ts';
+import type { BrokerConfig } from './config.ts';
+import type { BrokerMetrics } from './metrics.ts';
+import { PublishRateLimiter } from './rate-limit.ts';
+import type { LiveRegistry } from './registry/live-registry.ts';
+import { VerifiedSecretCache } from './registry/secrets.ts';
+import { isValidFilter } from './topic-filter.ts';
+
+// MQTT 3.1.1 CONNACK return codes (section 3.2.2.3).
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+function refusal(returnCode: number, message: string): AuthenticateError {
+  // The codes above are AuthErrorCode's values; aedes declares it a const enum, which type stripping cannot import.
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** Client ids are the account name, optionally followed by ':' and a suffix (ids never contain ':'). */
+function clientIdFits(clientId: string, username: string): boolean {
+  return clientId === username || clientId.startsWith(`${username}:`);
+}
+
+export function accountName(identity: Identity): string {
+  return identity.type === 'device' ? identity.id : identity.username;
+}
+
+/**
+ * aedes drops a delivery whose broker counter is not above the last one the client got
+ * (lib/client.js, dedupe). The counter is taken when a publish starts, but on-disk persistence
+ * finishes publishes out of order, so later-numbered messages overtake earlier ones and the earlier
+ * ones were silently lost (about 1 in 100 under a burst with aedes-persistence-level). QoS 1 is
+ * at-least-once anyway: a rare duplicate (a queued message also delivered live on reconnect) is
+ * what subscribers already handle; a lost message is not.
+ */
+const FORWARD_EVERYTHING: object = new Proxy(Object.create(null), {
+  get: () => 0,
+  set: () => true,
+});
+
+type Publish = (packet: PublishPacket, client: Client | null, done: (err?: Error | null) => void) => void;
+
+export type Sessions = {
+  identities: WeakMap<Client, Identity>;
+  /** The newest authenticated session per account name: the one whose status and revocation count. */
+  current: Map<string, Client>;
+};
+
+/**
+ * Installs authentication and authorization on an aedes instance. Everything not allowed by the ACL
+ * is refused; refusals are counted by reason on /metrics.
+ */
+export function installHooks(
+  aedes: Aedes,
+  config: BrokerConfig,
+  registry: LiveRegistry,
+  metrics: BrokerMetrics,
+  log: Logger,
+): Sessions {
+  const secrets = new VerifiedSecretCache();
+  const sessions: Sessions = { identities: new WeakMap(), current: new Map() };
+  const connects = new WeakMap<Client, { clientId: string; clean: boolean; keepalive: number }>();
+  const limiters = new WeakMap<Client, PublishRateLimiter>();
+  const { limits } = config;
+
+  // aedes's keepaliveLimit would answer CONNACK 6, a reserved code in 3.1.1; the CONNECT is kept here and
+  // judged in authenticate instead.
+  aedes.preConnect = (client, packet, done) => {
+    (client as Client & { duplicates: object }).duplicates = FORWARD_EVERYTHING;
+    connects.set(client, {
+      clientId: packet.clientId,
+      clean: packet.clean !== false,
+      keepalive: packet.keepalive ?? 0,
+    });
+    done(null, true);
+  };
+
+  aedes.authenticate = (client, username, password, done) => {
+    const refuse = (code: number, reason: string) => {
+      metrics.connectsRefused.inc({ reason });
+      log.info({ clientId: client.id, username, reason }, 'connect refused');
+      done(refusal(code, reason), false);
+    };
+    const connect = connects.get(client);
+    // [MQTT-3.1.3-8]: an empty client id needs clean session; otherwise CONNACK 2 and close.
+    if (connect && connect.clientId === '' && !connect.clean)
+      return refuse(IDENTIFIER_REJECTED, 'empty_client_id');
+    // Like Mosquitto's max_keepalive for 3.1.1 clients: no way to tell the client, so "identifier rejected".
+    // A keepalive of 0 would let a half-open connection hold its slot forever.
+    if (connect && (connect.keepalive === 0 || connect.keepalive > limits.keepaliveMaxSeconds))
+      return refuse(IDENTIFIER_REJECTED, 'keepalive_out_of_range');
+    if (!username || !password) return refuse(NOT_AUTHORIZED, 'anonymous');
+    const account = registry.lookup(username);
+    const record = account?.type === 'device' ? account.device : account?.service;
+    if (!account || !record || record.revoked) return refuse(BAD_USERNAME_OR_PASSWORD, 'unknown_or_revoked');
+    secrets.verify(password.toString('utf8'), record.secret_hash).then(
+      (ok) => {
+        if (!ok) return refuse(BAD_USERNAME_OR_PASSWORD, 'bad_secret');
+        // The registry may have changed while scrypt ran: a revoke or rotate must win.
+        const now = registry.lookup(username);
+        const latest = now?.type === 'device' ? now.device : now?.service;
+        if (!latest || latest.revoked || latest.secret_hash !== record.secret_hash)
+          return refuse(BAD_USERNAME_OR_PASSWORD, 'account_changed');
+        if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
+        const identity: Identity =
+          account.type === 'device'
+            ? { type: 'device', id: account.device.id, kind: account.device.kind }
+            : { type: 'service', username, role: account.service.role };
+        // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
+        const will = (client as Client & { _will?: { topic: string } })._will;
+        if (will && !canPublish(identity, will.topic)) return refuse(NOT_AUTHORIZED, 'will_topic_denied');
+        sessions.identities.set(client, identity);
+        sessions.current.set(username, client);
+        if (identity.type === 'device')
+          limiters.set(
+            client,
+            new PublishRateLimiter(limits.deviceMessagesPerSecond, limits.deviceBurstMessages, Date.now()),
+          );
+        done(null, true);
+      },
+      (err: Error) => {
+        log.error({ err }, 'secret verification failed');
+        refuse(NOT_AUTHORIZED, 'verification_error');
+      },
+    );
+  };
+
+  // aedes 1.2 writes the QoS 1 PUBACK before broker.publish stores the message for offline persistent
+  // sessions (lib/handlers/publish.js, enqueuePublish): a SIGKILL in between loses a message the device
+  // was told is safe. So an accepted QoS 1 publish is published (retained store, offline queues,
+  // delivery) here, before the PUBACK, and the later broker.publish call for the same packet is a no-op.
+  // Dropped packets take the same no-op path: acknowledged, never routed.
+  const basePublish = (aedes.publish as unknown as Publish).bind(aedes);
+  const settled = new WeakSet<PublishPacket>();
+  (aedes as unknown as { publish: Publish }).publish = (packet, client, done) => {
+    if (typeof client === 'function') return basePublish(packet, null, client);
+    if (settled.has(packet)) {
+      settled.delete(packet);
+      return done?.(null);
+    }
+    basePublish(packet, client, done);
+  };
+
+  aedes.authorizePublish = (client, packet, done) => {
+    // client is null only for a stored last will published after a restart; wills were checked at CONNECT.
+    if (!client) return done(null);
+    const identity = sessions.identities.get(client);
+    let denied: string | undefined;
+    if (!identity || !canPublish(identity, packet.topic)) denied = 'acl';
+    else if (packet.payload.length > config.maxPayloadBytes) denied = 'payload_too_large';
+    else {
+      const verdict = limiters.get(client)?.take(Date.now()) ?? 'accept';
+      if (verdict !== 'accept') denied = 'rate_limited';
+      if (verdict === 'disconnect') {
+        metrics.disconnects.inc({ reason: 'flood' });
+        log.warn({ clientId: client.id }, 'publish flood: disconnecting');
+        client.close();
+      }
+    }
+    if (denied) {
+      // [MQTT-3.3.5-2]: acknowledge and drop rather than disconnect, so a misconfigured device keeps its session.
+      metrics.publishDenied.inc({ reason: denied });
+      log.debug({ clientId: client.id, topic: packet.topic, reason: denied }, 'publish dropped');
+      settled.add(packet);
+      return done(null);
+    }
+    metrics.messagesIn.inc();
+    if (packet.qos !== 1) return done(null);
+    basePublish(packet, client, (err) => {
+      if (err) return done(err);
+      settled.add(packet);
+      done(null);
+    });
+  };
+
+  aedes.authorizeSubscribe = (client, sub: Subscription, done) => {
+    const identity = sessions.identities.get(client);
+    if (!identity || !isValidFilter(sub.topic) || !canSubscribe(identity, sub.topic)) {
+      metrics.subscribeDenied.inc();
+      log.debug({ clientId: client.id, topic: sub.topic }, 'subscribe refused');
+      return done(null, null); // SUBACK 0x80 for this filter
+    }
+    done(null, sub);
+  };
+
+  aedes.authorizeForward = (_client, packet) => {
+    metrics.messagesOut.inc();
+    return packet;
+  };
+
+  return sessions;
+}

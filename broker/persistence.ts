@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { Level } from 'level';
+import { type BrokerConfig, persistenceDir } from './config.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The promise-based persistence aedes 1.x drives (aedes-persistence 11 API); setup must be async. */
+export type AedesPersistence = { setup(broker: unknown): Promise<void>; destroy(): Promise<void> };
+
+export type BrokerStorage = {
+  persistence: AedesPersistence | undefined;
+  /** A shared message bus for cluster mode (mqemitter-redis); undefined: aedes's in-process mqemitter. */
+  mq: unknown;
+  /** What the log may say about it (never the redis password). */
+  describe: string;
+  close(): Promise<void>;
+};
+
+type RetainedSource = {
+  createRetainedStreamCombi(patterns: string[]): Readable | AsyncIterable<unknown>;
+};
+
+function redisOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: Number(u.pathname.slice(1) || 0),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+  };
+}
+
+/**
+ * level: sessions, QoS 1 queues and retained messages in a LevelDB folder (classic-level), written
+ * without fsync: a process crash loses nothing the broker stored, a power cut may lose the last
+ * writes the OS had not flushed. redis: the same state in Redis, plus mqemitter-redis as the bus, so
+ * several broker processes act as one. The packages ship CommonJS with the async class in a subpath:
+ * aedes 1.x refuses their callback wrappers (its setup must be an AsyncFunction).
+ */
+export async function openStorage(config: BrokerConfig): Promise<BrokerStorage> {
+  const { type } = config.persistence;
+  if (type === 'memory')
+    return { persistence: undefined, mq: undefined, describe: 'memory', close: async () => {} };
+  if (type === 'level') {
+    const dir = persistenceDir(config);
+    await mkdir(dir, { recursive: true });
+    const AsyncLevel = require('aedes-persistence-level/asyncPersistence.js');
+    const persistence = new AsyncLevel(new Level(dir)) as AedesPersistence;
+    return { persistence, mq: undefined, describe: `level:${dir}`, close: () => persistence.destroy() };
+  }
+  const url = config.persistence.redisUrl as string; // the schema requires it for type=redis
+  const options = redisOptions(url);
+  const AsyncRedis = require('aedes-persistence-redis/asyncPersistence.js');
+  const mqemitterRedis = require('mqemitter-redis');
+  const persistence = new AsyncRedis(options) as AedesPersistence & RetainedSource;
+  // aedes-persistence-redis 11.2 returns an async generator of retained messages where aedes 1.2 calls
+  // .pipe() on it (lib/handlers/subscribe.js): without this, the first SUBSCRIBE matching a retained
+  // message throws out of a timer and takes the broker down.
+  const retained = persistence.createRetainedStreamCombi.bind(persistence);
+  persistence.createRetainedStreamCombi = (patterns) => {
+    const source = retained(patterns);
+    return source instanceof Readable ? source : Readable.from(source);
+  };
+  const mq = mqemitterRedis(options) as { close(cb: () => void): void };
+  return {
+    persistence,
+    mq,
+    describe: `redis:${options.host}:${options.port}/${options.db}`,
+    async close() {
+      await persistence.destroy();
+      // aedes.close() already closed the emitter; closing twice is a no-op in mqemitter-redis.
+      await new Promise<void>((resolve) => mq.close(() => resolve()));
+    },
+  };
+}
