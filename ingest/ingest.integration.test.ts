@@ -176,6 +176,48 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
     await viewer.endAsync();
   });
 
+  it('dead-letters a point InfluxDB refuses and stores the rest of its batch (bisection)', async () => {
+    const dashboard = await mqtt.connectAsync(p.mqttUrl, {
+      clientId: 'dashboard:bisect',
+      username: 'dashboard',
+      password: p.secrets.get('dashboard'),
+      reconnectPeriod: 0,
+    });
+    const dead: { reason: string; detail: string }[] = [];
+    dashboard.on('message', (_t, payload) => dead.push(JSON.parse(payload.toString())));
+    await dashboard.subscribeAsync('ingest/rejected/wastewater/#', { qos: 1 });
+    // Make `cod` a string field in this shard: a later float `cod` is a field type conflict (HTTP 400).
+    const ts0 = Date.now() - 7_200_000;
+    await fetch(`${p.influx.url}/write?db=${p.database}&precision=ms`, {
+      method: 'POST',
+      body: `wastewater,station=ww-tapos-01 cod="lab pending" ${ts0}`,
+    });
+    const before = await influxCount(p.influx.url, p.database, 'wastewater', 'ph');
+    const device = await p.device('ww-tapos-01');
+    const sends = [];
+    for (let i = 0; i < 100; i++) {
+      const values = i === 37 ? { ph: 7, cod: 80 } : { ph: 7.2 };
+      sends.push(
+        device.publishAsync(
+          'sensors/wastewater/ww-tapos-01',
+          JSON.stringify({ ts: ts0 + 1000 + i, values }),
+          { qos: 1 },
+        ),
+      );
+    }
+    await Promise.all(sends);
+    await waitFor(
+      () => dead.some((d) => d.reason === 'write_rejected'),
+      10_000,
+      'dead letter for the conflicting point',
+    );
+    await p.ingest.drain();
+    expect(await influxCount(p.influx.url, p.database, 'wastewater', 'ph')).toBe(before + 99);
+    expect(dead.filter((d) => d.reason === 'write_rejected')).toHaveLength(1);
+    expect(dead[0]?.detail).toMatch(/field type conflict/);
+    await dashboard.endAsync();
+  });
+
   it('serves health, readiness and Prometheus metrics', async () => {
     const base = `http://127.0.0.1:${p.ingest.httpPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

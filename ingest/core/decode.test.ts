@@ -72,4 +72,29 @@ describe('decodeMessage', () => {
     const ok = decodeMessage(topic, enc({ ts: now, values: { ph: 7 } }), withRegistry);
     expect(ok.ok && ok.readings[0]?.tags).toEqual({ district: 'limo' });
   });
+
+  it('tells the format by its shape and gives every format the registry tags', () => {
+    const lookupStation = (): StationInfo => ({ kind: 'air_quality', tags: { district: 'beji' } });
+    const aq = 'sensors/air_quality/aq-1';
+    const senml = decodeMessage(aq, enc([{ n: 'pm25', v: 12 }]), { ...ctx, lookupStation });
+    expect(senml).toEqual({
+      ok: true,
+      readings: [
+        { kind: 'air_quality', station: 'aq-1', ts: now, values: { pm25: 12 }, tags: { district: 'beji' } },
+      ],
+    });
+    const community = decodeMessage(
+      aq,
+      enc({ sensordatavalues: [{ value_type: 'SDS_P2', value: '12.0' }] }),
+      {
+        ...ctx,
+        lookupStation,
+      },
+    );
+    expect(community).toEqual(senml);
+    // Both shapes at once is neither: Sensor.Community's schema is strict.
+    expect(decodeMessage(aq, enc({ ts: now, values: { pm25: 1 }, sensordatavalues: [] }), ctx)).toMatchObject(
+      { ok: false, reason: 'invalid_payload' },
+    );
+  });
 });

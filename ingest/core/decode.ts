@@ -1,32 +1,13 @@
-import { findKind, type KindSpec } from '../../lib/catalogue/index.ts';
-import { NativeEnvelopeSchema, valuesSchemaFor } from '../../lib/catalogue/schema.ts';
+import { findKind } from '../../lib/catalogue/index.ts';
 import { parseSensorTopic } from '../../lib/catalogue/topics.ts';
-import { type DecodeResult, type Reading, reject } from './reading.ts';
+import type { DecodeContext, Target } from './context.ts';
+import { decodeNative } from './formats/native.ts';
+import { decodeSenml } from './formats/senml.ts';
+import { decodeSensorCommunity } from './formats/sensor-community.ts';
+import { type DecodeResult, reject } from './reading.ts';
 import { Reasons } from './reasons.ts';
-import { parseDeviceTime, type TimeBounds } from './timestamps.ts';
 
-export type StationInfo = { kind: string; tags: Record<string, string> };
-
-export type DecodeContext = {
-  now: number;
-  time: TimeBounds;
-  maxPayloadBytes: number;
-  /**
-   * The station registry. When given, a station it does not list (or lists under another kind) is
-   * rejected; when undefined, any well-formed station id is accepted without registry tags.
-   */
-  lookupStation?: (station: string) => StationInfo | undefined;
-};
-
-const valueSchemas = new Map<KindSpec, ReturnType<typeof valuesSchemaFor>>();
-function valuesSchema(kind: KindSpec) {
-  let schema = valueSchemas.get(kind);
-  if (!schema) {
-    schema = valuesSchemaFor(kind);
-    valueSchemas.set(kind, schema);
-  }
-  return schema;
-}
+export type { DecodeContext, StationInfo } from './context.ts';
 
 /** Topic + payload bytes -> validated readings, or one rejection with a reason. Pure: no I/O. */
 export function decodeMessage(topic: string, payload: Uint8Array, ctx: DecodeContext): DecodeResult {
@@ -55,47 +36,11 @@ export function decodeMessage(topic: string, payload: Uint8Array, ctx: DecodeCon
   } catch {
     return reject(Reasons.malformedJson, 'payload is not valid JSON');
   }
-  return decodeNative(json, kind, parsedTopic.station, tags, ctx);
-}
-
-function decodeNative(
-  json: unknown,
-  kind: KindSpec,
-  station: string,
-  tags: Record<string, string>,
-  ctx: DecodeContext,
-): DecodeResult {
-  const envelope = NativeEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return reject(Reasons.invalidPayload, firstIssue(envelope.error.issues));
-  const values = valuesSchema(kind).safeParse(envelope.data.values);
-  if (!values.success) {
-    const issue = values.error.issues[0];
-    const reason =
-      issue?.code === 'unrecognized_keys'
-        ? Reasons.unknownField
-        : issue?.code === 'too_small' || issue?.code === 'too_big'
-          ? Reasons.outOfRange
-          : Reasons.invalidPayload;
-    return reject(reason, firstIssue(values.error.issues, 'values'));
+  const target: Target = { kind, station: parsedTopic.station, tags };
+  // The format is told by its shape; the three shapes cannot be mistaken for one another.
+  if (Array.isArray(json)) return decodeSenml(json, target, ctx);
+  if (typeof json === 'object' && json !== null && Object.hasOwn(json, 'sensordatavalues')) {
+    return decodeSensorCommunity(json, target, ctx);
   }
-  const ts = parseDeviceTime(envelope.data.ts, ctx.now, ctx.time);
-  if (typeof ts === 'string') return reject(Reasons.timestampOutOfBounds, ts);
-  const reading: Reading = { kind: kind.id, station, ts, values: dropUndefined(values.data), tags };
-  if (envelope.data.seq !== undefined) reading.seq = envelope.data.seq;
-  return { ok: true, readings: [reading] };
-}
-
-function dropUndefined(values: Record<string, number | undefined>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-type Issue = { path: PropertyKey[]; message: string; code: string; keys?: string[] };
-function firstIssue(issues: readonly Issue[], prefix?: string): string {
-  const issue = issues[0];
-  if (!issue) return 'invalid';
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  const keys = issue.keys ? ` (${issue.keys.slice(0, 5).join(', ')})` : '';
-  return `${path || 'payload'}: ${issue.message}${keys}`.slice(0, 300);
+  return decodeNative(json, target, ctx);
 }

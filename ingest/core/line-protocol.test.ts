@@ -4,6 +4,7 @@ import {
   escapeMeasurement,
   escapeStringField,
   LineProtocolError,
+  type Point,
   toLine,
 } from './line-protocol.ts';
 
@@ -47,6 +48,36 @@ describe('line protocol', () => {
   it('drops empty tag values, as InfluxDB would', () => {
     expect(toLine({ measurement: 'm', tags: { a: '', b: 'x' }, fields: { v: 1 }, ts: 5 })).toBe(
       'm,b=x v=1 5',
+    );
+  });
+
+  it('refuses what influxd 1.6.7 would silently change or drop (see line-protocol.influxd.test.ts)', () => {
+    const point = (over: Partial<Point>): Point => ({
+      measurement: 'm',
+      tags: {},
+      fields: { v: 1 },
+      ts: 1,
+      ...over,
+    });
+    for (const bad of [
+      point({ measurement: '#m' }),
+      point({ measurement: '\tm' }),
+      point({ measurement: 'm\\"x' }),
+      point({ tags: { time: 'x' } }),
+      point({ fields: { time: 1 } }),
+      point({ fields: { '\tv': 1 } }),
+      point({ fields: { 'a\\"b': 1 } }),
+      point({ tags: { t: 'a\0b' } }),
+      point({ tags: { t: 'a\uD800' } }),
+      point({ fields: { s: 'lone \uDC00' } }),
+    ]) {
+      expect(() => toLine(bad), JSON.stringify(bad)).toThrow(LineProtocolError);
+    }
+  });
+
+  it('keeps what influxd 1.6.7 stores as is', () => {
+    expect(toLine({ measurement: 'm', tags: { t: 'a\\"b\tc' }, fields: { s: 'x\ny\0\\' }, ts: 1 })).toBe(
+      'm,t=a\\"b\tc s="x\ny\0\\\\" 1',
     );
   });
 });

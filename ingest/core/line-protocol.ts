@@ -8,6 +8,19 @@
  * yet its scanner still lets a backslash swallow the next byte, so a backslash at the end of a name
  * or just before an escaped character cannot be represented, and neither can a newline. Such names
  * are refused with a LineProtocolError rather than silently changed (checked against influxd 1.6).
+ *
+ * Also refused, found by the property tests against influxd 1.6.7 (line-protocol.influxd.test.ts):
+ * - a measurement starting with '#': the whole line is read as a comment and silently dropped
+ *   (an escaped `\#` is stored with its backslash);
+ * - a NUL in a name or tag value: it is stored, but InfluxQL cannot spell it (BADSTRING), so no
+ *   query could select or filter by it; at the start of a name it is even skipped as a blank;
+ * - a measurement or field key starting with a tab: the parser skips it as a blank at the start of
+ *   a line and of the field set (models/points.go skipWhitespace), so the name would lose it;
+ * - a backslash before a double quote in a measurement or field key: the server unescapes `\"` there;
+ * - the tag or field key `time`: the server drops the point ("invalid tag key"/"invalid field name");
+ * - a string with a lone UTF-16 surrogate: UTF-8 cannot carry it, so it would be stored as U+FFFD.
+ * A string field value may hold anything else, newlines included: inside quotes only `"` and `\`
+ * are special.
  */
 export type Point = {
   measurement: string;
@@ -23,22 +36,33 @@ export class LineProtocolError extends Error {
   override name = 'LineProtocolError';
 }
 
-const NEWLINE = /[\r\n]/;
+const NEWLINE_OR_NUL = /[\r\n\0]/;
 const MEASUREMENT_SPECIAL = /[, ]/g;
 const KEY_SPECIAL = /[,= ]/g;
 const STRING_SPECIAL = /[\\"]/g;
+const SKIPPED_AS_BLANK = /^\t/;
 const UNREPRESENTABLE_BACKSLASH = /\\([,= ]|$)/;
+// Measurements and field keys are unescaped with the string-field codes too (pkg/escape), so a
+// backslash before a double quote is dropped there as well.
+const UNREPRESENTABLE_BACKSLASH_OR_QUOTE = /\\([,= "]|$)/;
 
-function refuseUnrepresentable(what: string, value: string): void {
-  if (NEWLINE.test(value)) throw new LineProtocolError(`${what} contains a newline`);
-  if (UNREPRESENTABLE_BACKSLASH.test(value)) {
-    throw new LineProtocolError(`${what} has a backslash at its end or before a comma, '=' or space`);
+function refuseIllFormed(what: string, value: string): void {
+  if (!value.isWellFormed()) throw new LineProtocolError(`${what} has a lone UTF-16 surrogate`);
+}
+
+function refuseUnrepresentable(what: string, value: string, backslash = UNREPRESENTABLE_BACKSLASH): void {
+  refuseIllFormed(what, value);
+  if (NEWLINE_OR_NUL.test(value)) throw new LineProtocolError(`${what} contains a newline or NUL`);
+  if (backslash.test(value)) {
+    throw new LineProtocolError(`${what} has a backslash at its end or before a special character`);
   }
 }
 
 export function escapeMeasurement(name: string): string {
-  refuseUnrepresentable('measurement', name);
+  refuseUnrepresentable('measurement', name, UNREPRESENTABLE_BACKSLASH_OR_QUOTE);
   if (name.length === 0) throw new LineProtocolError('measurement is empty');
+  if (SKIPPED_AS_BLANK.test(name)) throw new LineProtocolError('measurement starts with a tab');
+  if (name.startsWith('#')) throw new LineProtocolError("measurement starts with '#' (a comment line)");
   return name.replace(MEASUREMENT_SPECIAL, '\\$&');
 }
 
@@ -49,7 +73,18 @@ export function escapeKey(value: string, what = 'tag'): string {
   return value.replace(KEY_SPECIAL, '\\$&');
 }
 
+/** Tag and field keys: `time` is the timestamp column in InfluxQL, so InfluxDB refuses it as a key. */
+function escapeName(key: string, what: 'tag key' | 'field key'): string {
+  if (key === 'time') throw new LineProtocolError(`${what} 'time' is reserved`);
+  if (what === 'field key') {
+    if (SKIPPED_AS_BLANK.test(key)) throw new LineProtocolError('field key starts with a tab');
+    refuseUnrepresentable(what, key, UNREPRESENTABLE_BACKSLASH_OR_QUOTE);
+  }
+  return escapeKey(key, what);
+}
+
 export function escapeStringField(value: string): string {
+  refuseIllFormed('string field', value);
   return `"${value.replace(STRING_SPECIAL, '\\$&')}"`;
 }
 
@@ -73,12 +108,12 @@ export function toLine(point: Point): string {
     const value = point.tags[key];
     // An empty tag value is not representable: InfluxDB drops the tag, so we do too, explicitly.
     if (value === undefined || value === '') continue;
-    line += `,${escapeKey(key, 'tag key')}=${escapeKey(value, 'tag value')}`;
+    line += `,${escapeName(key, 'tag key')}=${escapeKey(value, 'tag value')}`;
   }
   const fieldParts: string[] = [];
   for (const [key, value] of Object.entries(point.fields)) {
     fieldParts.push(
-      `${escapeKey(key, 'field key')}=${formatField(key, value, point.integerFields?.includes(key) ?? false)}`,
+      `${escapeName(key, 'field key')}=${formatField(key, value, point.integerFields?.includes(key) ?? false)}`,
     );
   }
   if (fieldParts.length === 0) throw new LineProtocolError('a point needs at least one field');

@@ -27,3 +27,17 @@ export function parseDeviceTime(ts: number | string, now: number, bounds: TimeBo
   if (ms > now + bounds.maxFutureMs) return `ts is ${ms - now} ms in the future`;
   return ms;
 }
+
+/**
+ * RFC 8428 section 4.5.3: a resolved SenML time (base time + time, in seconds) below 2^28 is relative
+ * to now (negative: in the past); from 2^28 on it is seconds since the Unix epoch. 2^28 s is 1978, so
+ * no real absolute time is mistaken for a relative one.
+ */
+export const SENML_RELATIVE_LIMIT_S = 2 ** 28;
+
+/** A resolved SenML time in (floating) seconds -> epoch ms within bounds, or why it is not sane. */
+export function senmlTimeMs(seconds: number, now: number, bounds: TimeBounds): number | string {
+  if (!Number.isFinite(seconds)) return 'time is not a finite number';
+  const ms = seconds < SENML_RELATIVE_LIMIT_S ? now + seconds * 1000 : seconds * 1000;
+  return parseDeviceTime(ms, now, bounds);
+}
