@@ -1,5 +1,7 @@
-import type { StationTraits } from './profiles/types.ts';
 import { gaussian, hashSeed, seededRandom } from './random.ts';
+import type { SimStation } from './stations/load.ts';
+
+export type { SimStation } from './stations/load.ts';
 
 /** Depok's 11 kecamatan with an approximate centre (WGS84). */
 export const DEPOK_DISTRICTS = [
@@ -23,15 +25,10 @@ const OPERATOR: Record<string, string> = {
   water_network: 'PDAM Tirta Asasta',
 };
 
-export type SimStation = StationTraits & {
-  name: string;
-  district: string;
-  operator: string;
-  lat: number;
-  lon: number;
-};
-
-/** A deterministic fleet: `perKind` stations of each kind spread over the districts. */
+/**
+ * A deterministic generated fleet: `perKind` stations of each kind spread over the districts. The Depok
+ * station catalogue (stations/load.ts loadStations) is the realistic fleet; this one is for any count.
+ */
 export function generateFleet(kinds: readonly string[], perKind: number, seed = 1): SimStation[] {
   const stations: SimStation[] = [];
   for (const kind of kinds) {
@@ -54,4 +51,18 @@ export function generateFleet(kinds: readonly string[], perKind: number, seed = 
     }
   }
   return stations;
+}
+
+/**
+ * N load-test devices cloned round-robin from template stations (traits, district, operator, format),
+ * with ids `load-<template id>-<n>`: the scale mode's fleet (ids stay within the 64-character limit).
+ */
+export function syntheticFleet(count: number, templates: readonly SimStation[]): SimStation[] {
+  if (templates.length === 0) throw new Error('syntheticFleet needs at least one template station');
+  const fleet: SimStation[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = templates[i % templates.length] as SimStation;
+    fleet.push({ ...t, id: `load-${t.id.slice(0, 40)}-${i}`, name: `${t.name} (load ${i})` });
+  }
+  return fleet;
 }

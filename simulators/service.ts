@@ -1,24 +1,48 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { topics } from '../lib/catalogue/topics.ts';
 import type { Logger } from '../lib/log.ts';
-import type { SimulatorConfig } from './config.ts';
-import type { SimStation } from './fleet.ts';
-import { profiles } from './profiles/index.ts';
-import { hashSeed, seededRandom } from './random.ts';
+import { resolveStart, type SimulatorConfig } from './config.ts';
+import { createStationStream } from './core/stream.ts';
+import { closeDevices, connectDevices, type DeviceCredentials } from './device-pool.ts';
+import { encoders } from './encode/payload.ts';
+import { assertScenarioFits } from './scenarios/check.ts';
+import { loadScenario } from './scenarios/schema.ts';
+import type { SimStation } from './stations/load.ts';
 
-export type DeviceCredentials = { id: string; kind: string; secret: string };
+export type { DeviceCredentials } from './device-pool.ts';
+
+export type SimulatorStats = {
+  devices: number;
+  /** Messages acknowledged (QoS 1) or written (QoS 0), duplicates included. */
+  published: number;
+  /** Readings the model produced (one per station per round). */
+  readings: number;
+  duplicates: number;
+  droppedByFault: number;
+  errors: number;
+  inflight: number;
+  /** Device time of the latest reading (epoch ms). */
+  simTime: number;
+  elapsedMs: number;
+};
 
 export type SimulatorService = {
-  /** Readings published and acknowledged (QoS 1) or sent (QoS 0). */
+  /** Messages published and acknowledged (QoS 1) or sent (QoS 0). */
   published(): number;
-  /** Resolves after `rounds` rounds (immediately if rounds is 0 and never otherwise). */
+  stats(): SimulatorStats;
+  /** Resolves after `rounds` rounds once every publish is acknowledged (never if rounds is 0). */
   done: Promise<void>;
+  /** Stops publishing, says offline, disconnects; stats() still gives the final figures. */
   close(): Promise<void>;
 };
 
+const TICK_MS = 10;
+
 /**
- * Runs each station as its own authenticated device connection, publishing the native payload every
- * interval with device time that runs `timeScale` times faster than the wall clock.
+ * Runs each station as its own authenticated device connection. One scheduler spreads the stations
+ * evenly over the interval (station i of N at i/N of it), so the broker sees a steady aggregate rate of
+ * N / interval readings per second. A reading's device time is simStart + (its schedule slot) x
+ * timeScale: a function of the schedule, not of the wall clock, so a seed replays the same stream.
  */
 export async function startSimulator(
   config: SimulatorConfig,
@@ -26,92 +50,149 @@ export async function startSimulator(
   credentials: readonly DeviceCredentials[],
   log: Logger,
 ): Promise<SimulatorService> {
-  const secrets = new Map(credentials.map((c) => [c.id, c.secret]));
-  const startedAt = Date.now();
-  const simTime = () => startedAt + (Date.now() - startedAt) * config.timeScale;
-  let published = 0;
-  let finishedStations = 0;
+  const scenario = config.scenarioPath ? loadScenario(config.scenarioPath) : undefined;
+  if (scenario) assertScenarioFits(scenario, stations);
+  const simStart = resolveStart(config, Date.now(), scenario?.start);
+  const n = stations.length;
+  const streams = stations.map((station, i) =>
+    createStationStream(station, {
+      seed: config.seed,
+      start: simStart,
+      stepMs: config.intervalMs * config.timeScale,
+      offsetMs: ((i * config.intervalMs) / Math.max(1, n)) * config.timeScale,
+      scenario,
+    }),
+  );
+  const started = performance.now();
+  const clients: MqttClient[] = await connectDevices(stations, credentials, {
+    mqttUrl: config.mqttUrl,
+    concurrency: config.connectConcurrency,
+    onConnected: (count) => {
+      if (count % 1000 === 0 && count < n) log.info({ connected: count, of: n }, 'devices connecting');
+    },
+  });
+  log.info(
+    {
+      devices: n,
+      connectS: Math.round(performance.now() - started) / 1000,
+      intervalMs: config.intervalMs,
+      targetPerS: Math.round((n * 1000) / config.intervalMs),
+      timeScale: config.timeScale,
+      simStart: new Date(simStart).toISOString(),
+      scenario: scenario?.id,
+    },
+    'simulator running',
+  );
+
+  const stats: SimulatorStats = {
+    devices: n,
+    published: 0,
+    readings: 0,
+    duplicates: 0,
+    droppedByFault: 0,
+    errors: 0,
+    inflight: 0,
+    simTime: simStart,
+    elapsedMs: 0,
+  };
+  const total = config.rounds > 0 ? n * config.rounds : Number.POSITIVE_INFINITY;
+  let cursor = 0;
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
-  const clients: MqttClient[] = [];
-  const timers: NodeJS.Timeout[] = [];
+  const onAck = (err?: Error) => {
+    stats.inflight--;
+    if (err) {
+      stats.errors++;
+      if (stats.errors <= 10) log.warn({ err: err.message }, 'publish failed');
+    } else stats.published++;
+    if (cursor >= total && stats.inflight === 0) resolveDone();
+  };
 
-  await Promise.all(
-    stations.map(async (station, index) => {
-      const secret = secrets.get(station.id);
-      const profile = profiles[station.kind];
-      if (!secret) throw new Error(`no credentials for simulated station ${station.id}`);
-      if (!profile) throw new Error(`no simulator profile for kind ${station.kind}`);
-      const status = topics.status(station.kind, station.id);
-      const client = await mqtt.connectAsync(config.mqttUrl, {
-        clientId: station.id,
-        username: station.id,
-        password: secret,
-        clean: true,
-        reconnectPeriod: 1000,
-        will: { topic: status, payload: Buffer.from('offline'), qos: 1, retain: true },
+  const t0 = performance.now();
+  const pump = () => {
+    // Every station-slot due by now, in order; behind schedule (back-pressure) it catches up later.
+    const due = Math.min(total, Math.floor(((performance.now() - t0) * n) / config.intervalMs) + 1);
+    while (cursor < due && stats.inflight < config.maxInflight) {
+      const i = cursor % n;
+      cursor++;
+      const station = stations[i] as SimStation;
+      const message = (streams[i] as ReturnType<typeof createStationStream>).next();
+      stats.readings++;
+      stats.simTime = Math.max(stats.simTime, message.trueTs);
+      if (message.copies === 0) {
+        stats.droppedByFault++;
+        continue;
+      }
+      const format = config.format === 'station' ? (station.format ?? 'native') : config.format;
+      const payload = encoders[format]({
+        station: station.id,
+        kind: station.kind,
+        ts: message.ts,
+        seq: message.seq,
+        values: message.values,
       });
-      clients.push(client);
-      client.publish(status, 'online', { qos: 1, retain: true });
-      const random = seededRandom(hashSeed(`${config.seed}:${station.id}:values`));
-      let seq = 0;
-      let round = 0;
-      const tick = () => {
-        const ts = Math.round(simTime());
-        const payload = JSON.stringify({ ts, seq: seq++, values: profile(station, ts, random) });
-        client.publish(topics.reading(station.kind, station.id), payload, { qos: config.qos }, (err) => {
-          if (err) log.warn({ station: station.id, err: err.message }, 'publish failed');
-          else published++;
-        });
-        round++;
-        if (config.rounds > 0 && round >= config.rounds) {
-          clearInterval(interval);
-          if (++finishedStations === stations.length) {
-            // Resolve once the last acknowledgements are in.
-            const wait = setInterval(() => {
-              if (published >= stations.length * config.rounds) {
-                clearInterval(wait);
-                resolveDone();
-              }
-            }, 20);
-            timers.push(wait);
-          }
-        }
-      };
-      // Spread stations over the interval so the broker sees a steady rate, not bursts.
-      const offset = Math.floor((index / Math.max(1, stations.length)) * config.intervalMs);
-      let interval: NodeJS.Timeout | undefined;
-      timers.push(
-        setTimeout(() => {
-          interval = setInterval(tick, config.intervalMs);
-          timers.push(interval);
-          tick();
-        }, offset),
-      );
-    }),
-  );
-  log.info(
-    { stations: stations.length, intervalMs: config.intervalMs, timeScale: config.timeScale },
-    'simulator running',
-  );
+      const topic = topics.reading(station.kind, station.id);
+      for (let copy = 0; copy < message.copies; copy++) {
+        if (copy > 0) stats.duplicates++;
+        stats.inflight++;
+        (clients[i] as MqttClient).publish(topic, payload, { qos: config.qos }, onAck);
+      }
+    }
+    if (cursor >= total) {
+      clearInterval(timer);
+      if (stats.inflight === 0) resolveDone();
+    }
+  };
+  const timer = setInterval(pump, TICK_MS);
+  pump();
 
+  let lastPublished = 0;
+  let lastAt = performance.now();
+  const progress =
+    config.progressMs > 0
+      ? setInterval(() => {
+          const now = performance.now();
+          const rate = ((stats.published - lastPublished) * 1000) / (now - lastAt);
+          lastPublished = stats.published;
+          lastAt = now;
+          log.info(
+            {
+              published: stats.published,
+              perS: Math.round(rate),
+              inflight: stats.inflight,
+              lag: Math.max(0, Math.floor(((now - t0) * n) / config.intervalMs) - cursor),
+              errors: stats.errors,
+              simTime: new Date(stats.simTime).toISOString(),
+            },
+            'simulator progress',
+          );
+          if (config.timeScale > 1 && stats.simTime > Date.now() + 60_000)
+            log.warn(
+              'device time has passed the wall clock: the ingest will reject readings as from the future',
+            );
+        }, config.progressMs)
+      : undefined;
+
+  let closedAt: number | undefined;
+  const snapshot = (): SimulatorStats => ({
+    ...stats,
+    elapsedMs: Math.round((closedAt ?? performance.now()) - t0),
+  });
   return {
-    published: () => published,
+    published: () => stats.published,
+    stats: snapshot,
     done,
     async close() {
-      for (const t of timers) clearInterval(t);
-      await Promise.all(
-        clients.map(async (client) => {
-          // A clean stop says so: the retained status becomes "offline" without waiting for the will.
-          const station = stations.find((s) => s.id === client.options.clientId);
-          if (station)
-            await client
-              .publishAsync(topics.status(station.kind, station.id), 'offline', { qos: 1, retain: true })
-              .catch(() => {});
-          await client.endAsync();
-        }),
+      clearInterval(timer);
+      clearInterval(progress);
+      closedAt ??= performance.now();
+      const final = snapshot();
+      await closeDevices(stations, clients);
+      log.info(
+        { ...final, perS: Math.round((final.published * 1000) / Math.max(1, final.elapsedMs)) },
+        'simulator stopped',
       );
     },
   };
