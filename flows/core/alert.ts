@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { toLine } from '../../ingest/core/line-protocol.ts';
+import { topics } from '../../lib/catalogue/topics.ts';
+import type { IspuResult } from './ispu-station.ts';
+
+/** The alert contract (flows/README.md "Alert messages"), shared with the dashboard. */
+export const AlertSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  station: z.string(),
+  rule: z.string(),
+  rule_type: z.string(),
+  parameter: z.string(),
+  state: z.enum(['raised', 'acknowledged', 'cleared']),
+  severity: z.enum(['warning', 'critical']),
+  message: z.string(),
+  value: z.number(),
+  limit: z.number(),
+  unit: z.string(),
+  averaging: z.string().optional(),
+  provisional: z.boolean(),
+  raised_at: z.string(),
+  acknowledged_by: z.string().optional(),
+  acknowledged_at: z.string().optional(),
+  comment: z.string().optional(),
+  cleared_at: z.string().optional(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export type AlertEventType = 'raised' | 'acknowledged' | 'cleared' | 'escalated';
+export type AlertEvent = { event: AlertEventType; alert: Alert; at: number };
+
+export type MqttOut = { topic: string; payload: string; retain: boolean; qos: 0 | 1 };
+
+export type Effects = { mqtt: MqttOut[]; lines: string[]; events: AlertEvent[] };
+export const noEffects = (): Effects => ({ mqtt: [], lines: [], events: [] });
+
+export type StationTags = { district?: string | undefined; operator?: string | undefined };
+
+/** Ack body over MQTT and HTTP: `{"by": "name", "comment"?: "..."}`. */
+export const AckSchema = z.strictObject({
+  by: z.string().trim().min(1).max(128),
+  comment: z.string().max(2000).optional(),
+});
+export type Ack = z.infer<typeof AckSchema>;
+
+/**
+ * MQTT for one transition: retained while active; on clear the `cleared` state once (not retained)
+ * and then an empty retained payload, which removes the retained alert ([MQTT-3.3.1-10]).
+ */
+export function alertMqtt(alert: Alert): MqttOut[] {
+  const topic = topics.alert(alert.kind, alert.station, alert.rule);
+  const payload = JSON.stringify(alert);
+  if (alert.state !== 'cleared') return [{ topic, payload, retain: true, qos: 1 }];
+  return [
+    { topic, payload, retain: false, qos: 1 },
+    { topic, payload: '', retain: true, qos: 1 },
+  ];
+}
+
+/** One point in measurement `alerts` per transition, at the transition time. */
+export function alertLine(alert: Alert, at: number, tags: StationTags): string {
+  const fields: Record<string, number | string | boolean> = {
+    id: alert.id,
+    parameter: alert.parameter,
+    message: alert.message,
+    value: alert.value,
+    limit: alert.limit,
+    unit: alert.unit,
+    provisional: alert.provisional,
+  };
+  if (alert.acknowledged_by) fields.acknowledged_by = alert.acknowledged_by;
+  if (alert.comment) fields.comment = alert.comment;
+  return toLine({
+    measurement: 'alerts',
+    tags: {
+      kind: alert.kind,
+      station: alert.station,
+      rule: alert.rule,
+      rule_type: alert.rule_type,
+      state: alert.state,
+      severity: alert.severity,
+      district: tags.district ?? '',
+      operator: tags.operator ?? '',
+    },
+    fields,
+    ts: at,
+  });
+}
+
+/** `readings/ispu/<station>` in the normalized-reading shape, plus category and averaging. */
+export function ispuMqtt(station: string, r: IspuResult, tags: StationTags): MqttOut {
+  const values: Record<string, number> = { ispu: r.ispu };
+  const averaging: Record<string, string> = {};
+  for (const [p, s] of Object.entries(r.subIndices)) {
+    values[p] = s.index;
+    averaging[p] = s.averaging;
+  }
+  const body: Record<string, unknown> = {
+    kind: 'ispu',
+    station,
+    ts: r.ts,
+    values,
+    category: r.category,
+    dominant: r.dominant,
+    averaging,
+  };
+  if (tags.district || tags.operator) body.tags = tags;
+  return { topic: `readings/ispu/${station}`, payload: JSON.stringify(body), retain: false, qos: 1 };
+}
+
+export function ispuLine(station: string, r: IspuResult, tags: StationTags): string {
+  const fields: Record<string, number | string> = { ispu: r.ispu, dominant: r.dominant };
+  for (const [p, s] of Object.entries(r.subIndices)) {
+    fields[p] = s.index;
+    fields[`${p}_concentration`] = s.concentration;
+  }
+  return toLine({
+    measurement: 'ispu',
+    tags: { station, category: r.category, district: tags.district ?? '', operator: tags.operator ?? '' },
+    fields,
+    ts: r.ts,
+  });
+}

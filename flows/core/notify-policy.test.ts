@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, AlertEvent } from './alert.ts';
+import { createNotifyPolicy, formatNotification } from './notify-policy.ts';
+
+const alert = (id: string, raised_at = '2026-11-28T00:00:00.000Z') =>
+  ({
+    id,
+    severity: 'critical',
+    message: 'm',
+    value: 2,
+    limit: 1,
+    unit: 'bar',
+    raised_at,
+    provisional: true,
+  }) as Alert;
+const ev = (event: AlertEvent['event'], a: Alert): AlertEvent => ({ event, alert: a, at: 0 });
+
+describe('notification policy', () => {
+  it('de-duplicates per channel, alert, transition and raise time', () => {
+    const p = createNotifyPolicy({
+      events: ['raised', 'cleared'],
+      rateLimitCount: 10,
+      rateLimitWindowMs: 1000,
+    });
+    const a = alert('k/s/r');
+    expect(p.decide(ev('raised', a), 'webhook', 0)).toBe('send');
+    expect(p.decide(ev('raised', a), 'webhook', 1)).toBe('duplicate');
+    expect(p.decide(ev('raised', a), 'email', 1)).toBe('send');
+    expect(p.decide(ev('acknowledged', a), 'email', 1)).toBe('ignored');
+    expect(p.decide(ev('raised', alert('k/s/r', '2026-11-28T01:00:00.000Z')), 'webhook', 2)).toBe('send');
+  });
+
+  it('rate-limits a flapping alert but never an escalation', () => {
+    const p = createNotifyPolicy({
+      events: ['raised', 'escalated'],
+      rateLimitCount: 2,
+      rateLimitWindowMs: 1000,
+    });
+    const at = (i: number) => alert('k/s/r', `2026-11-28T00:00:0${i}.000Z`);
+    expect(p.decide(ev('raised', at(1)), 'webhook', 0)).toBe('send');
+    expect(p.decide(ev('raised', at(2)), 'webhook', 10)).toBe('send');
+    expect(p.decide(ev('raised', at(3)), 'webhook', 20)).toBe('rate_limited');
+    expect(p.decide(ev('escalated', at(3)), 'webhook', 30)).toBe('send');
+    expect(p.decide(ev('raised', at(4)), 'webhook', 2000)).toBe('send');
+  });
+
+  it('says when a limit is provisional', () => {
+    expect(formatNotification(ev('escalated', alert('k/s/r'))).subject).toBe(
+      '[CRITICAL] ESCALATED (not acknowledged): k/s/r (provisional limit)',
+    );
+  });
+});

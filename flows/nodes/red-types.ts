@@ -1,0 +1,28 @@
+/** The small part of Node-RED's node API our nodes use (Node-RED ships no types). */
+export type NodeMessage = Record<string, unknown> & { topic?: string; payload?: unknown; _msgid?: string };
+
+export type NodeInstance = {
+  id: string;
+  on(
+    event: 'input',
+    handler: (msg: NodeMessage, send: (out: unknown) => void, done: (err?: Error) => void) => void,
+  ): void;
+  on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
+  send(out: unknown): void;
+  status(status: { fill?: string; shape?: string; text?: string }): void;
+  log(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string, msgObj?: NodeMessage): void;
+  debug(msg: string): void;
+};
+
+export type NodeRedApi = {
+  nodes: {
+    createNode(node: object, config: object): void;
+    registerType(
+      type: string,
+      ctor: (this: NodeInstance, config: Record<string, unknown>) => void,
+      opts?: object,
+    ): void;
+  };
+};

@@ -1,0 +1,198 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { parseConfig } from '../lib/config.ts';
+import type { Logger } from '../lib/log.ts';
+import { freePort, waitFor } from '../stack/local/ports.ts';
+import type { FlowsConfig } from './config.ts';
+import { loadRuleSet } from './load-rules.ts';
+import { InfluxNodeConfigSchema, NotifyNodeConfigSchema, unset } from './node-config.ts';
+
+const require = createRequire(import.meta.url);
+// Warnings Node-RED prints on every start with these settings, by design (no projects; credentials are ${ENV} only).
+const BENIGN = /Projects disabled|unencrypted credentials/;
+const FLOWS_DIR = import.meta.dirname;
+export const DEFAULT_RULES_FILE = join(FLOWS_DIR, 'rules.json');
+
+export type FlowsService = {
+  /** Editor and HTTP API base, e.g. http://127.0.0.1:1880 */
+  url: string;
+  port: number;
+  /** SIGKILL, for crash tests. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Node-RED 5 needs Node >= 22.9 and our nodes are TypeScript (type stripping). Under an older Node
+ * (vitest started by the system node) use the Node the project brings (npm package `node`).
+ */
+export function nodeBinary(): string {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18)) return process.execPath;
+  return join(dirname(require.resolve('node/package.json')), 'bin', 'node');
+}
+
+/** The editor login: the configured bcrypt hash, or a password generated once into the state folder. */
+async function adminHash(config: FlowsConfig, stateDir: string, log: Logger): Promise<string> {
+  if (config.admin.passwordHash) return config.admin.passwordHash;
+  const bcrypt = require('bcryptjs') as { hash(s: string, rounds: number): Promise<string> };
+  const path = join(stateDir, 'editor-password');
+  let password: string;
+  try {
+    password = (await readFile(path, 'utf8')).trim();
+  } catch {
+    password = randomBytes(18).toString('base64url');
+    await writeFile(path, `${password}\n`, { mode: 0o600 });
+  }
+  log.info({ user: config.admin.username, passwordFile: path }, 'editor login: password in the state folder');
+  return bcrypt.hash(password, 10);
+}
+
+/** Everything the flows read through ${ENV}: settings.cjs, flows.json and flows_cred.json. */
+function childEnv(config: FlowsConfig, stateDir: string, port: number, hash: string): NodeJS.ProcessEnv {
+  const mqtt = new URL(config.mqtt.url);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLOWS_HOST: config.host,
+    FLOWS_PORT: String(port),
+    FLOWS_ADMIN_USER: config.admin.username,
+    FLOWS_ADMIN_PASSWORD_HASH: hash,
+    FLOWS_LOG_LEVEL: config.logLevel === 'fatal' ? 'fatal' : config.logLevel,
+    FLOWS_MQTT_HOST: mqtt.hostname,
+    FLOWS_MQTT_PORT: mqtt.port || '1883',
+    FLOWS_MQTT_CLIENT_ID: config.mqtt.clientId,
+    FLOWS_MQTT_USERNAME: config.mqtt.username,
+    FLOWS_MQTT_PASSWORD: config.mqtt.password,
+    FLOWS_RULES_FILE: resolve(config.rulesFile ?? DEFAULT_RULES_FILE),
+    FLOWS_RULES_OVERRIDES: config.overridesFile ? resolve(config.overridesFile) : '',
+    FLOWS_STATE_DIR: stateDir,
+    FLOWS_TICK_MS: String(config.tickMs),
+    FLOWS_SNAPSHOT_MS: String(config.snapshotMs),
+    FLOWS_ESCALATE_AFTER_S: String(config.escalateAfterS),
+    FLOWS_API_TOKEN: config.apiToken ?? '',
+    FLOWS_INFLUX_VERSION: String(config.influx.version),
+    FLOWS_INFLUX_URL: config.influx.url,
+    FLOWS_INFLUX_DATABASE: config.influx.database,
+    ...config.notify,
+  };
+  for (const key of ['retentionPolicy', 'username', 'password', 'org', 'bucket', 'token'] as const) {
+    const name = `FLOWS_INFLUX_${key === 'retentionPolicy' ? 'RETENTION_POLICY' : key.toUpperCase()}`;
+    env[name] = config.influx[key] ?? '';
+  }
+  return env;
+}
+
+/** The node configs as the nodes will see them: a bad value stops start-up here, with its name. */
+function checkNodeConfigs(env: NodeJS.ProcessEnv) {
+  const pick = (prefix: string, names: Record<string, string>) =>
+    unset(Object.fromEntries(Object.entries(names).map(([k, v]) => [k, env[`${prefix}${v}`]])));
+  parseConfig(InfluxNodeConfigSchema, {
+    ...pick('FLOWS_INFLUX_', {
+      url: 'URL',
+      database: 'DATABASE',
+      org: 'ORG',
+      bucket: 'BUCKET',
+      token: 'TOKEN',
+    }),
+    version: Number(env.FLOWS_INFLUX_VERSION),
+  });
+  parseConfig(
+    NotifyNodeConfigSchema,
+    pick('FLOWS_', {
+      webhookUrl: 'WEBHOOK_URL',
+      smtpUrl: 'SMTP_URL',
+      mailTo: 'MAIL_TO',
+      telegramApiUrl: 'TELEGRAM_API_URL',
+      events: 'NOTIFY_EVENTS',
+      rateLimitCount: 'NOTIFY_RATE_COUNT',
+      rateLimitWindowS: 'NOTIFY_RATE_WINDOW_S',
+    }),
+  );
+}
+
+/**
+ * Runs Node-RED with flows/flows.json as a child process (its own event loop: a slow flow cannot
+ * stall the broker or the ingest). Rules and settings are validated first, so a bad rule stops
+ * start-up with a readable error instead of a red node in the editor.
+ */
+export async function startFlows(config: FlowsConfig, log: Logger): Promise<FlowsService> {
+  const stateDir = resolve(config.stateDir);
+  loadRuleSet(
+    resolve(config.rulesFile ?? DEFAULT_RULES_FILE),
+    config.overridesFile && resolve(config.overridesFile),
+  );
+  const userDir = join(stateDir, 'node-red');
+  await mkdir(userDir, { recursive: true, mode: 0o700 });
+  const port = config.port === 0 ? await freePort() : config.port;
+  const env = childEnv(config, stateDir, port, await adminHash(config, stateDir, log));
+  checkNodeConfigs(env);
+
+  const url = `http://${config.host}:${port}`;
+  const redJs = require.resolve('node-red/red.js');
+  let child: ChildProcess | undefined;
+  let output = '';
+  const launch = () => {
+    const proc = spawn(nodeBinary(), [redJs, '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        if (/\[(error|warn)\]/.test(line) && !BENIGN.test(line))
+          log.warn({ nodeRed: line.trim() }, 'node-red');
+        else log.debug({ nodeRed: line.trim() }, 'node-red');
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code, signal) => {
+      if (child === proc) log.warn({ code, signal }, 'node-red exited');
+    });
+    return proc;
+  };
+
+  const proc = launch();
+  let exited = false;
+  proc.once('exit', () => {
+    exited = true;
+  });
+  try {
+    await waitFor(
+      async () => {
+        if (exited) return true;
+        const res = await fetch(`${url}/api/status`);
+        await res.body?.cancel();
+        return res.status === 200;
+      },
+      config.startTimeoutMs,
+      'Node-RED /api/status',
+    );
+    if (exited) throw new Error('it exited');
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`Node-RED did not start: ${(err as Error).message}\n${output}`);
+  }
+  log.info({ url, editor: `${url}/`, stateDir }, 'flows started');
+
+  const stop = async (signal: NodeJS.Signals) => {
+    const p = child;
+    child = undefined;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((done) => {
+      const force = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      p.once('exit', () => {
+        clearTimeout(force);
+        done();
+      });
+      p.kill(signal);
+    });
+  };
+  return { url, port, kill: () => stop('SIGKILL'), close: () => stop('SIGTERM') };
+}
