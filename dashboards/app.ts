@@ -1,0 +1,83 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../lib/log.ts';
+import { LoginLimiter, type SessionStore } from './auth/sessions.ts';
+import type { UserDirectory } from './auth/users.ts';
+import type { LiveState } from './core/live-state.ts';
+import { type ApiDeps, registerApiRoutes } from './http/api-routes.ts';
+import { guards, registerAuthRoutes } from './http/auth-routes.ts';
+import { type EventHub, openEventStream } from './http/events.ts';
+import { securityHeaders } from './http/security.ts';
+import { type Asset, loadAssets } from './http/static.ts';
+import type { ConsoleMetrics } from './metrics.ts';
+
+export type ConsoleDeps = Omit<ApiDeps, 'now'> & {
+  state: LiveState;
+  hub: EventHub;
+  users: UserDirectory;
+  sessions: SessionStore;
+  metrics: ConsoleMetrics;
+  isConnected: () => boolean;
+  publicRead: boolean;
+  secureCookie: boolean;
+  sessionTtlMs: number;
+  maxSseClients: number;
+  log: Logger;
+  now?: () => number;
+  assets?: Map<string, Asset>;
+};
+
+/** The console's HTTP face, built without listening (tests call inject()). */
+export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const now = deps.now ?? Date.now;
+  const assets = deps.assets ?? loadAssets();
+  const auth = {
+    sessions: deps.sessions,
+    users: deps.users,
+    secureCookie: deps.secureCookie,
+    sessionTtlMs: deps.sessionTtlMs,
+  };
+  const guard = guards(auth, deps.publicRead);
+  app.addHook('onRequest', securityHeaders);
+
+  app.get('/healthz', async (_req, reply) => {
+    const mqtt = deps.isConnected();
+    reply.code(mqtt ? 200 : 503);
+    return { status: mqtt ? 'ok' : 'degraded', mqtt };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  const send = (name: string) => (_req: unknown, reply: import('fastify').FastifyReply) => {
+    const asset = assets.get(name);
+    if (!asset) return reply.code(404).send({ error: 'not found' });
+    return reply.type(asset.type).send(asset.body);
+  };
+  app.get('/', { preHandler: guard.readPage }, send('index.html'));
+  app.get('/login', send('login.html'));
+  app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
+    if (req.params.name.endsWith('.html')) return reply.code(404).send({ error: 'not found' });
+    return send(req.params.name)(req, reply);
+  });
+
+  registerAuthRoutes(app, { ...auth, limiter: new LoginLimiter(), metrics: deps.metrics, log: deps.log });
+  registerApiRoutes(app, { ...deps, now }, { read: guard.readApi, write: guard.write });
+
+  const stream = openEventStream(app, {
+    hub: deps.hub,
+    snapshot: () => deps.state.snapshot(now()),
+    maxClients: deps.maxSseClients,
+    onClientsChanged: (count) => deps.metrics.sseClients.set(count),
+  });
+  app.get('/api/events', { preHandler: guard.readApi }, async (_req, reply) => stream(reply));
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    if (err.statusCode && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: err.message });
+    deps.log.error({ err, url: request.url }, 'http error');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { envFlag, parseConfig } from '../lib/config.ts';
+
+/** Operator console settings (dashboards/README.md "Configuration"). The only reader of process.env here. */
+export const ConsoleConfigSchema = z.object({
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    /** 0 picks a free port (tests). */
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Adds `Secure` to the session cookie: set it when the console is served over HTTPS (behind a proxy). */
+    secureCookie: z.boolean().default(false),
+    /** Let anyone read status, alerts and charts (a lobby screen); acknowledging always needs a login. */
+    publicRead: z.boolean().default(false),
+    sessionTtlMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(8 * 3_600_000),
+    maxSseClients: z.coerce.number().int().positive().default(200),
+  }),
+  mqtt: z.object({
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL')
+      .default('mqtt://127.0.0.1:1883'),
+    /** Read-only `dashboard` role account: the live view. */
+    username: z.string().min(1).default('dashboard'),
+    password: z
+      .string({ error: 'CONSOLE_MQTT_PASSWORD is required: the broker admits no anonymous clients' })
+      .min(1, 'CONSOLE_MQTT_PASSWORD is required: the broker admits no anonymous clients'),
+    /** `operator` role account that publishes acknowledgements; without a password acks are refused (503). */
+    ackUsername: z.string().min(1).default('operator'),
+    ackPassword: z.string().min(1).optional(),
+  }),
+  influx: z.object({
+    url: z.url().default('http://127.0.0.1:8086'),
+    database: z.string().min(1).default('environment'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** InfluxDB 2.x/3.x through the v1 compatibility API: `Authorization: Token ...`. */
+    token: z.string().optional(),
+    timeoutMs: z.coerce.number().int().positive().default(10_000),
+  }),
+  /** Station list (the broker's registry); stations seen only on MQTT are shown too. */
+  registryPath: z.string().optional(),
+  /** Console users and API tokens (scrypt / SHA-256 hashes only), managed with users-cli.ts. */
+  usersPath: z.string().min(1).default('state/console-users.json'),
+  /** Cleared alerts kept in memory for the list, newest first. */
+  keepCleared: z.coerce.number().int().min(0).max(10_000).default(100),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
+export type ConsoleConfigInput = z.input<typeof ConsoleConfigSchema>;
+
+export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+  return parseConfig(ConsoleConfigSchema, {
+    http: {
+      host: env.CONSOLE_HTTP_HOST,
+      port: env.CONSOLE_HTTP_PORT,
+      secureCookie: envFlag(env.CONSOLE_SECURE_COOKIE),
+      publicRead: envFlag(env.CONSOLE_PUBLIC_READ),
+      sessionTtlMs: env.CONSOLE_SESSION_TTL_MS,
+      maxSseClients: env.CONSOLE_MAX_SSE_CLIENTS,
+    },
+    mqtt: {
+      url: env.MQTT_URL,
+      username: env.CONSOLE_MQTT_USERNAME,
+      password: env.CONSOLE_MQTT_PASSWORD,
+      ackUsername: env.CONSOLE_ACK_MQTT_USERNAME,
+      ackPassword: env.CONSOLE_ACK_MQTT_PASSWORD || undefined,
+    },
+    influx: {
+      url: env.INFLUX_URL,
+      database: env.INFLUX_DATABASE,
+      username: env.INFLUX_USERNAME,
+      password: env.INFLUX_PASSWORD,
+      token: env.INFLUX_TOKEN,
+      timeoutMs: env.CONSOLE_INFLUX_TIMEOUT_MS,
+    },
+    registryPath: env.REGISTRY_PATH,
+    usersPath: env.CONSOLE_USERS_PATH,
+    keepCleared: env.CONSOLE_KEEP_CLEARED,
+  });
+}

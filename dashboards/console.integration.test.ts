@@ -1,0 +1,268 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setServiceAccount } from '../broker/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
+import { silentLogger } from '../lib/log.ts';
+import { waitFor } from '../stack/local/ports.ts';
+import { type Pipeline, startPipeline, TEST_SCRYPT } from '../stack/testing/pipeline.ts';
+import { ConsoleConfigSchema } from './config.ts';
+import { type ConsoleService, startConsole } from './service.ts';
+import { makeUsersFile, TEST_USER } from './testing.ts';
+
+const XSS_NAME = '<img src=x onerror="window.__xss=1">';
+const XSS_MESSAGE = '<script>window.__xss=2</script><b onmouseover=alert(1)>PM2.5</b> above limit';
+const STATIONS = [
+  { id: 'aq-beji-01', kind: 'air_quality', district: 'beji', operator: 'DLHK Depok', name: XSS_NAME },
+  { id: 'ww-tapos-01', kind: 'wastewater', district: 'tapos', operator: 'DLHK Depok' },
+];
+const ALERT_TOPIC = 'alerts/air_quality/aq-beji-01/pm25-24h';
+const alertBody = (over: Record<string, unknown> = {}) => ({
+  id: 'air_quality/aq-beji-01/pm25-24h',
+  kind: 'air_quality',
+  station: 'aq-beji-01',
+  rule: 'pm25-24h',
+  rule_type: 'threshold',
+  parameter: 'pm25',
+  state: 'raised',
+  severity: 'critical',
+  message: XSS_MESSAGE,
+  value: 81.2,
+  limit: 55,
+  unit: 'ug/m3',
+  averaging: '24h',
+  provisional: true,
+  raised_at: Date.now(),
+  ...over,
+});
+
+describe('console on the real pipeline: broker + ingest + influxd', () => {
+  let p: Pipeline;
+  let console_: ConsoleService;
+  let users: Awaited<ReturnType<typeof makeUsersFile>>;
+  let flows: MqttClient;
+  const acks: { topic: string; body: { by: string; comment?: string } }[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers.
+  const json = async (path: string): Promise<any> => (await api(path)).json();
+  const api = async (path: string, init: RequestInit = {}) =>
+    fetch(`${console_.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${users.token}`,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+    });
+
+  beforeAll(async () => {
+    p = await startPipeline(STATIONS);
+    users = await makeUsersFile();
+    // startPipeline's registry has no operator account: add one; the broker reloads the file.
+    const added = await setServiceAccount(
+      await loadRegistry(p.registryPath),
+      'operator',
+      'operator',
+      TEST_SCRYPT,
+    );
+    await saveRegistry(p.registryPath, added.registry);
+    await waitFor(
+      async () => {
+        const c = await mqtt.connectAsync(p.mqttUrl, {
+          clientId: 'operator:probe',
+          username: 'operator',
+          password: added.secret,
+          reconnectPeriod: 0,
+        });
+        await c.endAsync();
+        return true;
+      },
+      10_000,
+      'the broker to load the operator account',
+    );
+    flows = await mqtt.connectAsync(p.mqttUrl, {
+      clientId: 'flows:test',
+      username: 'flows',
+      password: p.secrets.get('flows'),
+      reconnectPeriod: 0,
+    });
+    flows.on('message', (topic, payload) => {
+      if (topic.endsWith('/ack')) acks.push({ topic, body: JSON.parse(payload.toString()) });
+    });
+    await flows.subscribeAsync('alerts/#', { qos: 1 });
+    console_ = await startConsole(
+      ConsoleConfigSchema.parse({
+        http: { port: 0 },
+        mqtt: {
+          url: p.mqttUrl,
+          password: p.secrets.get('dashboard'),
+          ackPassword: added.secret,
+        },
+        influx: { url: p.influx.url, database: p.database },
+        registryPath: p.registryPath,
+        usersPath: users.path,
+      }),
+      silentLogger(),
+    );
+    await waitFor(() => console_.connected(), 10_000, 'console feed');
+  });
+  afterAll(async () => {
+    await console_?.close();
+    await flows?.endAsync(true);
+    await p?.close();
+    await users?.cleanup();
+  });
+
+  it('shows readings published by a device, with history from InfluxDB', async () => {
+    const device = await p.device('aq-beji-01');
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await device.publishAsync(
+        'sensors/air_quality/aq-beji-01',
+        JSON.stringify({ ts: now - (5 - i) * 60_000, values: { pm25: 30 + i, pm10: 50 } }),
+        { qos: 1 },
+      );
+    }
+    await device.publishAsync('sensors/air_quality/aq-beji-01/status', 'online', { qos: 1, retain: true });
+    await waitFor(
+      async () => {
+        const body = await json('/api/status');
+        const st = body.stations.find((s: { id: string }) => s.id === 'aq-beji-01');
+        return st?.values.pm25 === 34 && st.status === 'online' && st.stale === false;
+      },
+      10_000,
+      'the station in /api/status',
+    );
+    await p.ingest.drain();
+    await waitFor(
+      async () => {
+        const body = await json('/api/stations/aq-beji-01/history?hours=24');
+        return body.series?.some(
+          (s: { field: string; unit: string }) => s.field === 'pm25' && s.unit === 'ug/m3',
+        );
+      },
+      10_000,
+      'history from InfluxDB',
+    );
+  });
+
+  it('lists a retained alert from the flows account and publishes an acknowledgement on MQTT', async () => {
+    await flows.publishAsync('alerts/water_network/wn-x/pressure-low', JSON.stringify(alertBody()), {
+      qos: 1,
+    });
+    await flows.publishAsync(ALERT_TOPIC, JSON.stringify(alertBody()), { qos: 1, retain: true });
+    await waitFor(
+      async () => (await json('/api/alerts')).alerts.some((a: { id: string }) => a.id.endsWith('pm25-24h')),
+      10_000,
+      'the alert in /api/alerts',
+    );
+    const res = await api(`/api/${ALERT_TOPIC}/ack`, {
+      method: 'POST',
+      body: JSON.stringify({ comment: 'on it' }),
+    });
+    expect(res.status).toBe(202);
+    await waitFor(() => acks.length > 0, 10_000, 'the ack on MQTT');
+    expect(acks[0]).toEqual({ topic: `${ALERT_TOPIC}/ack`, body: { by: 'ack-script', comment: 'on it' } });
+    const unauth = await fetch(`${console_.url}/api/${ALERT_TOPIC}/ack`, { method: 'POST' });
+    expect(unauth.status).toBe(401);
+  });
+
+  describe('in a browser', () => {
+    let browser: Browser;
+    let page: Page;
+    beforeAll(async () => {
+      browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('logs in, sees stations and alerts (as text), acknowledges, and follows live updates', async () => {
+      acks.length = 0;
+      // A fresh raised alert (the previous test's ack was never confirmed by real flows).
+      await flows.publishAsync(ALERT_TOPIC, JSON.stringify(alertBody()), { qos: 1, retain: true });
+      await flows.publishAsync(
+        'readings/ispu/aq-beji-01',
+        JSON.stringify({
+          station: 'aq-beji-01',
+          ts: Date.now(),
+          ispu: 112,
+          category: 'Tidak Sehat',
+          dominant: 'pm25',
+        }),
+        { qos: 1 },
+      );
+      await page.goto(`${console_.url}/`);
+      await page.waitForURL('**/login');
+      await page.fill('input[name=username]', TEST_USER.username);
+      await page.fill('input[name=password]', TEST_USER.password);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${console_.url}/`);
+
+      const row = page.locator('tr[data-station="aq-beji-01"]');
+      await row.waitFor();
+      await expect.poll(() => row.textContent()).toContain(XSS_NAME);
+      const alert = page.locator('tr[data-alert-id="air_quality/aq-beji-01/pm25-24h"]');
+      await expect.poll(() => alert.locator('.message').textContent()).toBe(XSS_MESSAGE);
+      await expect
+        .poll(() => page.locator('.ispu.ispu-tidak-sehat').first().textContent())
+        .toBe('112 Tidak Sehat');
+      await page.waitForSelector('.live.on');
+
+      // Live: a new reading reaches the table through SSE without a reload.
+      const device = await p.device('aq-beji-01');
+      await device.publishAsync(
+        'sensors/air_quality/aq-beji-01',
+        JSON.stringify({ ts: Date.now(), values: { pm25: 77.7 } }),
+        {
+          qos: 1,
+        },
+      );
+      await expect.poll(() => row.locator('.values').textContent(), { timeout: 10_000 }).toContain('77.7');
+
+      // Stand in for the alert flows: confirm each ack by republishing the alert as acknowledged.
+      flows.on('message', (topic, payload) => {
+        if (topic !== `${ALERT_TOPIC}/ack`) return;
+        const ack = JSON.parse(payload.toString());
+        const body = alertBody({
+          state: 'acknowledged',
+          acknowledged_by: ack.by,
+          comment: ack.comment,
+          acknowledged_at: Date.now(),
+        });
+        flows.publish(ALERT_TOPIC, JSON.stringify(body), { qos: 1, retain: true });
+      });
+      await alert.locator('input[name=comment]').fill('<i>crew sent</i>');
+      await alert.locator('button[type=submit]').click();
+      await waitFor(() => acks.length > 0, 10_000, 'the ack from the browser');
+      expect(acks[0]?.body).toEqual({ by: TEST_USER.username, comment: '<i>crew sent</i>' });
+      await expect
+        .poll(() => alert.textContent(), { timeout: 10_000 })
+        .toContain(`acknowledged by ${TEST_USER.username}`);
+      await expect.poll(() => alert.locator('.comment').textContent()).toBe('"<i>crew sent</i>"');
+
+      // Nothing from the payloads became markup or ran.
+      expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.locator('main img, main script, main b[onmouseover], main i').count()).toBe(0);
+      await page.screenshot({ path: '/tmp/console-overview.png', fullPage: true });
+
+      await row.locator('a').first().click();
+      await page.locator('figure[data-field="pm25"] svg polyline').waitFor({ timeout: 10_000 });
+      expect(await page.locator('figure[data-field="pm25"] figcaption').textContent()).toContain(
+        'pm25 (ug/m3)',
+      );
+      await page.screenshot({ path: '/tmp/console-station.png', fullPage: true });
+    });
+  });
+});

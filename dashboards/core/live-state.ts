@@ -1,0 +1,219 @@
+import { findKind, kinds, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import { keyFields } from './key-fields.ts';
+import {
+  type Alert,
+  AlertSchema,
+  type Ispu,
+  IspuSchema,
+  NormalizedReadingSchema,
+  parseJson,
+  whenMs,
+} from './messages.ts';
+
+/** A station as the console knows it: registry attributes plus what MQTT said last. */
+export type Station = {
+  id: string;
+  kind: string;
+  name?: string;
+  district?: string;
+  operator?: string;
+  /** false: seen on MQTT only. */
+  registered: boolean;
+  status: 'online' | 'offline' | 'unknown';
+  status_at?: number;
+  last_ts?: number;
+  /** Last value of each field (readings may carry a subset of fields). */
+  values: Record<string, number>;
+  rejected: number;
+  last_reject_reason?: string;
+};
+export type StationView = Station & { stale: boolean };
+
+export type Change =
+  | { type: 'station'; station: StationView }
+  | { type: 'alert'; alert: Alert }
+  | { type: 'alert_removed'; id: string }
+  | { type: 'ispu'; ispu: Ispu };
+
+export type RegistryStation = Pick<Station, 'id' | 'kind' | 'name' | 'district' | 'operator'>;
+
+const RULE_PATTERN = /^[^+#/\s]{1,128}$/;
+const STALE_FACTOR = 3;
+
+/** Stale: no reading within 3x the kind's expected interval (catalogue `expectedIntervalS`). */
+export function isStale(station: Station, now: number): boolean {
+  const interval = findKind(station.kind)?.expectedIntervalS ?? 60;
+  return station.last_ts === undefined || now - station.last_ts > STALE_FACTOR * interval * 1000;
+}
+
+/**
+ * The console's live picture, fed one MQTT message at a time. Pure: no I/O, the clock is passed in,
+ * and every input is validated (topic ids against the catalogue patterns, payloads with zod), so a bad
+ * message is ignored instead of reaching a browser.
+ */
+export class LiveState {
+  readonly #stations = new Map<string, Station>();
+  readonly #alerts = new Map<string, Alert>();
+  #cleared: Alert[] = [];
+  readonly #ispu = new Map<string, Ispu>();
+  readonly #keepCleared: number;
+
+  constructor(registry: readonly RegistryStation[] = [], keepCleared = 100) {
+    this.#keepCleared = keepCleared;
+    for (const s of registry) {
+      this.#stations.set(s.id, { ...s, registered: true, status: 'unknown', values: {}, rejected: 0 });
+    }
+  }
+
+  apply(topic: string, payload: Buffer | string, now: number): Change | undefined {
+    const parts = topic.split('/');
+    const [root, kind = '', station = ''] = parts;
+    if (root === 'readings' && parts.length === 3 && kind === 'ispu')
+      return this.#ispuReading(station, payload);
+    if (!findKind(kind) || !STATION_ID_PATTERN.test(station)) return undefined;
+    if (root === 'readings' && parts.length === 3) return this.#reading(kind, station, payload, now);
+    if (root === 'sensors' && parts.length === 4 && parts[3] === 'status')
+      return this.#status(kind, station, payload, now);
+    if (root === 'alerts' && parts.length === 4) return this.#alert(kind, station, parts[3] ?? '', payload);
+    return undefined;
+  }
+
+  /** Dead letters arrive on ingest/rejected/<kind>/<station>: counted per station. */
+  applyRejected(topic: string, payload: Buffer | string, now: number): Change | undefined {
+    const [, , kind = '', station = ''] = topic.split('/');
+    if (!findKind(kind) || !STATION_ID_PATTERN.test(station)) return undefined;
+    const s = this.#station(kind, station);
+    s.rejected += 1;
+    const body = parseJson(payload) as { reason?: unknown } | undefined;
+    if (typeof body?.reason === 'string') s.last_reject_reason = body.reason.slice(0, 64);
+    return { type: 'station', station: this.#view(s, now) };
+  }
+
+  stations(now: number): StationView[] {
+    return [...this.#stations.values()]
+      .map((s) => this.#view(s, now))
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  }
+
+  station(id: string, now: number): StationView | undefined {
+    const s = this.#stations.get(id);
+    return s && this.#view(s, now);
+  }
+
+  alert(id: string): Alert | undefined {
+    return this.#alerts.get(id);
+  }
+
+  /** Active alerts first (newest raised first), then recently cleared ones (newest cleared first). */
+  alerts(): Alert[] {
+    const active = [...this.#alerts.values()].sort((a, b) => whenMs(b.raised_at) - whenMs(a.raised_at));
+    return [...active, ...this.#cleared];
+  }
+
+  ispu(): Ispu[] {
+    return [...this.#ispu.values()].sort((a, b) => a.station.localeCompare(b.station));
+  }
+
+  summary(now: number) {
+    const stations = this.stations(now);
+    const active = [...this.#alerts.values()];
+    return {
+      stations: stations.length,
+      online: stations.filter((s) => s.status === 'online' || (s.status === 'unknown' && !s.stale)).length,
+      stale: stations.filter((s) => s.stale).length,
+      alerts: {
+        critical: active.filter((a) => a.severity === 'critical').length,
+        warning: active.filter((a) => a.severity === 'warning').length,
+      },
+      ispu: this.ispu(),
+    };
+  }
+
+  snapshot(now: number) {
+    return {
+      now,
+      kinds: kinds.map((k) => ({
+        id: k.id,
+        title: k.title,
+        expectedIntervalS: k.expectedIntervalS,
+        keyFields: keyFields(k.id),
+      })),
+      stations: this.stations(now),
+      alerts: this.alerts(),
+      ispu: this.ispu(),
+    };
+  }
+
+  #station(kind: string, id: string): Station {
+    let s = this.#stations.get(id);
+    if (!s) {
+      s = { id, kind, registered: false, status: 'unknown', values: {}, rejected: 0 };
+      this.#stations.set(id, s);
+    }
+    return s;
+  }
+
+  #view(s: Station, now: number): StationView {
+    return { ...s, values: { ...s.values }, stale: isStale(s, now) };
+  }
+
+  #reading(kind: string, id: string, payload: Buffer | string, now: number): Change | undefined {
+    const parsed = NormalizedReadingSchema.safeParse(parseJson(payload));
+    if (!parsed.success) return undefined;
+    const fields = findKind(kind)?.fields ?? {};
+    const s = this.#station(kind, id);
+    if (s.kind !== kind) return undefined;
+    // Out-of-order readings (replays) must not move the clock back.
+    if (s.last_ts !== undefined && parsed.data.ts < s.last_ts) return undefined;
+    s.last_ts = parsed.data.ts;
+    for (const [field, value] of Object.entries(parsed.data.values)) {
+      if (Object.hasOwn(fields, field)) s.values[field] = value;
+    }
+    if (!s.district && parsed.data.tags?.district) s.district = parsed.data.tags.district;
+    if (!s.operator && parsed.data.tags?.operator) s.operator = parsed.data.tags.operator;
+    return { type: 'station', station: this.#view(s, now) };
+  }
+
+  #status(kind: string, id: string, payload: Buffer | string, now: number): Change | undefined {
+    const text = payload.toString().trim();
+    if (text !== 'online' && text !== 'offline') return undefined;
+    const s = this.#station(kind, id);
+    if (s.kind !== kind) return undefined;
+    s.status = text;
+    s.status_at = now;
+    return { type: 'station', station: this.#view(s, now) };
+  }
+
+  #ispuReading(id: string, payload: Buffer | string): Change | undefined {
+    if (!STATION_ID_PATTERN.test(id)) return undefined;
+    const parsed = IspuSchema.safeParse(parseJson(payload));
+    if (!parsed.success) return undefined;
+    const ispu = { ...parsed.data, station: id };
+    const before = this.#ispu.get(id);
+    if (before && before.ts > ispu.ts) return undefined;
+    this.#ispu.set(id, ispu);
+    return { type: 'ispu', ispu };
+  }
+
+  #alert(kind: string, station: string, rule: string, payload: Buffer | string): Change | undefined {
+    if (!RULE_PATTERN.test(rule)) return undefined;
+    const id = `${kind}/${station}/${rule}`;
+    // An empty retained payload ends the alert (MQTT retained-message deletion).
+    if (payload.length === 0) {
+      if (!this.#alerts.delete(id)) return undefined;
+      return { type: 'alert_removed', id };
+    }
+    const parsed = AlertSchema.safeParse(parseJson(payload));
+    if (!parsed.success) return undefined;
+    // The topic is the authority for the identity: a payload cannot pose as another station's alert.
+    const alert: Alert = { ...parsed.data, id, kind, station, rule };
+    if (alert.state === 'cleared') {
+      this.#alerts.delete(id);
+      this.#cleared = [alert, ...this.#cleared.filter((a) => a.id !== id)].slice(0, this.#keepCleared);
+    } else {
+      this.#alerts.set(id, alert);
+      this.#cleared = this.#cleared.filter((a) => a.id !== id);
+    }
+    return { type: 'alert', alert };
+  }
+}

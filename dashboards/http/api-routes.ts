@@ -1,0 +1,111 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
+import { findKind, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { FieldSeries } from '../core/history-query.ts';
+import type { LiveState } from '../core/live-state.ts';
+import { AckRequestSchema } from '../core/messages.ts';
+import type { ConsoleMetrics } from '../metrics.ts';
+
+export type AckMessage = { by: string; comment?: string };
+
+export type ApiDeps = {
+  state: LiveState;
+  metrics: ConsoleMetrics;
+  log: Logger;
+  now: () => number;
+  history: (kind: string, station: string, hours: number) => Promise<FieldSeries[]>;
+  /** Publishes on `alerts/<kind>/<station>/<rule>/ack`; undefined when no operator account is configured. */
+  ack: ((topic: string, message: AckMessage) => Promise<void>) | undefined;
+};
+
+const HistoryQuerySchema = z.object({ hours: z.coerce.number().int().min(1).max(744).default(24) });
+const AlertParamsSchema = z.object({
+  kind: z.string().refine((k) => findKind(k) !== undefined, 'unknown kind'),
+  station: z.string().regex(STATION_ID_PATTERN),
+  rule: z.string().regex(/^[^+#/\s]{1,128}$/),
+});
+
+export function registerApiRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  guard: { read: preHandlerAsyncHookHandler; write: preHandlerAsyncHookHandler },
+): void {
+  const read = { preHandler: guard.read };
+
+  app.get('/api/status', read, async () => {
+    const now = deps.now();
+    return { now, summary: deps.state.summary(now), stations: deps.state.stations(now) };
+  });
+
+  app.get('/api/alerts', read, async () => ({ alerts: deps.state.alerts() }));
+
+  app.get<{ Params: { id: string } }>('/api/stations/:id', read, async (req, reply) => {
+    const station = deps.state.station(req.params.id, deps.now());
+    if (!station) return reply.code(404).send({ error: 'unknown station' });
+    const alerts = deps.state.alerts().filter((a) => a.station === station.id);
+    const ispu = deps.state.ispu().find((i) => i.station === station.id);
+    return { station, alerts, ispu, kind: findKind(station.kind) && kindFields(station.kind) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/stations/:id/history', read, async (req, reply) => {
+    const station = deps.state.station(req.params.id, deps.now());
+    if (!station) return reply.code(404).send({ error: 'unknown station' });
+    const query = HistoryQuerySchema.safeParse(req.query);
+    if (!query.success) return reply.code(400).send({ error: 'hours must be 1..744' });
+    try {
+      const series = await deps.history(station.kind, station.id, query.data.hours);
+      deps.metrics.historyQueries.inc({ result: 'ok' });
+      return { station: station.id, kind: station.kind, hours: query.data.hours, series };
+    } catch (err) {
+      deps.metrics.historyQueries.inc({ result: 'error' });
+      deps.log.warn({ err: (err as Error).message, station: station.id }, 'history query failed');
+      return reply.code(502).send({ error: 'InfluxDB did not answer the history query' });
+    }
+  });
+
+  app.post<{ Params: Record<string, string> }>(
+    '/api/alerts/:kind/:station/:rule/ack',
+    { preHandler: guard.write },
+    async (req, reply) => {
+      const params = AlertParamsSchema.safeParse(req.params);
+      if (!params.success) return reply.code(404).send({ error: 'unknown alert' });
+      const body = AckRequestSchema.safeParse(req.body ?? {});
+      if (!body.success) return reply.code(400).send({ error: 'body: {"comment"?: string (max 500)}' });
+      const { kind, station, rule } = params.data;
+      const id = `${kind}/${station}/${rule}`;
+      const alert = deps.state.alert(id);
+      if (!alert) return reply.code(404).send({ error: 'no active alert with this id' });
+      if (alert.state !== 'raised') return reply.code(409).send({ error: `alert is ${alert.state}` });
+      if (!deps.ack) return reply.code(503).send({ error: 'acknowledgements are not configured' });
+      const by = req.principal?.name ?? 'unknown';
+      const message: AckMessage = body.data.comment ? { by, comment: body.data.comment } : { by };
+      const topic = `alerts/${id}/ack`;
+      try {
+        await deps.ack(topic, message);
+      } catch (err) {
+        deps.metrics.acks.inc({ result: 'error' });
+        deps.log.error({ err: (err as Error).message, id }, 'ack publish failed');
+        return reply.code(502).send({ error: 'the broker did not take the acknowledgement' });
+      }
+      deps.metrics.acks.inc({ result: 'ok' });
+      deps.log.info({ id, by, via: req.principal?.via }, 'alert acknowledged');
+      return reply.code(202).send({ id, topic, ...message });
+    },
+  );
+}
+
+function kindFields(kindId: string) {
+  const kind = findKind(kindId);
+  if (!kind) return undefined;
+  return {
+    id: kind.id,
+    title: kind.title,
+    expectedIntervalS: kind.expectedIntervalS,
+    fields: Object.entries(kind.fields).map(([field, f]) => ({
+      field,
+      unit: f.unit,
+      description: f.description,
+    })),
+  };
+}

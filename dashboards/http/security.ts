@@ -1,0 +1,99 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { UserDirectory } from '../auth/users.ts';
+
+export type Principal = { name: string; via: 'session' | 'token' };
+
+export type AuthDeps = {
+  sessions: SessionStore;
+  users: UserDirectory;
+  secureCookie: boolean;
+  sessionTtlMs: number;
+};
+
+// A Secure cookie can use the __Host- prefix: the browser then refuses it from a sub-domain or without TLS.
+export function cookieName(secure: boolean): string {
+  return secure ? '__Host-console_session' : 'console_session';
+}
+
+export function sessionCookie(deps: AuthDeps, value: string, maxAgeS: number): string {
+  const parts = [
+    `${cookieName(deps.secureCookie)}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeS}`,
+  ];
+  if (deps.secureCookie) parts.push('Secure');
+  return parts.join('; ');
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Who sent the request: a session cookie or an `Authorization: Bearer` API token. */
+export async function principalOf(req: FastifyRequest, deps: AuthDeps): Promise<Principal | undefined> {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const name = await deps.users.verifyToken(auth.slice(7).trim());
+    return name ? { name, via: 'token' } : undefined;
+  }
+  const cookie = readCookie(req.headers.cookie, cookieName(deps.secureCookie));
+  const session = cookie ? deps.sessions.get(cookie) : undefined;
+  return session ? { name: session.username, via: 'session' } : undefined;
+}
+
+/**
+ * CSRF defence for cookie-authenticated state changes, on top of SameSite=Strict: the body must be JSON
+ * (a cross-site form cannot send that without a CORS preflight, which we never grant), and a browser's
+ * Origin / Sec-Fetch-Site headers, when present, must say same origin. Bearer requests carry no ambient
+ * credential and skip this.
+ */
+export function crossSiteReason(req: FastifyRequest): string | undefined {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) return 'content type must be application/json';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross-site request';
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    try {
+      // Through URL on both sides, so a default port (":80") compares equal to none.
+      const from = new URL(origin);
+      if (from.host !== new URL(`${from.protocol}//${req.headers.host ?? ''}`).host)
+        return 'cross-origin request';
+    } catch {
+      return 'bad origin';
+    }
+  }
+  return undefined;
+}
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Defence in depth behind escaping: no inline script can run even if some markup slipped through. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+export async function securityHeaders(_req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.headers(SECURITY_HEADERS);
+}

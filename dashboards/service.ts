@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { loadRegistry } from '../broker/registry/store.ts';
+import type { Logger } from '../lib/log.ts';
+import { createHistoryReader } from './adapters/influx-query.ts';
+import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
+import { buildApp } from './app.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { UserDirectory } from './auth/users.ts';
+import type { ConsoleConfig } from './config.ts';
+import { LiveState, type RegistryStation } from './core/live-state.ts';
+import { EventHub } from './http/events.ts';
+import { createConsoleMetrics } from './metrics.ts';
+
+export type ConsoleService = {
+  port: number;
+  url: string;
+  /** Resolves once the feed has its subscription (tests). */
+  connected(): boolean;
+  close(): Promise<void>;
+};
+
+/** The operator console: MQTT feed -> live state -> SSE, InfluxDB history, acks over MQTT. */
+export async function startConsole(config: ConsoleConfig, log: Logger): Promise<ConsoleService> {
+  const metrics = createConsoleMetrics();
+  const users = new UserDirectory(config.usersPath);
+  const userCount = await users.load();
+  if (userCount === 0)
+    log.warn({ usersPath: config.usersPath }, 'no console users yet: add one with dashboards/users-cli.ts');
+
+  const registry = config.registryPath ? await loadRegistry(config.registryPath) : undefined;
+  const stations: RegistryStation[] = (registry?.devices ?? [])
+    .filter((d) => !d.revoked)
+    .map((d) => ({ id: d.id, kind: d.kind, name: d.name, district: d.district, operator: d.operator }));
+  const state = new LiveState(stations, config.keepCleared);
+  const hub = new EventHub();
+
+  const suffix = randomBytes(4).toString('hex');
+  const feed = connectFeed(
+    { ...config.mqtt, clientId: `${config.mqtt.username}:console-${suffix}`, log },
+    (topic, payload) => {
+      const now = Date.now();
+      const root = topic.slice(0, topic.indexOf('/'));
+      const change =
+        root === 'ingest' ? state.applyRejected(topic, payload, now) : state.apply(topic, payload, now);
+      metrics.messages.inc({ root, applied: change ? 'yes' : 'no' });
+      if (change) hub.publish(change);
+    },
+  );
+  const acker = config.mqtt.ackPassword
+    ? connectAckPublisher({
+        url: config.mqtt.url,
+        username: config.mqtt.ackUsername,
+        password: config.mqtt.ackPassword,
+        clientId: `${config.mqtt.ackUsername}:console-${suffix}`,
+        log,
+      })
+    : undefined;
+  if (!acker) log.warn('CONSOLE_ACK_MQTT_PASSWORD is not set: acknowledging alerts is disabled');
+
+  const app = await buildApp({
+    state,
+    hub,
+    users,
+    sessions: new SessionStore(config.http.sessionTtlMs),
+    metrics,
+    history: createHistoryReader(config.influx),
+    ack: acker ? (topic, message) => acker.publish(topic, message) : undefined,
+    isConnected: () => feed.connected,
+    publicRead: config.http.publicRead,
+    secureCookie: config.http.secureCookie,
+    sessionTtlMs: config.http.sessionTtlMs,
+    maxSseClients: config.http.maxSseClients,
+    log,
+  });
+
+  const closeMqtt = async () => {
+    await Promise.all([feed.endAsync(true), acker?.client.endAsync(true)]);
+  };
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    await closeMqtt();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+  log.info({ url, stations: stations.length, publicRead: config.http.publicRead }, 'console started');
+
+  return {
+    port,
+    url,
+    connected: () => feed.connected,
+    async close() {
+      await app.close();
+      await closeMqtt();
+    },
+  };
+}
