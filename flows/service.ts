@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
+import { spawnOwned } from '../stack/local/owned-process.ts';
 import { freePort, waitFor } from '../stack/local/ports.ts';
 import type { FlowsConfig } from './config.ts';
 import { loadRuleSet } from './load-rules.ts';
@@ -135,7 +136,7 @@ export async function startFlows(config: FlowsConfig, log: Logger): Promise<Flow
   let child: ChildProcess | undefined;
   let output = '';
   const launch = () => {
-    const proc = spawn(nodeBinary(), [redJs, '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir], {
+    const proc = spawnOwned(nodeBinary(), [redJs, '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -25,7 +25,10 @@ export async function runService(
     closing = true;
     log.info({ signal }, `${name} stopping`);
     service.close().then(
-      () => process.exit(0),
+      () => {
+        log.info(`${name} stopped`);
+        process.exit(0);
+      },
       (err: Error) => {
         log.error({ err }, `${name} did not close cleanly`);
         process.exit(1);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig } from '../lib/config.ts';
+import { envFlag, parseConfig } from '../lib/config.ts';
 
 /** `npm start` settings (README "Configuration"); each service's own settings come from its config.ts. */
 export const StackConfigSchema = z.object({
@@ -9,7 +9,11 @@ export const StackConfigSchema = z.object({
   influxPort: z.coerce.number().int().min(1).max(65535).default(8086),
   database: z.string().min(1).default('environment'),
   brokerPort: z.coerce.number().int().min(1).max(65535).default(1883),
-  stationsPerKind: z.coerce.number().int().min(0).max(5000).default(4),
+  /** Station catalogue that provisions the devices and drives the simulators (default: Depok's). */
+  stationsPath: z.string().min(1).optional(),
+  /** Run Node-RED with the alert flows and the operator console as part of the stack. */
+  flows: z.boolean().default(true),
+  console: z.boolean().default(true),
   intervalMs: z.coerce.number().int().min(100).default(5000),
   timeScale: z.coerce.number().positive().default(1),
 });
@@ -22,7 +26,9 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StackC
     influxPort: env.INFLUX_PORT,
     database: env.INFLUX_DATABASE,
     brokerPort: env.BROKER_PORT,
-    stationsPerKind: env.SIM_STATIONS_PER_KIND,
+    stationsPath: env.SIM_STATIONS,
+    flows: envFlag(env.STACK_FLOWS),
+    console: envFlag(env.STACK_CONSOLE),
     intervalMs: env.SIM_INTERVAL_MS,
     timeScale: env.SIM_TIME_SCALE,
   });

@@ -2,29 +2,50 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { brokerConfigFromEnv } from '../broker/config.ts';
 import { startBroker } from '../broker/service.ts';
+import { ensureConsoleUser } from '../dashboards/auth/bootstrap.ts';
+import { consoleConfigFromEnv } from '../dashboards/config.ts';
+import { startConsole } from '../dashboards/service.ts';
+import { flowsConfigFromEnv } from '../flows/config.ts';
+import { startFlows } from '../flows/service.ts';
 import { ingestConfigFromEnv } from '../ingest/config.ts';
 import { startIngest } from '../ingest/service.ts';
-import { kinds } from '../lib/catalogue/index.ts';
 import type { Logger } from '../lib/log.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
-import { generateFleet } from '../simulators/fleet.ts';
 import { startSimulator } from '../simulators/service.ts';
+import { loadStations } from '../simulators/stations/load.ts';
 import type { StackConfig } from './config.ts';
 import { ensureInfluxd } from './ensure-influxd.ts';
 import { influxQuery, startLocalInfluxd } from './local/influxd.ts';
 import { provisionLocal } from './provision-local.ts';
+import { stateToken } from './state-secrets.ts';
 
 type Closable = { name: string; close(): Promise<void> };
 
+export type StackService = {
+  influxUrl: string;
+  flowsUrl: string | undefined;
+  consoleUrl: string | undefined;
+  close(): Promise<void>;
+};
+
 /**
- * The whole stack on one machine: influxd (unless INFLUX_URL is set), broker, ingest and simulators,
- * wired with the credentials it provisions in the state folder. Closing stops them in reverse order.
+ * The whole stack on one machine: influxd (unless INFLUX_URL is set), broker, ingest, Node-RED flows,
+ * the operator console and the simulators, wired with the credentials it provisions in the state
+ * folder. Closing stops them in reverse order.
  */
-export async function startStack(config: StackConfig, log: Logger): Promise<{ close(): Promise<void> }> {
+export async function startStack(
+  config: StackConfig,
+  log: Logger,
+  /** Each service's own settings (see its config.ts); tests pass free ports here. */
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<StackService> {
   const started: Closable[] = [];
   const close = async () => {
     for (const part of started.reverse()) {
-      await part.close().catch((err: Error) => log.error({ err, part: part.name }, 'stop failed'));
+      await part.close().then(
+        () => log.info({ part: part.name }, 'stopped'),
+        (err: Error) => log.error({ err, part: part.name }, 'stop failed'),
+      );
     }
   };
   try {
@@ -45,15 +66,16 @@ export async function startStack(config: StackConfig, log: Logger): Promise<{ cl
       log.info({ url: influxUrl, database: config.database }, 'influxd started (data in state/influxdb)');
     }
 
-    const fleet = generateFleet(
-      kinds.map((k) => k.id),
-      config.stationsPerKind,
-    );
+    // The station catalogue both provisions the devices and drives the simulators.
+    const fleet = loadStations(config.stationsPath);
     const secrets = await provisionLocal(stateDir, fleet);
-    const env = {
-      ...process.env,
+    const adminTokenPath = join(stateDir, 'broker-admin-token');
+    const flowsTokenPath = join(stateDir, 'flows-api-token');
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv,
       REGISTRY_PATH: secrets.registryPath,
       BROKER_PORT: String(config.brokerPort),
+      BROKER_ADMIN_TOKEN: baseEnv.BROKER_ADMIN_TOKEN || (await stateToken(adminTokenPath)),
       INFLUX_URL: influxUrl,
       INFLUX_DATABASE: config.database,
       MQTT_URL: `mqtt://127.0.0.1:${config.brokerPort}`,
@@ -67,6 +89,43 @@ export async function startStack(config: StackConfig, log: Logger): Promise<{ cl
       log.child({ service: 'ingest' }),
     );
     started.push({ name: 'ingest', close: () => ingest.close() });
+
+    let flowsUrl: string | undefined;
+    if (config.flows) {
+      const flows = await startFlows(
+        flowsConfigFromEnv({
+          ...env,
+          FLOWS_MQTT_PASSWORD: secrets.services.flows,
+          FLOWS_STATE_DIR: env.FLOWS_STATE_DIR ?? join(stateDir, 'flows'),
+          FLOWS_API_TOKEN: env.FLOWS_API_TOKEN || (await stateToken(flowsTokenPath)),
+        }),
+        log.child({ service: 'flows' }),
+      );
+      started.push({ name: 'flows', close: () => flows.close() });
+      flowsUrl = flows.url;
+    }
+
+    let consoleUrl: string | undefined;
+    if (config.console) {
+      const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
+      const bootstrap = await ensureConsoleUser(usersPath, join(stateDir, 'console-admin-password'));
+      if (bootstrap.created)
+        log.info(
+          { user: bootstrap.username, passwordFile: bootstrap.passwordPath },
+          'console login created: password in the state folder',
+        );
+      const operatorConsole = await startConsole(
+        consoleConfigFromEnv({
+          ...env,
+          CONSOLE_USERS_PATH: usersPath,
+          CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
+          CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
+        }),
+        log.child({ service: 'console' }),
+      );
+      started.push({ name: 'console', close: () => operatorConsole.close() });
+      consoleUrl = operatorConsole.url;
+    }
 
     const simulator = await startSimulator(
       { ...simulatorConfigFromEnv(env), intervalMs: config.intervalMs, timeScale: config.timeScale },
@@ -84,10 +143,13 @@ export async function startStack(config: StackConfig, log: Logger): Promise<{ cl
         stations: fleet.length,
         ingestHttp: `http://127.0.0.1:${ingest.httpPort}/metrics`,
         brokerHttp: `http://127.0.0.1:${broker.httpPort}/metrics`,
+        brokerAdminToken: adminTokenPath,
+        flowsEditor: flowsUrl,
+        console: consoleUrl,
       },
       'stack running: Ctrl-C stops everything',
     );
-    return { close };
+    return { influxUrl, flowsUrl, consoleUrl, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnOwned } from './owned-process.ts';
 import { freePort, waitFor } from './ports.ts';
 
 export type LocalInfluxd = {
@@ -70,7 +71,7 @@ export async function startLocalInfluxd(options: LocalInfluxdOptions = {}): Prom
 
   const start = async () => {
     output = '';
-    const proc = spawn(binary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnOwned(binary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
