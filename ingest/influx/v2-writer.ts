@@ -1,5 +1,11 @@
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
-import { classifyStatus, type PointWriter, WriteError, WriteErrorKinds } from './write-error.ts';
+import {
+  classifyStatus,
+  type PointWriter,
+  parseRetryAfter,
+  WriteError,
+  WriteErrorKinds,
+} from './write-error.ts';
 
 export type V2Target = {
   url: string;
@@ -32,12 +38,13 @@ export function createV2Writer(target: V2Target): PointWriter {
         await api.close();
       } catch (err) {
         if (err instanceof HttpError) {
-          const retryAfter = err.retryAfter();
+          // The client's own retryAfter() is whole seconds and ignores HTTP dates: read the header instead.
+          const header = err.headers?.['retry-after'];
           throw new WriteError(
             classifyStatus(err.statusCode),
             `influx answered ${err.statusCode}: ${(err.body ?? '').slice(0, 500)}`,
             err.statusCode,
-            retryAfter > 0 && err.statusCode === 429 ? retryAfter : undefined,
+            parseRetryAfter(Array.isArray(header) ? header[0] : header),
           );
         }
         throw new WriteError(WriteErrorKinds.retryable, `influx unreachable: ${(err as Error).message}`);

@@ -21,9 +21,15 @@ export class WriteError extends Error {
   }
 }
 
-/** Classifies an HTTP status from a write endpoint. 413 is permanent: the batch must be split. */
+/**
+ * Classifies an HTTP status from a write endpoint. 413 is permanent: the batch must be split. A wrong
+ * token (401, 403) or a missing database or bucket (404) says nothing about the points: every batch
+ * would fail the same way, so they are retried (and /readyz and the logs say why) until an operator
+ * fixes the setting, instead of dead-lettering everything in the spool.
+ */
 export function classifyStatus(status: number): WriteErrorKind {
   if (status === 429 || status === 408 || status >= 500) return WriteErrorKinds.retryable;
+  if (status === 401 || status === 403 || status === 404) return WriteErrorKinds.retryable;
   return WriteErrorKinds.permanent;
 }
 

@@ -44,28 +44,56 @@ describe('v1 writer against influxd 1.6', () => {
   });
 });
 
-describe('429 and 5xx from a write endpoint', () => {
-  it('are retryable, and Retry-After is honoured', async () => {
-    let status = 429;
-    const server = createServer((_req, res) => {
-      res.writeHead(status, status === 429 ? { 'retry-after': '2' } : {});
-      res.end('{"error":"slow down"}');
-    });
+describe('status codes from a write endpoint, through both writers', () => {
+  let status = 429;
+  let headers: Record<string, string> = {};
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end('{"code":"x","message":"refused"}');
+  });
+  let url = '';
+  beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const writer = createV1Writer({ url, database: 'w', timeoutMs: 2000 });
-    expect(await caught(writer.write(['m v=1 1']))).toMatchObject({
-      kind: 'retryable',
-      status: 429,
-      retryAfterMs: 2000,
-    });
-    status = 503;
-    expect(await caught(writer.write(['m v=1 1']))).toMatchObject({ kind: 'retryable', status: 503 });
-    status = 413;
-    expect(await caught(writer.write(['m v=1 1']))).toMatchObject({ kind: 'permanent', status: 413 });
-    await new Promise((resolve) => server.close(resolve));
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const writers = {
+    v1: () => createV1Writer({ url, database: 'w', timeoutMs: 2000 }),
+    v2: () => createV2Writer({ url, org: 'o', bucket: 'b', token: 't', timeoutMs: 2000 }),
+  };
+  for (const [name, make] of Object.entries(writers)) {
+    it(`${name}: 429 and 5xx are retryable and Retry-After (seconds or a date) is honoured`, async () => {
+      const writer = make();
+      status = 429;
+      headers = { 'retry-after': '2' };
+      expect(await caught(writer.write(['m v=1 1']))).toMatchObject({
+        kind: 'retryable',
+        status: 429,
+        retryAfterMs: 2000,
+      });
+      status = 503;
+      headers = { 'retry-after': new Date(Date.now() + 30_000).toUTCString() };
+      const unavailable = await caught(writer.write(['m v=1 1']));
+      expect(unavailable).toMatchObject({ kind: 'retryable', status: 503 });
+      expect(unavailable?.retryAfterMs).toBeGreaterThan(25_000);
+      expect(unavailable?.retryAfterMs).toBeLessThanOrEqual(30_000);
+    });
+
+    it(`${name}: a bad token or a missing database is retried, a too-large or bad batch is permanent`, async () => {
+      const writer = make();
+      headers = {};
+      for (const s of [401, 403, 404]) {
+        status = s;
+        expect(await caught(writer.write(['m v=1 1']))).toMatchObject({ kind: 'retryable', status: s });
+      }
+      for (const s of [400, 413]) {
+        status = s;
+        expect(await caught(writer.write(['m v=1 1']))).toMatchObject({ kind: 'permanent', status: s });
+      }
+    });
+  }
 });
 
 describe('v2 writer (official client, /api/v2/write)', () => {
