@@ -36,6 +36,9 @@ describe('no reading lost under faults', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await pipeline.influx.kill();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    // The backlog shows on /metrics while InfluxDB is down (the gauge is not frozen by the retry loop).
+    const depth = (await pipeline.ingest.metrics.spoolReadings.get()).values[0]?.value ?? 0;
+    expect(depth).toBeGreaterThan(OUTAGE_MS / 2);
     await pipeline.influx.start();
     const result = await load;
     expect(result.failed).toBe(0);

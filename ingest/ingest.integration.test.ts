@@ -1,8 +1,10 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDevices } from '../broker/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
 import { influxCount, influxQuery } from '../stack/local/influxd.ts';
 import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+import { type Pipeline, startPipeline, TEST_SCRYPT } from '../stack/testing/pipeline.ts';
 
 const STATIONS = [
   { id: 'aq-beji-01', kind: 'air_quality', district: 'beji', operator: 'DLHK Depok' },
@@ -216,6 +218,54 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
     expect(dead.filter((d) => d.reason === 'write_rejected')).toHaveLength(1);
     expect(dead[0]?.detail).toMatch(/field type conflict/);
     await dashboard.endAsync();
+  });
+
+  it('sees a device added to the registry while running, without a restart', async () => {
+    const registry = await loadRegistry(p.registryPath);
+    const added = await addDevices(
+      registry,
+      [{ id: 'aq-sukmajaya-09', kind: 'air_quality', district: 'sukmajaya', operator: 'DLHK Depok' }],
+      TEST_SCRYPT,
+    );
+    await saveRegistry(p.registryPath, added.registry);
+    const secret = added.issued[0]?.secret;
+    // Both the broker and the ingest watch the file; connect once the broker admits the new device.
+    let device: mqtt.MqttClient | undefined;
+    await waitFor(
+      async () => {
+        device = await mqtt
+          .connectAsync(p.mqttUrl, {
+            clientId: 'aq-sukmajaya-09',
+            username: 'aq-sukmajaya-09',
+            password: secret,
+            reconnectPeriod: 0,
+          })
+          .catch(() => undefined);
+        return device !== undefined;
+      },
+      5000,
+      'the broker to admit the new device',
+    );
+    // Give the ingest's watcher the same moment the broker had.
+    await new Promise((r) => setTimeout(r, 300));
+    await device?.publishAsync(
+      'sensors/air_quality/aq-sukmajaya-09',
+      JSON.stringify({ ts: Date.now(), values: { pm25: 12 } }),
+      { qos: 1 },
+    );
+    await waitFor(
+      async () => {
+        const r = await influxQuery(
+          p.influx.url,
+          `SELECT COUNT("pm25") FROM "air_quality" WHERE "station" = 'aq-sukmajaya-09' AND "district" = 'sukmajaya'`,
+          p.database,
+        );
+        return r.results[0]?.series?.[0]?.values[0]?.[1] === 1;
+      },
+      10_000,
+      'the new station stored with its registry tags',
+    );
+    await device?.endAsync();
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {

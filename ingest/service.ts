@@ -1,5 +1,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { loadRegistry, stationTags } from '../broker/registry/store.ts';
+import { LiveRegistry } from '../broker/registry/live-registry.ts';
+import type { Device } from '../broker/registry/schema.ts';
+import { stationTags } from '../broker/registry/store.ts';
 import { topics } from '../lib/catalogue/topics.ts';
 import type { Logger } from '../lib/log.ts';
 import type { IngestConfig } from './config.ts';
@@ -37,11 +39,11 @@ export function createWriter(config: IngestConfig): PointWriter {
 export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
   const metrics = createIngestMetrics();
   const writer = createWriter(config);
-  const stations = await loadStations(config);
+  const stations = await watchStations(config, log);
   const decodeContext: Omit<DecodeContext, 'now'> = {
     time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },
     maxPayloadBytes: config.limits.maxPayloadBytes,
-    lookupStation: stations ? (id) => stations.get(id) : undefined,
+    lookupStation: stations?.lookup,
   };
 
   const client: MqttClient = mqtt.connect(config.mqtt.url, {
@@ -145,17 +147,18 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       return done();
     }
     const entries: Buffer[] = [];
+    const stored: Reading[] = [];
     for (const reading of result.readings) {
       try {
         entries.push(
           encodeEntry({ kind: reading.kind, station: reading.station, line: readingToLine(reading) }),
         );
+        stored.push(reading);
       } catch (err) {
         if (!(err instanceof LineProtocolError)) throw err;
         publishRejection(reading.kind, reading.station, Reasons.writeRejected, err.message, payload);
         continue;
       }
-      publishNormalized(reading);
     }
     try {
       spool.append(entries);
@@ -165,6 +168,11 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       client.stream?.destroy();
       return;
     }
+    // Only what is stored goes on to the flows: they never alert on a reading the archive lacks.
+    for (const reading of stored) publishNormalized(reading);
+    // Kept current here too: while InfluxDB is down the drainer sits in one retry and cannot.
+    metrics.spoolReadings.set(spool.depth);
+    metrics.spoolBytes.set(spool.bytes);
     if (!spool.full) return done();
     metrics.spoolFull.inc();
     log.warn({ bytes: spool.bytes }, 'spool full: acknowledgements paused until InfluxDB catches up');
@@ -210,6 +218,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       spool.close();
       await http?.close();
       await writer.close();
+      stations?.close();
     }),
   };
 }
@@ -223,10 +232,26 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   };
 }
 
-async function loadStations(config: IngestConfig): Promise<Map<string, StationInfo> | undefined> {
+/**
+ * The registry's stations, re-read when the file changes (the devices CLI and the admin API edit it):
+ * a device added, moved or revoked is seen without restarting the worker.
+ */
+async function watchStations(config: IngestConfig, log: Logger) {
   if (!config.registryPath || !config.requireRegisteredStation) return undefined;
-  const registry = await loadRegistry(config.registryPath);
-  return new Map(
-    registry.devices.filter((d) => !d.revoked).map((d) => [d.id, { kind: d.kind, tags: stationTags(d) }]),
-  );
+  const registry = new LiveRegistry(config.registryPath, log);
+  await registry.load();
+  registry.watch(() => log.info({ accounts: registry.size }, 'registry reloaded'));
+  // Device records are replaced on reload, so this cache forgets stale tags by itself.
+  const infos = new WeakMap<Device, StationInfo>();
+  const lookup = (id: string): StationInfo | undefined => {
+    const account = registry.lookup(id);
+    if (account?.type !== 'device' || account.device.revoked) return undefined;
+    let info = infos.get(account.device);
+    if (!info) {
+      info = { kind: account.device.kind, tags: stationTags(account.device) };
+      infos.set(account.device, info);
+    }
+    return info;
+  };
+  return { lookup, close: () => registry.close() };
 }
