@@ -1,7 +1,8 @@
-import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Aedes, AuthenticateError, Client, Subscription } from 'aedes';
 import type { Logger } from '../lib/log.ts';
 import { canPublish, canSubscribe, type Identity } from './acl.ts';
 import type { BrokerConfig } from './config.ts';
+import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { PublishRateLimiter } from './rate-limit.ts';
 import type { LiveRegistry } from './registry/live-registry.ts';
@@ -39,8 +40,6 @@ const FORWARD_EVERYTHING: object = new Proxy(Object.create(null), {
   get: () => 0,
   set: () => true,
 });
-
-type Publish = (packet: PublishPacket, client: Client | null, done: (err?: Error | null) => void) => void;
 
 export type Sessions = {
   identities: WeakMap<Client, Identity>;
@@ -127,21 +126,9 @@ export function installHooks(
     );
   };
 
-  // aedes 1.2 writes the QoS 1 PUBACK before broker.publish stores the message for offline persistent
-  // sessions (lib/handlers/publish.js, enqueuePublish): a SIGKILL in between loses a message the device
-  // was told is safe. So an accepted QoS 1 publish is published (retained store, offline queues,
-  // delivery) here, before the PUBACK, and the later broker.publish call for the same packet is a no-op.
-  // Dropped packets take the same no-op path: acknowledged, never routed.
-  const basePublish = (aedes.publish as unknown as Publish).bind(aedes);
-  const settled = new WeakSet<PublishPacket>();
-  (aedes as unknown as { publish: Publish }).publish = (packet, client, done) => {
-    if (typeof client === 'function') return basePublish(packet, null, client);
-    if (settled.has(packet)) {
-      settled.delete(packet);
-      return done?.(null);
-    }
-    basePublish(packet, client, done);
-  };
+  // Accepted QoS 1 publishes are stored before the PUBACK (durable-publish.ts); dropped ones are
+  // acknowledged and never routed.
+  const durable = installDurablePublish(aedes);
 
   aedes.authorizePublish = (client, packet, done) => {
     // client is null only for a stored last will published after a restart; wills were checked at CONNECT.
@@ -163,16 +150,12 @@ export function installHooks(
       // [MQTT-3.3.5-2]: acknowledge and drop rather than disconnect, so a misconfigured device keeps its session.
       metrics.publishDenied.inc({ reason: denied });
       log.debug({ clientId: client.id, topic: packet.topic, reason: denied }, 'publish dropped');
-      settled.add(packet);
+      durable.drop(packet);
       return done(null);
     }
     metrics.messagesIn.inc();
     if (packet.qos !== 1) return done(null);
-    basePublish(packet, client, (err) => {
-      if (err) return done(err);
-      settled.add(packet);
-      done(null);
-    });
+    durable.store(packet, client, done);
   };
 
   aedes.authorizeSubscribe = (client, sub: Subscription, done) => {
