@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { envFlag, parseConfig } from '../lib/config.ts';
+import { FsyncPolicies } from './journal/journal.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A listener port that may be turned off: 0 picks a free port, -1 turns it off. */
@@ -58,14 +59,29 @@ export const BrokerConfigSchema = z
       }),
     persistence: z
       .object({
-        /** level: on disk (dir); redis: shared by cluster nodes (redisUrl); memory: lost on restart (tests only). */
-        type: z.enum(['level', 'redis', 'memory']).default('level'),
+        /**
+         * journal: in memory, every change appended to a journal on disk (dir); level: LevelDB (dir), about
+         * 4x slower; redis: shared by cluster nodes (redisUrl); memory: lost on restart (tests only).
+         */
+        type: z.enum(['journal', 'level', 'redis', 'memory']).default('journal'),
         /** Default: a `broker` folder next to the registry (state/broker). */
         dir: z.string().min(1).optional(),
         /** redis://host:port[/db]; with type=redis, also the cluster's message bus (mqemitter-redis). */
         redisUrl: z.string().url().optional(),
+        journal: z
+          .object({
+            /** Rewrite the journal as a snapshot of the live state past this size (and twice the last snapshot). */
+            compactBytes: positive.default(64 * 1024 * 1024),
+            /** What a power cut may cost (README "Persistence"); a process crash loses nothing in any mode. */
+            fsync: z.enum(FsyncPolicies).default('interval'),
+            fsyncIntervalMs: positive.default(1000),
+          })
+          .default({ compactBytes: 64 * 1024 * 1024, fsync: 'interval', fsyncIntervalMs: 1000 }),
       })
-      .default({ type: 'level' }),
+      .default({
+        type: 'journal',
+        journal: { compactBytes: 64 * 1024 * 1024, fsync: 'interval', fsyncIntervalMs: 1000 },
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.tls.port >= 0 && (!c.tls.certPath || !c.tls.keyPath))
@@ -113,6 +129,11 @@ export function brokerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Broke
       type: env.BROKER_PERSISTENCE,
       dir: env.BROKER_PERSISTENCE_DIR,
       redisUrl: env.BROKER_REDIS_URL,
+      journal: {
+        compactBytes: env.BROKER_JOURNAL_COMPACT_BYTES,
+        fsync: env.BROKER_JOURNAL_FSYNC,
+        fsyncIntervalMs: env.BROKER_JOURNAL_FSYNC_INTERVAL_MS,
+      },
     },
   });
 }

@@ -54,11 +54,17 @@ function collect(registry: Registry, port: number): string[] {
   return received;
 }
 
-describe('persistence on disk (level)', () => {
+// Both on-disk persistences pass the same drills: journal (the default) and level.
+describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) => {
   it('keeps queued QoS 1 messages and retained status across a broker restart', async () => {
     const registry = await makeRegistry([{ id: 'aq-persist-01', kind: 'air_quality' }]);
     cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({ port: 0, httpPort: -1, registryPath: registry.path });
+    const config = BrokerConfigSchema.parse({
+      port: 0,
+      httpPort: -1,
+      registryPath: registry.path,
+      persistence: { type },
+    });
     let broker = await startBroker(config, silentLogger());
     await persistentSubscriber(registry, broker.port);
     const device = account(registry, broker.port, 'aq-persist-01');
@@ -86,7 +92,12 @@ describe('persistence on disk (level)', () => {
     // Regression: level writes finish out of order and aedes's per-client dedupe dropped the overtaken ones.
     const registry = await makeRegistry([{ id: 'aq-burst-01', kind: 'air_quality' }]);
     cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({ port: 0, httpPort: -1, registryPath: registry.path });
+    const config = BrokerConfigSchema.parse({
+      port: 0,
+      httpPort: -1,
+      registryPath: registry.path,
+      persistence: { type },
+    });
     const broker = await startBroker(config, silentLogger());
     cleanups.push(() => broker.close());
     const received = new Set<string>();
@@ -118,6 +129,7 @@ describe('persistence on disk (level)', () => {
       BROKER_PORT: String(port),
       BROKER_HTTP_PORT: '-1',
       BROKER_WATCH_REGISTRY: 'false',
+      BROKER_PERSISTENCE: type,
       LOG_LEVEL: 'warn',
     };
     let child: ChildProcess | undefined;

@@ -1,8 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Level } from 'level';
+import { type Logger, silentLogger } from '../lib/log.ts';
 import { type BrokerConfig, persistenceDir } from './config.ts';
+import { JournalPersistence } from './journal/persistence.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -34,16 +38,39 @@ function redisOptions(url: string) {
 }
 
 /**
+ * journal (journal/persistence.ts, the default): aedes's in-memory persistence, every change appended
+ * to a journal file before aedes is answered (one write per event-loop turn), replayed at start; the
+ * same crash guarantee as level at about 4x its throughput, with the whole state in RAM.
  * level: sessions, QoS 1 queues and retained messages in a LevelDB folder (classic-level), written
  * without fsync: a process crash loses nothing the broker stored, a power cut may lose the last
  * writes the OS had not flushed. redis: the same state in Redis, plus mqemitter-redis as the bus, so
  * several broker processes act as one. The packages ship CommonJS with the async class in a subpath:
  * aedes 1.x refuses their callback wrappers (its setup must be an AsyncFunction).
  */
-export async function openStorage(config: BrokerConfig): Promise<BrokerStorage> {
+export async function openStorage(
+  config: BrokerConfig,
+  log: Logger = silentLogger(),
+): Promise<BrokerStorage> {
   const { type } = config.persistence;
   if (type === 'memory')
     return { persistence: undefined, mq: undefined, describe: 'memory', close: async () => {} };
+  if (type === 'journal') {
+    const dir = persistenceDir(config);
+    await mkdir(dir, { recursive: true });
+    // Switching from level keeps nothing: say so rather than start empty without a word.
+    if (existsSync(join(dir, 'CURRENT')) && !(await readdir(dir)).some((f) => f.startsWith('journal-')))
+      log.warn(
+        { dir },
+        'LevelDB data in the persistence dir is not migrated to the journal: sessions start empty',
+      );
+    const persistence = new JournalPersistence({ dir, ...config.persistence.journal, log });
+    return {
+      persistence,
+      mq: undefined,
+      describe: `journal:${dir}`,
+      close: () => persistence.destroy(),
+    };
+  }
   if (type === 'level') {
     const dir = persistenceDir(config);
     await mkdir(dir, { recursive: true });

@@ -49,7 +49,7 @@ export async function startBroker(
   const metrics = createBrokerMetrics();
   const registry = new LiveRegistry(config.registryPath, log);
   await registry.load();
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, log);
   const aedes = await Aedes.createBroker({
     connectTimeout: config.connectTimeoutMs,
     heartbeatInterval: 60_000,
@@ -105,20 +105,25 @@ export async function startBroker(
     'broker listening',
   );
 
+  let closing: Promise<void> | undefined;
   return {
     port,
     httpPort,
     tlsPort,
     wsPort,
     metrics,
-    async close() {
-      registry.close();
-      await http.close();
-      const stopped = listeners.close();
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      await stopped;
-      await status.settled();
-      await storage.close();
+    close() {
+      // Idempotent: tests and the stack may both stop a broker.
+      closing ??= (async () => {
+        registry.close();
+        await http.close();
+        const stopped = listeners.close();
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        await stopped;
+        await status.settled();
+        await storage.close();
+      })();
+      return closing;
     },
   };
 }
