@@ -113,7 +113,10 @@ export class Drainer {
         });
         this.#metrics.retries.inc();
         this.#events.onRetry(error, attempt, delay);
-        await this.#pause(delay);
+        // Unreachable (no answer at all): the backlog should drain as soon as InfluxDB is back, not when
+        // a long backoff ends. An answer with a status (5xx, 429, 401) keeps its full delay.
+        if (error.status === undefined) await this.#pauseUntilReachable(delay);
+        else await this.#pause(delay);
       }
     }
     return false;
@@ -139,6 +142,17 @@ export class Drainer {
       const half = Math.ceil(entries.length / 2);
       await this.#writeSplitting(entries.slice(0, half));
       await this.#writeSplitting(entries.slice(half));
+    }
+  }
+
+  /** Sleeps up to `ms`, cut short by the first successful ping (one a second). */
+  async #pauseUntilReachable(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.#closed) {
+      const left = until - Date.now();
+      if (left <= 0) return;
+      await this.#pause(Math.min(1000, left));
+      if (!this.#closed && Date.now() < until && (await this.#writer.ping())) return;
     }
   }
 

@@ -25,7 +25,8 @@ describe('no reading lost under faults', () => {
   });
 
   it('influxd killed (SIGKILL) under steady load and restarted: every acknowledged reading is stored once', async () => {
-    p = await startPipeline(DEVICES, { batch: { retryBaseMs: 100, retryMaxMs: 500 } });
+    // A long backoff, as deployed: the backlog must still drain as soon as influxd answers again.
+    p = await startPipeline(DEVICES, { batch: { retryBaseMs: 10_000, retryMaxMs: 60_000 } });
     const pipeline = p;
     const clients = await devices(pipeline);
     const load = publishSteady(clients, {
@@ -39,7 +40,16 @@ describe('no reading lost under faults', () => {
     // The backlog shows on /metrics while InfluxDB is down (the gauge is not frozen by the retry loop).
     const depth = (await pipeline.ingest.metrics.spoolReadings.get()).values[0]?.value ?? 0;
     expect(depth).toBeGreaterThan(OUTAGE_MS / 2);
+    const storedCount = async () => (await pipeline.ingest.metrics.stored.get()).values[0]?.value ?? 0;
+    const storedBefore = await storedCount();
     await pipeline.influx.start();
+    const backAt = Date.now();
+    await waitFor(
+      async () => (await storedCount()) > storedBefore,
+      4000,
+      'the first write after influxd is back',
+    );
+    expect(Date.now() - backAt).toBeLessThan(4000);
     const result = await load;
     expect(result.failed).toBe(0);
     await waitFor(async () => (await stored(pipeline)) >= result.acked, 30_000, 'backlog drained');
@@ -99,5 +109,16 @@ describe('no reading lost under faults', () => {
     expect(await stored(pipeline)).toBe(result.acked);
     await worker.kill('SIGTERM');
     await rm(spoolDir, { recursive: true, force: true });
+  });
+
+  it('stops promptly when the broker is gone, keeping what it holds in the spool', async () => {
+    p = await startPipeline(DEVICES, { batch: { flushIntervalMs: 5000 } });
+    const pipeline = p;
+    const clients = await devices(pipeline);
+    await publishSteady(clients, { ratePerSec: 1000, durationMs: 500, baseTs: Date.now() - 600_000 });
+    await pipeline.broker.close(); // with the normalized readings still in flight to it
+    const started = Date.now();
+    await pipeline.ingest.close();
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 });

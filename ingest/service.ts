@@ -11,6 +11,7 @@ import type { Reading } from './core/reading.ts';
 import { Reasons } from './core/reasons.ts';
 import { readingToLine } from './core/to-point.ts';
 import { Drainer } from './drain.ts';
+import { GroupCommit } from './group-commit.ts';
 import { buildHttpApp } from './http.ts';
 import { createV1Writer } from './influx/v1-writer.ts';
 import { createV2Writer } from './influx/v2-writer.ts';
@@ -124,9 +125,20 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     publish(topics.normalized(reading.kind, reading.station), JSON.stringify(body), config.mqtt.readingsQos);
   };
 
+  const commits = new GroupCommit(spool, {
+    onWritten: () => {
+      // Kept current here too: while InfluxDB is down the drainer sits in one retry and cannot.
+      metrics.spoolReadings.set(spool.depth);
+      metrics.spoolBytes.set(spool.bytes);
+    },
+    // Disk full or an I/O error: the socket is gone with its PUBACKs; the broker redelivers later.
+    onFailed: (err) => log.error({ err }, 'spool append failed; reconnecting without acknowledging'),
+  });
+
   // Installed before connecting: a persistent session delivers its queue right after CONNACK.
-  // mqtt.js sends the PUBACK when this callback runs, so it runs only once the readings are in the
-  // spool (DESIGN.md, "Delivery guarantees"); when the spool is full it waits, and the broker holds the rest.
+  // mqtt.js sends the PUBACK when `done` runs; the group commit holds it in the corked socket until the
+  // readings are in the spool (DESIGN.md, "Delivery guarantees"). When the spool is full `done` waits,
+  // and the broker holds the rest.
   client.handleMessage = (packet: IPublishPacket, done) => {
     // Packets already parsed when close() began: leave them unacknowledged; the broker redelivers them.
     if (client.disconnecting || client.disconnected) return;
@@ -157,22 +169,12 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       } catch (err) {
         if (!(err instanceof LineProtocolError)) throw err;
         publishRejection(reading.kind, reading.station, Reasons.writeRejected, err.message, payload);
-        continue;
       }
     }
-    try {
-      spool.append(entries);
-    } catch (err) {
-      // Disk full or an I/O error: no PUBACK. Drop the connection so the broker redelivers later.
-      log.error({ err }, 'spool append failed; reconnecting without acknowledging');
-      client.stream?.destroy();
-      return;
-    }
-    // Only what is stored goes on to the flows: they never alert on a reading the archive lacks.
-    for (const reading of stored) publishNormalized(reading);
-    // Kept current here too: while InfluxDB is down the drainer sits in one retry and cannot.
-    metrics.spoolReadings.set(spool.depth);
-    metrics.spoolBytes.set(spool.bytes);
+    commits.add(client.stream, entries, () => {
+      // Only what is stored goes on to the flows: they never alert on a reading the archive lacks.
+      for (const reading of stored) publishNormalized(reading);
+    });
     if (!spool.full) return done();
     metrics.spoolFull.inc();
     log.warn({ bytes: spool.bytes }, 'spool full: acknowledgements paused until InfluxDB catches up');
@@ -211,10 +213,14 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     drain: () => drainer.idle(),
     close: once(async () => {
       // Stop taking messages first; unacknowledged ones stay with the broker for the next worker.
-      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      // A graceful end waits for in-flight publishes; with the broker gone it would wait forever.
+      const ended = new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      const gaveUp = await Promise.race([ended.then(() => false), sleep(2000).then(() => true)]);
+      if (gaveUp) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
       // What is not written yet stays in the spool and drains after the next start.
-      await Promise.race([drainer.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([drainer.idle(), sleep(5000)]);
       await drainer.close();
+      commits.flush(); // readings decoded in this last turn; their PUBACKs went nowhere, the broker resends
       spool.close();
       await http?.close();
       await writer.close();
@@ -222,6 +228,8 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     }),
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Makes close() safe to call twice (tests close a worker early, then again in cleanup). */
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { freePort, nodeBinary } from '../../local/ports.ts';
+
+export type NodeRedPeerOptions = {
+  mqttPort: number;
+  username: string;
+  password: string;
+  influxUrl: string;
+  database: string;
+  /** A folder the caller removes: Node-RED's userDir goes in it. */
+  work: string;
+};
+
+export type NodeRedPeer = { pid: number; output(): string; stop(): Promise<void> };
+
+const here = import.meta.dirname;
+const RED = resolve(here, '../../../node_modules/node-red/red.js');
+
+/**
+ * Node-RED running this folder's flow (mqtt in -> function -> join of 1,000 -> influxdb batch) in a
+ * fresh userDir. Hosts and ports reach the flow as ${ENV}; the MQTT login goes in flows_cred.json,
+ * which Node-RED reads as plain JSON because settings.cjs sets `credentialSecret: false`.
+ * Readiness is the caller's to check (a reading that comes out in InfluxDB): the flow has no HTTP.
+ */
+export async function startNodeRedPeer(options: NodeRedPeerOptions): Promise<NodeRedPeer> {
+  const userDir = await mkdtemp(join(options.work, 'nodered-'));
+  await copyFile(join(here, 'flows.json'), join(userDir, 'flows.json'));
+  await writeFile(
+    join(userDir, 'flows_cred.json'),
+    JSON.stringify({ 'peer-broker': { user: options.username, password: options.password } }),
+  );
+  const influx = new URL(options.influxUrl);
+  const child: ChildProcess = spawn(
+    nodeBinary(),
+    [RED, '--settings', join(here, 'settings.cjs'), '--userDir', userDir],
+    {
+      env: {
+        ...process.env,
+        BENCH_NODERED_PORT: String(await freePort()),
+        BENCH_MQTT_PORT: String(options.mqttPort),
+        BENCH_INFLUX_HOST: influx.hostname,
+        BENCH_INFLUX_PORT: influx.port,
+        BENCH_INFLUX_DATABASE: options.database,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    pid: child.pid as number,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      child.kill('SIGKILL');
+    },
+  };
+}
