@@ -18,7 +18,10 @@ type Internals = {
     subscriptionsByTopic(topic: string): Promise<unknown[]>;
     outgoingEnqueueCombi(subs: unknown[], packet: AedesPacket): Promise<void>;
   };
-  mq: { emit(packet: AedesPacket, done: (err?: Error | null) => void): void };
+  mq: {
+    emit(packet: AedesPacket, done: (err?: Error | null) => void): void;
+    on(topic: string, listener: (packet: AedesPacket, done: () => void) => void): void;
+  };
   published(packet: PublishPacket, client: Client | null, done: Done): void;
   emit(event: 'publish', packet: PublishPacket, client: Client | null): boolean;
 };
@@ -50,6 +53,11 @@ export type DurablePublish = {
 export function installDurablePublish(aedes: Aedes): DurablePublish {
   const broker = aedes as unknown as Internals & { publish: Publish };
   const basePublish = broker.publish.bind(aedes);
+  // mqemitter runs its queue (past `concurrency` messages in delivery) by recursion, and a message no
+  // one subscribes to completes synchronously: a long run of them (readings/... while nothing listens)
+  // overflowed the stack under load. A catch-all listener that completes on the next turn makes every
+  // message complete asynchronously, so the queue unwinds between messages.
+  broker.mq.on('#', (_packet, done) => setImmediate(done));
   // The raw packet aedes hands to authorizePublish is the object it passes to publish next. null: dropped.
   const inFlight = new WeakMap<PublishPacket, InFlight | null>();
 

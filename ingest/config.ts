@@ -43,8 +43,12 @@ export const IngestConfigSchema = z.object({
       .int()
       .positive()
       .default(7 * 24 * 3600),
-    /** QoS of the normalized readings published for the alert flows. */
-    readingsQos: z.union([z.literal(0), z.literal(1)]).default(1),
+    /**
+     * QoS of the normalized readings published for the alert flows. 0 by default: the flows subscribe at
+     * QoS 0 (they are a live view; the archive is InfluxDB), and at QoS 1 every reading costs the broker a
+     * second durable store while mqtt.js holds each one in memory until the broker acknowledges it.
+     */
+    readingsQos: z.union([z.literal(0), z.literal(1)]).default(0),
   }),
   influx: z.discriminatedUnion('version', [InfluxV1Schema, InfluxV2Schema]),
   http: z

@@ -106,10 +106,18 @@ async function startIngestChild(ctx: Ctx, mqttUrl: string, db: string, password?
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let stopping = false;
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (code, signal) => {
+      // A worker that dies mid-run would otherwise show only as missing metrics.
+      if (!stopping) process.stderr.write(`ingest child exited (${code ?? signal}):\n${stderr}\n`);
+      r();
+    }),
+  );
   const kill = () => child.kill('SIGKILL');
   onCrash.add(kill);
   const stop = async () => {
+    stopping = true;
     onCrash.delete(kill);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);

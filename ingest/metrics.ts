@@ -52,6 +52,11 @@ export function createIngestMetrics() {
       help: 'Times the spool reached its bound and acknowledgements paused',
       registers: [registry],
     }),
+    notForwarded: new Counter({
+      name: 'ingest_readings_not_forwarded_total',
+      help: 'Stored readings not published to readings/... because the broker fell behind reading them (QoS 0 feed)',
+      registers: [registry],
+    }),
     batchSize: new Histogram({
       name: 'ingest_batch_lines',
       help: 'Lines per InfluxDB write',

@@ -114,6 +114,13 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   drainer.start();
 
   const publishNormalized = (reading: Reading) => {
+    // The live feed is QoS 0 and best effort: when the broker falls behind reading from us, skip it
+    // (counted) rather than queue it in memory. Waiting instead would deadlock: the broker stops reading
+    // our socket while its deliveries to us wait for our acknowledgements. The archive is unaffected.
+    if (config.mqtt.readingsQos === 0 && (client.stream?.writableLength ?? 0) > MAX_UNSENT_BYTES) {
+      metrics.notForwarded.inc();
+      return;
+    }
     const body: Record<string, unknown> = {
       kind: reading.kind,
       station: reading.station,
@@ -228,6 +235,9 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     }),
   };
 }
+
+/** Bytes written to the broker's socket and not yet taken by it, past which the live feed is skipped. */
+const MAX_UNSENT_BYTES = 1 << 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 

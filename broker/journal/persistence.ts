@@ -204,7 +204,7 @@ export class JournalPersistence extends MemoryPersistence {
 
   outgoingStream(client: Client): Readable {
     // A copy: the queue changes while the stream is read.
-    return Readable.from([...(this.#queues.outgoing.get(client.id) ?? [])]);
+    return Readable.from([...(this.#queues.outgoing.get(client.id)?.values() ?? [])]);
   }
 
   // Incoming QoS 2 packets --------------------------------------------------------------------------
@@ -333,7 +333,7 @@ export class JournalPersistence extends MemoryPersistence {
     for (const [c, subs] of this.#subscriptions)
       records.push(encodeRecord(Op.addSubscriptions, { c, s: [...subs.values()] }));
     for (const [c, queue] of this.#queues.outgoing)
-      for (const entry of queue)
+      for (const entry of queue.values())
         records.push(
           encodeRecord(
             Op.outgoingRestore,
