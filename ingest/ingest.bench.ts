@@ -4,14 +4,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { BrokerConfigSchema } from '../broker/config.ts';
-import { type BrokerService, startBroker } from '../broker/service.ts';
-import { silentLogger } from '../lib/log.ts';
 import { startNodeRedPeer } from '../stack/bench/nodered-peer/start.ts';
 import type { BenchSection } from '../stack/bench/section.ts';
 import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../stack/local/influxd.ts';
 import { startLocalMosquitto } from '../stack/local/mosquitto-broker.ts';
 import { freePort, nodeBinary, waitFor } from '../stack/local/ports.ts';
+import { startBrokerProcess } from '../stack/testing/broker-process.ts';
 import { benchReading, type LoadDevice, publishAsFastAsAcked, publishPaced } from '../stack/testing/load.ts';
 import { makeRegistry } from '../stack/testing/pipeline.ts';
 import { decodeMessage } from './core/decode.ts';
@@ -38,10 +36,9 @@ const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=9
   .split(' ')
   .filter(Boolean);
 /** The broker's persistence: `journal` as deployed by default; `level` or `memory` for comparison. */
-const BROKER_PERSISTENCE = (['journal', 'level', 'memory'] as const).find(
-  (type) => type === (process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'journal'),
-);
-if (!BROKER_PERSISTENCE) throw new Error('BENCH_INGEST_BROKER_PERSISTENCE: journal, level or memory');
+const BROKER_PERSISTENCE = process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'journal';
+if (!['journal', 'level', 'memory'].includes(BROKER_PERSISTENCE))
+  throw new Error('BENCH_INGEST_BROKER_PERSISTENCE: journal, level or memory');
 // A day back: device times base + index ms stay inside the ingest's accepted window (30 days past, 5 min ahead).
 const baseTs = () => Date.now() - 86_400_000;
 const PEER_PASSWORD = 'bench-peer-secret';
@@ -190,19 +187,22 @@ async function startOurs(ctx: Ctx, db: string, via: 'ours' | 'mosquitto' = 'ours
     let url: string;
     let password = (id: string) => ctx.registry.secrets.get(id);
     if (via === 'ours') {
-      const broker: BrokerService = await startBroker(
-        BrokerConfigSchema.parse({
-          port: 0,
-          httpPort: -1,
-          registryPath: ctx.registry.path,
-          watchRegistry: false,
-          persistence: { type: BROKER_PERSISTENCE, dir: await mkdtemp(join(ctx.work, 'broker-')) },
-          limits: { deviceMessagesPerSecond: 1_000_000, deviceBurstMessages: 1_000_000 },
-        }),
-        silentLogger(),
-      );
-      cleanup.push(() => broker.close());
-      url = `mqtt://127.0.0.1:${broker.port}`;
+      // Its own process, as deployed and as Mosquitto is for the peer: not sharing a core with the load.
+      const broker = await startBrokerProcess({
+        REGISTRY_PATH: ctx.registry.path,
+        BROKER_WATCH_REGISTRY: 'false',
+        BROKER_PERSISTENCE: BROKER_PERSISTENCE,
+        BROKER_PERSISTENCE_DIR: await mkdtemp(join(ctx.work, 'broker-')),
+        BROKER_DEVICE_MESSAGES_PER_SECOND: '1000000',
+        BROKER_DEVICE_BURST_MESSAGES: '1000000',
+      });
+      const kill = () => broker.kill('SIGKILL');
+      onCrash.add(kill);
+      cleanup.push(async () => {
+        onCrash.delete(kill);
+        await broker.stop();
+      });
+      url = broker.url;
     } else {
       const users: Record<string, string> = { ingest: PEER_PASSWORD };
       for (const id of ctx.stations) users[id] = PEER_PASSWORD;
