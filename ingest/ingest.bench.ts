@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { startNodeRedPeer } from '../stack/bench/nodered-peer/start.ts';
 import type { BenchSection } from '../stack/bench/section.ts';
 import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../stack/local/influxd.ts';
-import { startLocalMosquitto } from '../stack/local/mosquitto-broker.ts';
+import { startLocalMosquitto } from '../stack/local/mosquitto.ts';
 import { freePort, nodeBinary, waitFor } from '../stack/local/ports.ts';
 import { startBrokerProcess } from '../stack/testing/broker-process.ts';
 import { benchReading, type LoadDevice, publishAsFastAsAcked, publishPaced } from '../stack/testing/load.ts';

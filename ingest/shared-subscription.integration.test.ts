@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../stack/local/influxd.ts';
-import { type LocalMosquitto, startLocalMosquitto } from '../stack/local/mosquitto-broker.ts';
+import { type LocalMosquitto, startLocalMosquitto } from '../stack/local/mosquitto.ts';
 import { waitFor } from '../stack/local/ports.ts';
 import { IngestConfigSchema } from './config.ts';
 import { type IngestService, startIngest } from './service.ts';
