@@ -94,7 +94,15 @@ describe('hostile input', () => {
       async () => (await influxCount(p.influx.url, p.database, 'air_quality', 'pm25')) === good,
       30_000,
       'good readings',
-    );
+    ).catch(async (err: Error) => {
+      // Say where they are: received, stored, in the spool.
+      const metrics = await p.ingest.metrics.registry.metrics();
+      const counts = metrics
+        .split('\n')
+        .filter((l) => /^ingest_(messages_received|readings_stored|spool_readings)/.test(l));
+      const found = await influxCount(p.influx.url, p.database, 'air_quality', 'pm25');
+      throw new Error(`${err.message}: ${found} of ${good} stored; ${counts.join(', ')}`);
+    });
     const expected = new Map<string, number>();
     for (const c of cases) if (c.reason) expected.set(c.reason, (expected.get(c.reason) ?? 0) + 1);
     const byReason = async () => {

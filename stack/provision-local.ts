@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { addDevices, setServiceAccount } from '../broker/registry/provision.ts';
 import type { ServiceRole } from '../broker/registry/schema.ts';
 import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
-import type { SimStation } from '../simulators/fleet.ts';
 import type { DeviceCredentials } from '../simulators/service.ts';
+import { type SimStation, toRegistryDevices } from '../simulators/stations/load.ts';
 
 export type LocalSecrets = { services: Record<string, string>; devices: DeviceCredentials[] };
 
@@ -50,18 +50,7 @@ export async function provisionLocal(
   const missing = stations.filter((s) => !haveSecret.has(s.id));
   // A station in the registry whose secret was lost is re-keyed by dropping and re-adding it.
   registry = { ...registry, devices: registry.devices.filter((d) => !missing.some((m) => m.id === d.id)) };
-  const added = await addDevices(
-    registry,
-    missing.map((s) => ({
-      id: s.id,
-      kind: s.kind,
-      name: s.name,
-      district: s.district,
-      operator: s.operator,
-      lat: s.lat,
-      lon: s.lon,
-    })),
-  );
+  const added = await addDevices(registry, toRegistryDevices(missing));
   registry = added.registry;
   devices.push(...added.issued);
 

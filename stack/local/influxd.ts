@@ -52,8 +52,21 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
 }
 
-/** Starts Debian's influxd 1.x on free loopback ports. */
+/**
+ * Starts Debian's influxd 1.x on free loopback ports. A port another test took between our choosing it
+ * and influxd binding it costs a retry on fresh ports (unless the caller fixed the port).
+ */
 export async function startLocalInfluxd(options: LocalInfluxdOptions = {}): Promise<LocalInfluxd> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (options.port !== undefined || options.dataDir !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
   const binary = options.binary ?? findInfluxd();
   if (!binary)
     throw new Error('influxd not found: install Debian\'s "influxdb" package (apt-get install influxdb)');
@@ -91,8 +104,14 @@ export async function startLocalInfluxd(options: LocalInfluxdOptions = {}): Prom
         30_000,
         'influxd /ping',
       );
+      // Free ports are found by binding and releasing them, so a parallel test can take the same one:
+      // make sure the server answering is this process (its command line names our config file).
+      const vars = (await (await fetch(`${url}/debug/vars`)).json()) as { cmdline?: string[] };
+      if (exited || !vars.cmdline?.includes(configPath))
+        throw new Error(`port ${httpPort} answered by another influxd (${vars.cmdline?.join(' ')})`);
     } catch (err) {
       if (exited) throw new Error(`influxd exited during start-up: ${output}`);
+      proc.kill('SIGKILL');
       throw err;
     }
   };
@@ -107,7 +126,12 @@ export async function startLocalInfluxd(options: LocalInfluxdOptions = {}): Prom
     });
   };
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url,
     dataDir,
