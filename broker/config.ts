@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { envFlag, parseConfig } from '../lib/config.ts';
-import { FsyncPolicies } from './journal/journal.ts';
+import { FsyncPolicies } from '../lib/framing.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A listener port that may be turned off: 0 picks a free port, -1 turns it off. */

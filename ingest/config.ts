@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envFlag, parseConfig } from '../lib/config.ts';
-import { FsyncPolicies } from './spool/spool.ts';
+import { FsyncPolicies } from '../lib/framing.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,20 +1,18 @@
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FsyncPolicy } from '../../lib/framing.ts';
 import { scanRecords } from './records.ts';
-
-/**
- * What a power cut may cost, as for the ingest spool (ingest/spool/spool.ts). `none`: flushing is left to
- * the OS (a process crash loses nothing acknowledged; a power cut may lose what the kernel had not
- * written, typically up to 30 s). `interval`: fdatasync every `fsyncIntervalMs` in the background.
- * `always`: fdatasync before the callers of each group commit are answered.
- */
-export const FsyncPolicies = ['none', 'interval', 'always'] as const;
-export type FsyncPolicy = (typeof FsyncPolicies)[number];
 
 export type JournalOptions = {
   dir: string;
   /** The journal is rewritten as a snapshot of the live state once it is this large (and twice the last snapshot). */
   compactBytes: number;
+  /**
+   * What a power cut may cost, as for the ingest spool. `none`: flushing is left to the OS (a process
+   * crash loses nothing acknowledged; a power cut may lose what the kernel had not written, typically up
+   * to 30 s). `interval`: fdatasync every `fsyncIntervalMs` in the background. `always`: fdatasync
+   * before the callers of each group commit are answered.
+   */
   fsync: FsyncPolicy;
   fsyncIntervalMs: number;
   /** Called once when a write or fdatasync fails: every append is refused from then on. */
@@ -48,9 +46,9 @@ export async function loadJournal(dir: string): Promise<LoadedJournal> {
   return {
     generation,
     bodies: scan.bodies,
-    bytes: scan.validBytes,
-    ignoredBytes: buf.length - scan.validBytes,
-    stopped: scan.stopped,
+    bytes: scan.consumed,
+    ignoredBytes: buf.length - scan.consumed,
+    stopped: scan.stopped === 'partial' ? 'torn' : scan.stopped,
   };
 }
 

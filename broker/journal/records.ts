@@ -1,16 +1,15 @@
-import { crc32 } from 'node:zlib';
+import { allocFrame, FRAME_HEADER_BYTES, type Scan, scanFrames, sealFrame } from '../../lib/framing.ts';
 
 /**
- * Journal record framing, as the ingest spool frames its records (ingest/spool/framing.ts):
- * [u32 LE body length][u32 LE CRC-32 of body][body]. A crash in the middle of a write leaves a short or
- * mismatching last record: replay stops there (the caller of that write was never answered).
+ * Journal records, framed as the ingest spool frames its records (lib/framing.ts). A crash in the middle
+ * of a write leaves a short or mismatching last record: replay stops there (the caller of that write was
+ * never answered).
  * Body: [u8 op][u8 payload kind][u32 LE meta length][meta: JSON][payload bytes]. Payloads stay raw
  * bytes (no base64): a QoS 1 message costs its size plus about 150 bytes of JSON.
  */
-export const HEADER_BYTES = 8;
 const BODY_HEADER_BYTES = 6;
 /** Above MQTT's largest packet (256 MiB): a larger length field is corruption, not a record. */
-export const MAX_RECORD_BYTES = 300 * 1024 * 1024;
+const MAX_RECORD_BYTES = 300 * 1024 * 1024;
 
 /** What each record does to the state; replay applies them in order (persistence.ts). */
 export const Op = {
@@ -48,17 +47,15 @@ export function encodeRecord(op: OpCode, meta: Meta, payload?: Buffer | string):
   const payloadBytes =
     payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   const bodyBytes = BODY_HEADER_BYTES + metaBytes + payloadBytes;
-  const out = Buffer.allocUnsafe(HEADER_BYTES + bodyBytes);
-  out.writeUInt32LE(bodyBytes, 0);
-  out[HEADER_BYTES] = op;
-  out[HEADER_BYTES + 1] = kind;
-  out.writeUInt32LE(metaBytes, HEADER_BYTES + 2);
-  const metaStart = HEADER_BYTES + BODY_HEADER_BYTES;
+  const out = allocFrame(bodyBytes);
+  out[FRAME_HEADER_BYTES] = op;
+  out[FRAME_HEADER_BYTES + 1] = kind;
+  out.writeUInt32LE(metaBytes, FRAME_HEADER_BYTES + 2);
+  const metaStart = FRAME_HEADER_BYTES + BODY_HEADER_BYTES;
   out.write(json, metaStart, 'utf8');
   if (typeof payload === 'string') out.write(payload, metaStart + metaBytes, 'utf8');
   else if (payload) payload.copy(out, metaStart + metaBytes);
-  out.writeUInt32LE(crc32(out.subarray(HEADER_BYTES)), 4);
-  return out;
+  return sealFrame(out);
 }
 
 /** Buffers inside a packet (MQTT 5 correlation data) come back as Buffers, not {type, data}. */
@@ -87,29 +84,7 @@ export function decodeBody(body: Buffer): JournalRecord {
   return { op, meta, payload };
 }
 
-export type Scan = {
-  bodies: Buffer[];
-  /** Bytes of whole, valid records from the start: where the next append goes. */
-  validBytes: number;
-  /** Why scanning stopped before the end: a short record (torn tail) or a CRC/length mismatch. */
-  stopped: 'end' | 'torn' | 'corrupt';
-};
-
 /** Splits a journal file into record bodies, stopping at the first record that is short or fails its CRC. */
 export function scanRecords(buf: Buffer): Scan {
-  const bodies: Buffer[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    if (pos + HEADER_BYTES > buf.length) return { bodies, validBytes: pos, stopped: 'torn' };
-    const length = buf.readUInt32LE(pos);
-    if (length < BODY_HEADER_BYTES || length > MAX_RECORD_BYTES)
-      return { bodies, validBytes: pos, stopped: 'corrupt' };
-    const end = pos + HEADER_BYTES + length;
-    if (end > buf.length) return { bodies, validBytes: pos, stopped: 'torn' };
-    const body = buf.subarray(pos + HEADER_BYTES, end);
-    if (crc32(body) !== buf.readUInt32LE(pos + 4)) return { bodies, validBytes: pos, stopped: 'corrupt' };
-    bodies.push(body);
-    pos = end;
-  }
-  return { bodies, validBytes: pos, stopped: 'end' };
+  return scanFrames(buf, { maxBodyBytes: MAX_RECORD_BYTES, minBodyBytes: BODY_HEADER_BYTES });
 }

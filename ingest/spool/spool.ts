@@ -15,21 +15,21 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { frame, unframe } from './framing.ts';
+import { type FsyncPolicy, frame, scanFrames } from '../../lib/framing.ts';
 
-/**
- * What a power loss may cost (the README states it): `none` leaves flushing to the OS (a crash of the
- * process loses nothing; a power loss can lose what the kernel had not yet written, typically up to
- * 30 s); `interval` fdatasyncs every `fsyncIntervalMs`; `always` fdatasyncs before each acknowledgement.
- */
-export const FsyncPolicies = ['none', 'interval', 'always'] as const;
-export type FsyncPolicy = (typeof FsyncPolicies)[number];
+/** A spool record larger than this is corruption rather than a reading (payloads are capped far below). */
+const MAX_RECORD_BYTES = 1 << 20;
 
 export type SpoolOptions = {
   dir: string;
   /** Total bytes on disk before `full` turns true and the worker stops acknowledging. */
   maxBytes: number;
   segmentBytes: number;
+  /**
+   * What a power loss may cost (the README states it): `none` leaves flushing to the OS (a crash of the
+   * process loses nothing; a power loss can lose what the kernel had not yet written, typically up to
+   * 30 s); `interval` fdatasyncs every `fsyncIntervalMs`; `always` fdatasyncs before each acknowledgement.
+   */
   fsync: FsyncPolicy;
   fsyncIntervalMs: number;
 };
@@ -142,9 +142,9 @@ export class Spool {
       } finally {
         closeSync(fd);
       }
-      const result = unframe(buf, max - payloads.length);
+      const result = scanFrames(buf, { maxBodyBytes: MAX_RECORD_BYTES, maxRecords: max - payloads.length });
       // Copy out: the read buffer is reused by the next read while the caller still holds this batch.
-      for (const p of result.payloads) payloads.push(Buffer.from(p));
+      for (const p of result.bodies) payloads.push(Buffer.from(p));
       if (result.consumed === 0) {
         // A corrupt or partial record inside a closed segment cannot be read: skip the rest of it.
         if (cursor.segment !== this.#writeSegment) cursor = { segment: cursor.segment, offset: size };
@@ -226,8 +226,8 @@ export class Spool {
       const path = join(dir, segmentName(id));
       const start = id === this.#committed.segment ? this.#committed.offset : 0;
       const buf = readFileSync(path).subarray(start);
-      const result = unframe(buf, Number.MAX_SAFE_INTEGER);
-      this.#records += result.payloads.length;
+      const result = scanFrames(buf, { maxBodyBytes: MAX_RECORD_BYTES });
+      this.#records += result.bodies.length;
       if (result.consumed < buf.length && id === this.#segments.at(-1)) {
         const fd = openSync(path, 'r+');
         ftruncateSync(fd, start + result.consumed);
