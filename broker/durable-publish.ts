@@ -1,15 +1,10 @@
-import { createRequire } from 'node:module';
 import type { Aedes, Client, PublishPacket } from 'aedes';
+import { AedesPacket as Packet } from './aedes-packet.ts';
 
 type Done = (err?: Error | null) => void;
 type Publish = (packet: PublishPacket, client: Client | null, done: Done) => void;
 
-/** aedes's own packet class (broker id and counter, message id reset), the copy aedes itself loads. */
 type AedesPacket = PublishPacket & { brokerId: string; brokerCounter: number; clientId?: string };
-const Packet = createRequire(import.meta.resolve('aedes'))('aedes-packet') as new (
-  original: PublishPacket,
-  broker: unknown,
-) => AedesPacket;
 
 /** The parts of an aedes 1.2 instance this drives: the aedes-persistence 11 API, the bus and the hooks. */
 type Internals = {
@@ -78,7 +73,7 @@ export function installDurablePublish(aedes: Aedes): DurablePublish {
 
   return {
     store(packet, client, done) {
-      const stored = new Packet(packet, aedes);
+      const stored: AedesPacket = new Packet(packet, aedes);
       const { persistence } = broker;
       // aedes drops `#`/`+` subscriptions for $SYS topics here; the ACL never lets a client publish `$`.
       const enqueue = () =>

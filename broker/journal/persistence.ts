@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { Logger } from '../../lib/log.ts';
+import { AedesPacket } from '../aedes-packet.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
-import { AedesPacket, entry, Queues } from './queues.ts';
+import { entry, Queues } from './queues.ts';
 import { decodeBody, encodeRecord, type Meta, Op, type OpCode } from './records.ts';
 import { type Client, type Packet, packetMeta, type Subscriber, type Subscription } from './types.ts';
 

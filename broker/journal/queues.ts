@@ -1,10 +1,5 @@
-import { createRequire } from 'node:module';
+import { AedesPacket } from '../aedes-packet.ts';
 import type { Packet } from './types.ts';
-
-/** aedes's own packet class, the copy aedes and aedes-persistence load. */
-export const AedesPacket = createRequire(import.meta.resolve('aedes'))('aedes-packet') as new (
-  original: Packet,
-) => Packet;
 
 const NO_SUCH_PACKET = 'no such packet';
 
