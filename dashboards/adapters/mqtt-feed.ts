@@ -12,6 +12,18 @@ export type FeedOptions = {
 /** What the console watches with its read-only `dashboard` account (README "Accounts and ACL"). */
 export const FEED_SUBSCRIPTIONS = ['readings/#', 'alerts/#', 'sensors/+/+/status', 'ingest/rejected/#'];
 
+/** A clean session for one of the console's two accounts; mqtt.js reconnects it. */
+function connectAccount(options: FeedOptions): MqttClient {
+  return mqtt.connect(options.url, {
+    clientId: options.clientId,
+    username: options.username,
+    password: options.password,
+    clean: true,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+  });
+}
+
 /**
  * The live feed. A clean session, on purpose: the console needs the present (retained statuses and
  * alerts arrive on every subscribe), not a replay of what it missed while down.
@@ -20,14 +32,7 @@ export function connectFeed(
   options: FeedOptions,
   onMessage: (topic: string, payload: Buffer) => void,
 ): MqttClient {
-  const client = mqtt.connect(options.url, {
-    clientId: options.clientId,
-    username: options.username,
-    password: options.password,
-    clean: true,
-    reconnectPeriod: 2000,
-    connectTimeout: 10_000,
-  });
+  const client = connectAccount(options);
   // Installed at once: retained messages follow the SUBACK immediately.
   client.on('message', onMessage);
   client.on('connect', () => {
@@ -46,14 +51,7 @@ export function connectFeed(
 
 /** The `operator` account that publishes acknowledgements (QoS 1: resolves on PUBACK). */
 export function connectAckPublisher(options: FeedOptions) {
-  const client = mqtt.connect(options.url, {
-    clientId: options.clientId,
-    username: options.username,
-    password: options.password,
-    clean: true,
-    reconnectPeriod: 2000,
-    connectTimeout: 10_000,
-  });
+  const client = connectAccount(options);
   client.on('error', (err) => options.log.warn({ err: err.message }, 'console ack mqtt error'));
   return {
     client,
