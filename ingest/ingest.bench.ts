@@ -35,8 +35,8 @@ const MEASUREMENT = 'water_network';
 const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96')
   .split(' ')
   .filter(Boolean);
-/** The broker's persistence: `journal` as deployed by default; `level` or `memory` for comparison. */
-const BROKER_PERSISTENCE = process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'journal';
+/** The broker's persistence: `level` as deployed by default; `journal` or `memory` for comparison. */
+const BROKER_PERSISTENCE = process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'level';
 if (!['journal', 'level', 'memory'].includes(BROKER_PERSISTENCE))
   throw new Error('BENCH_INGEST_BROKER_PERSISTENCE: journal, level or memory');
 // A day back: device times base + index ms stay inside the ingest's accepted window (30 days past, 5 min ahead).

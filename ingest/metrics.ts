@@ -52,6 +52,11 @@ export function createIngestMetrics() {
       help: 'Times the spool reached its bound and acknowledgements paused',
       registers: [registry],
     }),
+    connects: new Counter({
+      name: 'ingest_mqtt_connects_total',
+      help: 'Connections to the broker (the first, then every reconnect)',
+      registers: [registry],
+    }),
     notForwarded: new Counter({
       name: 'ingest_readings_not_forwarded_total',
       help: 'Stored readings not published to readings/... because the broker fell behind reading them (QoS 0 feed)',

@@ -190,6 +190,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
 
   let subscribed = false;
   client.on('connect', (connack) => {
+    metrics.connects.inc();
     log.info({ sessionPresent: connack.sessionPresent }, 'ingest connected to the broker');
     client.subscribe(config.mqtt.subscription, { qos: 1 }, (err, granted) => {
       subscribed = !err && !granted?.some((g) => g.qos >= 128);
