@@ -99,7 +99,9 @@ describe('hostile input', () => {
       const metrics = await p.ingest.metrics.registry.metrics();
       const counts = metrics
         .split('\n')
-        .filter((l) => /^ingest_(messages_received|readings_stored|spool_readings|mqtt_connects|duplicates)/.test(l));
+        .filter((l) =>
+          /^ingest_(messages_received|readings_stored|spool_readings|mqtt_connects|duplicates)/.test(l),
+        );
       const found = await influxCount(p.influx.url, p.database, 'air_quality', 'pm25');
       throw new Error(`${err.message}: ${found} of ${good} stored; ${counts.join(', ')}`);
     });
