@@ -46,6 +46,13 @@ const UNREPRESENTABLE_BACKSLASH = /\\([,= ]|$)/;
 // backslash before a double quote is dropped there as well.
 const UNREPRESENTABLE_BACKSLASH_OR_QUOTE = /\\([,= "]|$)/;
 
+/**
+ * Names made only of these characters need no escaping and break none of the rules below (no '#' at
+ * the start, no tab, backslash, quote, newline, NUL or surrogate). Station ids, kinds, field keys and
+ * most tag values are such names: the checks run once per name instead of once per line.
+ */
+const PLAIN = /^[A-Za-z0-9_.:/-]+$/;
+
 function refuseIllFormed(what: string, value: string): void {
   if (!value.isWellFormed()) throw new LineProtocolError(`${what} has a lone UTF-16 surrogate`);
 }
@@ -59,6 +66,7 @@ function refuseUnrepresentable(what: string, value: string, backslash = UNREPRES
 }
 
 export function escapeMeasurement(name: string): string {
+  if (PLAIN.test(name)) return name;
   refuseUnrepresentable('measurement', name, UNREPRESENTABLE_BACKSLASH_OR_QUOTE);
   if (name.length === 0) throw new LineProtocolError('measurement is empty');
   if (SKIPPED_AS_BLANK.test(name)) throw new LineProtocolError('measurement starts with a tab');
@@ -68,6 +76,7 @@ export function escapeMeasurement(name: string): string {
 
 /** Tag keys, tag values and field keys share one escaping rule. */
 export function escapeKey(value: string, what = 'tag'): string {
+  if (PLAIN.test(value)) return value;
   refuseUnrepresentable(what, value);
   if (value.length === 0) throw new LineProtocolError(`${what} is empty`);
   return value.replace(KEY_SPECIAL, '\\$&');
@@ -76,6 +85,7 @@ export function escapeKey(value: string, what = 'tag'): string {
 /** Tag and field keys: `time` is the timestamp column in InfluxQL, so InfluxDB refuses it as a key. */
 function escapeName(key: string, what: 'tag key' | 'field key'): string {
   if (key === 'time') throw new LineProtocolError(`${what} 'time' is reserved`);
+  if (PLAIN.test(key)) return key;
   if (what === 'field key') {
     if (SKIPPED_AS_BLANK.test(key)) throw new LineProtocolError('field key starts with a tab');
     refuseUnrepresentable(what, key, UNREPRESENTABLE_BACKSLASH_OR_QUOTE);
@@ -101,22 +111,59 @@ function formatField(key: string, value: number | string | boolean, integer: boo
   return escapeStringField(value);
 }
 
-/** One point as one line (no trailing newline). Tags are sorted, as InfluxDB recommends for speed. */
-export function toLine(point: Point): string {
-  let line = escapeMeasurement(point.measurement);
-  for (const key of Object.keys(point.tags).sort()) {
-    const value = point.tags[key];
+/**
+ * The series key: measurement and tags, sorted as InfluxDB recommends for speed. A station's key is
+ * the same on every line, so callers on the hot path may keep it (to-point.ts does).
+ */
+export function seriesKey(measurement: string, tags: Readonly<Record<string, string>>): string {
+  let key = escapeMeasurement(measurement);
+  for (const name of Object.keys(tags).sort()) {
+    const value = tags[name];
     // An empty tag value is not representable: InfluxDB drops the tag, so we do too, explicitly.
     if (value === undefined || value === '') continue;
-    line += `,${escapeName(key, 'tag key')}=${escapeKey(value, 'tag value')}`;
+    key += `,${escapeName(name, 'tag key')}=${escapeKey(value, 'tag value')}`;
   }
-  const fieldParts: string[] = [];
-  for (const [key, value] of Object.entries(point.fields)) {
-    fieldParts.push(
-      `${escapeName(key, 'field key')}=${formatField(key, value, point.integerFields?.includes(key) ?? false)}`,
-    );
+  return key;
+}
+
+/** Escaped field keys: a handful of catalogue names, seen on every line. Bounded against odd input. */
+const fieldKeys = new Map<string, string>();
+
+function fieldKey(key: string): string {
+  let escaped = fieldKeys.get(key);
+  if (escaped === undefined) {
+    escaped = escapeName(key, 'field key');
+    if (fieldKeys.size >= 1024) fieldKeys.clear();
+    fieldKeys.set(key, escaped);
   }
-  if (fieldParts.length === 0) throw new LineProtocolError('a point needs at least one field');
-  if (!Number.isSafeInteger(point.ts)) throw new LineProtocolError('timestamp is not an integer');
-  return `${line} ${fieldParts.join(',')} ${point.ts}`;
+  return escaped;
+}
+
+/** The field set: `key=value` pairs joined by commas; at least one. */
+export function fieldSet(
+  fields: Readonly<Record<string, number | string | boolean>>,
+  integerFields?: readonly string[],
+): string {
+  let set = '';
+  for (const key of Object.keys(fields)) {
+    const value = fields[key] as number | string | boolean;
+    const pair = `${fieldKey(key)}=${formatField(key, value, integerFields?.includes(key) ?? false)}`;
+    set = set === '' ? pair : `${set},${pair}`;
+  }
+  if (set === '') throw new LineProtocolError('a point needs at least one field');
+  return set;
+}
+
+export function lineOf(series: string, fields: string, ts: number): string {
+  if (!Number.isSafeInteger(ts)) throw new LineProtocolError('timestamp is not an integer');
+  return `${series} ${fields} ${ts}`;
+}
+
+/** One point as one line (no trailing newline). */
+export function toLine(point: Point): string {
+  return lineOf(
+    seriesKey(point.measurement, point.tags),
+    fieldSet(point.fields, point.integerFields),
+    point.ts,
+  );
 }
