@@ -1,5 +1,6 @@
 import type { Aedes, Client, PublishPacket } from 'aedes';
 import { AedesPacket as Packet } from './aedes-packet.ts';
+import { MessageBus } from './bus.ts';
 
 type Done = (err?: Error | null) => void;
 type Publish = (packet: PublishPacket, client: Client | null, done: Done) => void;
@@ -48,11 +49,12 @@ export type DurablePublish = {
 export function installDurablePublish(aedes: Aedes): DurablePublish {
   const broker = aedes as unknown as Internals & { publish: Publish };
   const basePublish = broker.publish.bind(aedes);
-  // mqemitter runs its queue (past `concurrency` messages in delivery) by recursion, and a message no
-  // one subscribes to completes synchronously: a long run of them (readings/... while nothing listens)
-  // overflowed the stack under load. A catch-all listener that completes on the next turn makes every
-  // message complete asynchronously, so the queue unwinds between messages.
-  broker.mq.on('#', (_packet, done) => setImmediate(done));
+  // mqemitter (mqemitter-redis in cluster mode) runs its queue (past `concurrency` messages in delivery)
+  // by recursion, and a message no one subscribes to completes synchronously: a long run of them
+  // (readings/... while nothing listens) overflowed the stack under load. A catch-all listener that
+  // completes on the next turn makes every message complete asynchronously, so the queue unwinds
+  // between messages. Our own bus drains in a loop and needs none (bus.ts).
+  if (!(broker.mq instanceof MessageBus)) broker.mq.on('#', (_packet, done) => setImmediate(done));
   // The raw packet aedes hands to authorizePublish is the object it passes to publish next. null: dropped.
   const inFlight = new WeakMap<PublishPacket, InFlight | null>();
 

@@ -2,6 +2,7 @@ import { Aedes } from 'aedes';
 import Fastify from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import { adminApi } from './admin-api.ts';
+import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
 import { trackDeviceStatus } from './device-status.ts';
 import { accountName, installHooks, type Sessions } from './hooks.ts';
@@ -11,6 +12,9 @@ import { openStorage } from './persistence.ts';
 import { RegistryEditor } from './registry/editor.ts';
 import { LiveRegistry } from './registry/live-registry.ts';
 import type { ScryptCost } from './registry/secrets.ts';
+
+/** Messages in delivery at once: aedes's default. */
+const BUS_CONCURRENCY = 100;
 
 export type BrokerService = {
   /** The MQTT/TCP port actually bound (config port 0 picks a free one). */
@@ -56,7 +60,8 @@ export async function startBroker(
     // Our ids are up to 64 characters plus a ':suffix'; the server MAY allow more than 23 [MQTT-3.1.3-5].
     maxClientsIdLength: 128,
     persistence: storage.persistence,
-    mq: storage.mq,
+    // Cluster mode shares Redis's bus; otherwise ours (bus.ts says how it differs from aedes's default).
+    mq: storage.mq ?? new MessageBus({ concurrency: BUS_CONCURRENCY }),
   });
   const sessions = installHooks(aedes, config, registry, metrics, log);
   const status = trackDeviceStatus(aedes, sessions, log);
