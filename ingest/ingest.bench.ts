@@ -26,13 +26,12 @@ const OUTAGE_RATE = 2000;
 const OUTAGE_S = env('BENCH_OUTAGE_S', 30);
 const MEASUREMENT = 'water_network';
 /**
- * Extra node flags for the ingest process, e.g. `--max-old-space-size=64`; default none: as deployed
- * (`node ingest/main.ts`). V8 sizes its heap limits from the machine's memory (24 GB here) and
- * collects lazily: after a full GC the live heap is ~40 MB, yet committed heap is what RSS shows.
+ * Node flags for the ingest process: by default those `npm run ingest` and docker-compose use
+ * (ingest/README.md "Memory"): a heap cap, without which V8 collects lazily and RSS overstates what
+ * the worker needs, and a 16 MB semi-space, without which the capped heap's small young generation
+ * costs a third of the throughput.
  */
-// The heap cap `npm run ingest` and docker-compose use (ingest/README.md "Memory"): without it V8 collects
-// lazily and RSS overstates what the worker needs.
-const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96')
+const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=16')
   .split(' ')
   .filter(Boolean);
 /** The broker's persistence: `level` as deployed by default; `journal` or `memory` for comparison. */
@@ -97,7 +96,7 @@ async function startIngestChild(ctx: Ctx, mqttUrl: string, db: string, password?
       INGEST_HTTP_PORT: String(httpPort),
       REGISTRY_PATH: ctx.registry.path,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.BENCH_INGEST_STDOUT ? 'inherit' : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -299,6 +298,10 @@ async function e2eThroughput(
       const deliveries = (read('ingest_messages_received_total') - 1) / READINGS;
       ctx.log(
         `e2e: all stored after ${((done - started) / 1000).toFixed(1)} s; the ingest received ${deliveries.toFixed(2)} messages a reading, ${read('ingest_duplicates_total')} flagged DUP`,
+      );
+      const batches = read('ingest_batch_lines_count');
+      ctx.log(
+        `e2e: ${batches} batches of ${(read('ingest_batch_lines_sum') / batches).toFixed(0)} lines on average, ${((read('ingest_write_duration_seconds_sum') / batches) * 1000).toFixed(1)} ms a write (${(read('ingest_write_duration_seconds_sum')).toFixed(2)} s writing in all)`,
       );
       return { rate: (READINGS / (done - started)) * 1000, deliveries };
     } finally {
