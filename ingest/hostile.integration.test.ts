@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../simulators/random.ts';
-import { influxCount } from '../stack/local/influxd.ts';
+import { influxCount, influxQuery } from '../stack/local/influxd.ts';
 import { waitFor } from '../stack/local/ports.ts';
 import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
 
@@ -103,7 +103,23 @@ describe('hostile input', () => {
           /^ingest_(messages_received|readings_stored|spool_readings|mqtt_connects|duplicates)/.test(l),
         );
       const found = await influxCount(p.influx.url, p.database, 'air_quality', 'pm25');
-      throw new Error(`${err.message}: ${found} of ${good} stored; ${counts.join(', ')}`);
+      // The broker's side: messages accepted, and deliveries it handed to a connection.
+      const broker = await p.broker.metrics.registry.metrics();
+      const brokerCounts = broker.split('\n').filter((l) => /^broker_messages_(in|out)/.test(l));
+      // Which ones: early ones missing would mean the burst began before the ingest had subscribed.
+      const stored = await influxQuery(
+        p.influx.url,
+        `SELECT pm25 FROM air_quality WHERE time >= ${now - 3_600_000}ms AND time < ${now}ms`,
+        p.database,
+      );
+      const at = new Set(
+        ((stored.results[0]?.series?.[0]?.values ?? []) as [string, number][]).map(([t]) => Date.parse(t)),
+      );
+      const missing: number[] = [];
+      for (let i = 0; i < 5 * good; i += 5) if (!at.has(now - 3_600_000 + i)) missing.push(i / 5);
+      throw new Error(
+        `${err.message}: ${found} of ${good} stored (missing good readings ${missing.slice(0, 3).join(', ')} ... ${missing.slice(-3).join(', ')}); ${counts.join(', ')}; broker: ${brokerCounts.join(', ')}`,
+      );
     });
     const expected = new Map<string, number>();
     for (const c of cases) if (c.reason) expected.set(c.reason, (expected.get(c.reason) ?? 0) + 1);

@@ -11,6 +11,7 @@ import { type IngestConfigInput, IngestConfigSchema } from '../../ingest/config.
 import { type IngestService, startIngest } from '../../ingest/service.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../local/influxd.ts';
+import { waitFor } from '../local/ports.ts';
 
 /** Cheap scrypt for tests: the real cost is a deployment setting, not what a test proves. */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
@@ -92,6 +93,9 @@ export async function startPipeline(
     }),
     log,
   );
+  // A message published before the ingest's SUBSCRIBE is processed has no subscriber to be kept for,
+  // by the MQTT rules: a test that publishes at once would see its first readings go nowhere.
+  await waitFor(() => ingest.isSubscribed(), 10_000, 'the ingest subscribed');
   const clients: MqttClient[] = [];
   return {
     influx,
