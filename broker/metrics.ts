@@ -2,8 +2,11 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 export function createBrokerMetrics() {
   const registry = new Registry();
+  /** Gauges read when /metrics is scraped; the service points these at the bus and the persistence. */
+  const readers = { queuedMessages: () => 0, busBacklog: () => 0 };
   return {
     registry,
+    readers,
     connections: new Gauge({ name: 'broker_connections', help: 'Connected clients', registers: [registry] }),
     connectsRefused: new Counter({
       name: 'broker_connects_refused_total',
@@ -32,6 +35,22 @@ export function createBrokerMetrics() {
       help: 'PUBLISH packets dropped by the broker, by reason',
       labelNames: ['reason'],
       registers: [registry],
+    }),
+    queuedMessages: new Gauge({
+      name: 'broker_queued_messages',
+      help: 'QoS 1/2 messages queued for persistent sessions and not yet acknowledged (journal: held in RAM)',
+      registers: [registry],
+      collect() {
+        this.set(readers.queuedMessages());
+      },
+    }),
+    busBacklog: new Gauge({
+      name: 'broker_bus_backlog',
+      help: 'Messages in delivery or waiting for it on the in-process bus (subscribers falling behind)',
+      registers: [registry],
+      collect() {
+        this.set(readers.busBacklog());
+      },
     }),
     subscribeDenied: new Counter({
       name: 'broker_subscribe_denied_total',

@@ -74,6 +74,11 @@ describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) 
       sent.map((m) => device.publishAsync('sensors/air_quality/aq-persist-01', m, { qos: 1 })),
     );
     await device.endAsync();
+    if (type === 'journal') {
+      // What the journal holds in RAM is on /metrics, so operators can alert before memory runs out.
+      const metrics = await broker.metrics.registry.metrics();
+      expect(metrics).toMatch(new RegExp(`^broker_queued_messages ${sent.length}$`, 'm'));
+    }
     await broker.close();
 
     broker = await startBroker(config, silentLogger());

@@ -6,6 +6,7 @@ import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
 import { trackDeviceStatus } from './device-status.ts';
 import { accountName, installHooks, type Sessions } from './hooks.ts';
+import { JournalPersistence } from './journal/persistence.ts';
 import { startListeners } from './listeners.ts';
 import { type BrokerMetrics, createBrokerMetrics } from './metrics.ts';
 import { openStorage } from './persistence.ts';
@@ -54,15 +55,20 @@ export async function startBroker(
   const registry = new LiveRegistry(config.registryPath, log);
   await registry.load();
   const storage = await openStorage(config, log);
+  // Cluster mode shares Redis's bus; otherwise ours (bus.ts says how it differs from aedes's default).
+  const bus = storage.mq ? undefined : new MessageBus({ concurrency: BUS_CONCURRENCY });
   const aedes = await Aedes.createBroker({
     connectTimeout: config.connectTimeoutMs,
     heartbeatInterval: 60_000,
     // Our ids are up to 64 characters plus a ':suffix'; the server MAY allow more than 23 [MQTT-3.1.3-5].
     maxClientsIdLength: 128,
     persistence: storage.persistence,
-    // Cluster mode shares Redis's bus; otherwise ours (bus.ts says how it differs from aedes's default).
-    mq: storage.mq ?? new MessageBus({ concurrency: BUS_CONCURRENCY }),
+    mq: storage.mq ?? bus,
   });
+  if (bus) metrics.readers.busBacklog = () => bus.backlog;
+  const { persistence } = storage;
+  if (persistence instanceof JournalPersistence)
+    metrics.readers.queuedMessages = () => persistence.queuedMessages;
   const sessions = installHooks(aedes, config, registry, metrics, log);
   const status = trackDeviceStatus(aedes, sessions, log);
 

@@ -34,8 +34,8 @@ const MEASUREMENT = 'water_network';
 const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=16')
   .split(' ')
   .filter(Boolean);
-/** The broker's persistence: `level` as deployed by default; `journal` or `memory` for comparison. */
-const BROKER_PERSISTENCE = process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'level';
+/** The broker's persistence: `journal` as deployed by default; `level` or `memory` for comparison. */
+const BROKER_PERSISTENCE = process.env.BENCH_INGEST_BROKER_PERSISTENCE ?? 'journal';
 if (!['journal', 'level', 'memory'].includes(BROKER_PERSISTENCE))
   throw new Error('BENCH_INGEST_BROKER_PERSISTENCE: journal, level or memory');
 // A day back: device times base + index ms stay inside the ingest's accepted window (30 days past, 5 min ahead).
@@ -171,7 +171,7 @@ async function warmUp(ctx: Ctx, db: string, device: LoadDevice): Promise<void> {
 type Ours = { devices: LoadDevice[]; ingest: Ingest; close(): Promise<void> };
 
 /**
- * Our broker (level persistence, as deployed, in a fresh folder; flood limits raised: 200 stations
+ * Our broker (journal persistence, as deployed, in a fresh folder; flood limits raised: 200 stations
  * sending as fast as they can is the point here) + the ingest as a child process + `db`. A first
  * reading goes through and is stored before the clock starts: the subscription is live and the
  * code paths are warm.

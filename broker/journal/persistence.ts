@@ -1,7 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { Logger } from '../../lib/log.ts';
 import { AedesPacket } from '../aedes-packet.ts';
+import { type FolderLock, lockFolder } from './folder-lock.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
 import { entry, Queues } from './queues.ts';
 import { decodeBody, encodeRecord, type Meta, Op, type OpCode } from './records.ts';
@@ -48,6 +50,7 @@ export type JournalPersistenceOptions = JournalOptions & { log?: Logger };
 export class JournalPersistence extends MemoryPersistence {
   readonly #options: JournalPersistenceOptions;
   #journal: Journal | undefined;
+  #lock: FolderLock | undefined;
   #replaying = false;
   readonly #queues = new Queues();
   readonly #subscriptions = new Map<string, Map<string, Subscription>>();
@@ -65,6 +68,8 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async setup(broker: unknown): Promise<void> {
     await super.setup(broker);
+    await mkdir(this.#options.dir, { recursive: true });
+    this.#lock = lockFolder(this.#options.dir);
     const loaded = await loadJournal(this.#options.dir);
     const started = performance.now();
     const failed = this.#replay(loaded.bodies);
@@ -99,7 +104,14 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async destroy(): Promise<void> {
     await this.#journal?.close();
+    this.#lock?.release();
+    this.#lock = undefined;
     await super.destroy();
+  }
+
+  /** Messages queued for persistent sessions (sent or not, not yet acknowledged): all held in RAM. */
+  get queuedMessages(): number {
+    return this.#queues.queuedMessages;
   }
 
   /** Appends a record; the returned promise resolves once it is written. Nothing is written during replay. */

@@ -87,6 +87,13 @@ export class Queues {
   readonly outgoing = new Map<string, OutgoingQueue>();
   readonly incoming = new Map<string, Map<unknown, Packet>>();
 
+  /** Messages in all outgoing queues. */
+  get queuedMessages(): number {
+    let total = 0;
+    for (const queue of this.outgoing.values()) total += queue.size;
+    return total;
+  }
+
   queue(clientId: string): OutgoingQueue {
     return entry(this.outgoing, clientId, () => new OutgoingQueue());
   }
