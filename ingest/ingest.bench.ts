@@ -194,6 +194,8 @@ async function startOurs(ctx: Ctx, db: string, via: 'ours' | 'mosquitto' = 'ours
         BROKER_PERSISTENCE_DIR: await mkdtemp(join(ctx.work, 'broker-')),
         BROKER_DEVICE_MESSAGES_PER_SECOND: '1000000',
         BROKER_DEVICE_BURST_MESSAGES: '1000000',
+        // Every simulated station connects from 127.0.0.1.
+        BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(STATIONS + 16),
       });
       const kill = () => broker.kill('SIGKILL');
       onCrash.add(kill);
