@@ -50,12 +50,18 @@ export const BrokerConfigSchema = z
         deviceBurstMessages: positive.default(1000),
         /** Largest keepalive a client may ask for, seconds; 0 (none) is refused too [MQTT-3.1.2-24]. */
         keepaliveMaxSeconds: positive.max(65535).default(300),
+        /**
+         * journal only: messages queued for persistent sessions (held in RAM, about 1 KB each with a small
+         * payload) past which devices' QoS 1 publishes wait for their PUBACK (queue-limit.ts).
+         */
+        maxQueuedMessages: positive.default(500_000),
       })
       .default({
         connectionsPerAddress: 256,
         deviceMessagesPerSecond: 100,
         deviceBurstMessages: 1000,
         keepaliveMaxSeconds: 300,
+        maxQueuedMessages: 500_000,
       }),
     persistence: z
       .object({
@@ -125,6 +131,7 @@ export function brokerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Broke
       deviceMessagesPerSecond: env.BROKER_DEVICE_MESSAGES_PER_SECOND,
       deviceBurstMessages: env.BROKER_DEVICE_BURST_MESSAGES,
       keepaliveMaxSeconds: env.BROKER_KEEPALIVE_MAX_SECONDS,
+      maxQueuedMessages: env.BROKER_MAX_QUEUED_MESSAGES,
     },
     persistence: {
       type: env.BROKER_PERSISTENCE,

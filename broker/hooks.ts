@@ -4,6 +4,7 @@ import { canPublish, canSubscribe, type Identity } from './acl.ts';
 import type { BrokerConfig } from './config.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
+import type { QueueLimit } from './queue-limit.ts';
 import { PublishRateLimiter } from './rate-limit.ts';
 import type { LiveRegistry } from './registry/live-registry.ts';
 import { VerifiedSecretCache } from './registry/secrets.ts';
@@ -57,6 +58,7 @@ export function installHooks(
   registry: LiveRegistry,
   metrics: BrokerMetrics,
   log: Logger,
+  queueLimit?: QueueLimit,
 ): Sessions {
   const secrets = new VerifiedSecretCache();
   const sessions: Sessions = { identities: new WeakMap(), current: new Map() };
@@ -155,7 +157,16 @@ export function installHooks(
     }
     metrics.messagesIn.inc();
     if (packet.qos !== 1) return done(null);
-    durable.store(packet, client, done);
+    if (identity?.type !== 'device' || !queueLimit) return durable.store(packet, client, done);
+    const store = () =>
+      durable.store(packet, client, (err) => {
+        queueLimit.stored();
+        done(err);
+      });
+    const held = queueLimit.admit();
+    if (!held) return store();
+    metrics.publishHeld.inc();
+    held.then(store);
   };
 
   aedes.authorizeSubscribe = (client, sub: Subscription, done) => {

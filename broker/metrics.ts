@@ -36,6 +36,11 @@ export function createBrokerMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    publishHeld: new Counter({
+      name: 'broker_publish_held_total',
+      help: 'Device QoS 1 publishes whose PUBACK waited because the persistent queues were at BROKER_MAX_QUEUED_MESSAGES',
+      registers: [registry],
+    }),
     queuedMessages: new Gauge({
       name: 'broker_queued_messages',
       help: 'QoS 1/2 messages queued for persistent sessions and not yet acknowledged (journal: held in RAM)',

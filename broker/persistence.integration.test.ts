@@ -185,3 +185,82 @@ describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) 
     expect(mustSurvive.length).toBeGreaterThanOrEqual(50);
   });
 });
+
+describe('journal queue bound (BROKER_MAX_QUEUED_MESSAGES)', () => {
+  it('holds devices PUBACKs past the bound, never services, and lets them through once the queue drains', async () => {
+    const registry = await makeRegistry([{ id: 'aq-bound-01', kind: 'air_quality' }]);
+    cleanups.push(registry.cleanup);
+    const config = BrokerConfigSchema.parse({
+      port: 0,
+      httpPort: -1,
+      registryPath: registry.path,
+      persistence: { type: 'journal' },
+      limits: { maxQueuedMessages: 50 },
+    });
+    const broker = await startBroker(config, silentLogger());
+    cleanups.push(() => broker.close());
+    await persistentSubscriber(registry, broker.port);
+
+    const device = account(registry, broker.port, 'aq-bound-01');
+    await new Promise((r) => device.once('connect', r));
+    let acked = 0;
+    const sent = Array.from({ length: 80 }, (_, i) => `{"seq":${i}}`);
+    const all = Promise.all(
+      sent.map((m) =>
+        device.publishAsync('sensors/air_quality/aq-bound-01', m, { qos: 1 }).then(() => {
+          acked++;
+        }),
+      ),
+    );
+    await waitFor(() => acked >= 50, 5000, 'the first 50 acknowledged');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(acked).toBeLessThan(sent.length); // the rest wait: nothing acknowledged is dropped
+    const metrics = await broker.metrics.registry.metrics();
+    expect(Number(/^broker_publish_held_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+
+    // A service's publish is not held (the ingest's dead letters share its connection with its PUBACKs).
+    const flows = account(registry, broker.port, 'flows');
+    await new Promise((r) => flows.once('connect', r));
+    await flows.publishAsync('alerts/air_quality/aq-bound-01/pm25', '{"state":"active"}', { qos: 1 });
+
+    // The subscriber comes back and acknowledges: the queue drains and the held publishes go through.
+    const received = collect(registry, broker.port);
+    await all;
+    await waitFor(() => new Set(received).size === sent.length, 10_000, 'every message delivered');
+    expect([...new Set(received)].sort()).toEqual([...sent].sort());
+  });
+
+  it('frees the bound when a session that will not come back is cleaned (connect once with clean=true)', async () => {
+    const registry = await makeRegistry([{ id: 'aq-bound-02', kind: 'air_quality' }]);
+    cleanups.push(registry.cleanup);
+    const config = BrokerConfigSchema.parse({
+      port: 0,
+      httpPort: -1,
+      registryPath: registry.path,
+      persistence: { type: 'journal' },
+      limits: { maxQueuedMessages: 20 },
+    });
+    const broker = await startBroker(config, silentLogger());
+    cleanups.push(() => broker.close());
+    await persistentSubscriber(registry, broker.port);
+    const device = account(registry, broker.port, 'aq-bound-02');
+    await new Promise((r) => device.once('connect', r));
+    let acked = 0;
+    const all = Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        device.publishAsync('sensors/air_quality/aq-bound-02', `{"seq":${i}}`, { qos: 1 }).then(() => {
+          acked++;
+        }),
+      ),
+    );
+    await waitFor(() => acked >= 20, 5000, 'the first 20 acknowledged');
+    expect(acked).toBeLessThan(40);
+    const cleaner = account(registry, broker.port, 'ingest', { clean: true });
+    await new Promise((r) => cleaner.once('connect', r));
+    await cleaner.endAsync();
+    await all; // the held publishes went through
+    const queued = async () =>
+      Number(/^broker_queued_messages (\d+)/m.exec(await broker.metrics.registry.metrics())?.[1]);
+    expect(await queued()).toBe(0); // the cleaned session has no subscription left to queue for
+  });
+});

@@ -10,6 +10,7 @@ import { JournalPersistence } from './journal/persistence.ts';
 import { startListeners } from './listeners.ts';
 import { type BrokerMetrics, createBrokerMetrics } from './metrics.ts';
 import { openStorage } from './persistence.ts';
+import { QueueLimit } from './queue-limit.ts';
 import { RegistryEditor } from './registry/editor.ts';
 import { LiveRegistry } from './registry/live-registry.ts';
 import type { ScryptCost } from './registry/secrets.ts';
@@ -69,7 +70,19 @@ export async function startBroker(
   const { persistence } = storage;
   if (persistence instanceof JournalPersistence)
     metrics.readers.queuedMessages = () => persistence.queuedMessages;
-  const sessions = installHooks(aedes, config, registry, metrics, log);
+  const queueLimit =
+    persistence instanceof JournalPersistence
+      ? new QueueLimit({
+          count: () => persistence.queuedMessages,
+          max: config.limits.maxQueuedMessages,
+          onFull: () =>
+            log.warn(
+              { queued: persistence.queuedMessages, max: config.limits.maxQueuedMessages },
+              'persistent queues full: devices wait for their PUBACKs until a subscriber catches up',
+            ),
+        })
+      : undefined;
+  const sessions = installHooks(aedes, config, registry, metrics, log, queueLimit);
   const status = trackDeviceStatus(aedes, sessions, log);
 
   aedes.on('client', () => metrics.connections.inc());
@@ -129,6 +142,7 @@ export async function startBroker(
         registry.close();
         await http.close();
         const stopped = listeners.close();
+        queueLimit?.close();
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         await stopped;
         await status.settled();

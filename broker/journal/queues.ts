@@ -22,6 +22,12 @@ export class OutgoingQueue {
   #byBroker = new Map<string, number>();
   #byMessageId = new Map<unknown, number>();
   #next = 0;
+  readonly #onResize: (delta: number) => void;
+
+  /** `onResize` hears of every message added or removed (Queues keeps the total with it). */
+  constructor(onResize: (delta: number) => void = () => {}) {
+    this.#onResize = onResize;
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -35,6 +41,7 @@ export class OutgoingQueue {
     const slot = this.#next++;
     this.#entries.set(slot, packet);
     this.#index(slot, packet);
+    this.#onResize(1);
   }
 
   /** See Queues.update. */
@@ -64,6 +71,7 @@ export class OutgoingQueue {
     this.#entries.delete(slot);
     this.#byMessageId.delete(messageId);
     if (this.#byBroker.get(brokerKey(entry)) === slot) this.#byBroker.delete(brokerKey(entry));
+    this.#onResize(-1);
     return entry;
   }
 
@@ -87,15 +95,18 @@ export class Queues {
   readonly outgoing = new Map<string, OutgoingQueue>();
   readonly incoming = new Map<string, Map<unknown, Packet>>();
 
-  /** Messages in all outgoing queues. */
+  #queuedMessages = 0;
+  readonly #resize = (delta: number) => {
+    this.#queuedMessages += delta;
+  };
+
+  /** Messages in all outgoing queues; kept as they change, since every device publish may ask. */
   get queuedMessages(): number {
-    let total = 0;
-    for (const queue of this.outgoing.values()) total += queue.size;
-    return total;
+    return this.#queuedMessages;
   }
 
   queue(clientId: string): OutgoingQueue {
-    return entry(this.outgoing, clientId, () => new OutgoingQueue());
+    return entry(this.outgoing, clientId, () => new OutgoingQueue(this.#resize));
   }
 
   /** `wrapped` (an AedesPacket) goes to the first queue; each other queue gets its own copy (ids are per client). */
