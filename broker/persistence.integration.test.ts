@@ -186,37 +186,47 @@ describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) 
   });
 });
 
+/**
+ * A journal broker bounded at `max` queued messages, the ingest's session opened and left, and a device
+ * that publishes `count` QoS 1 messages at once; `acked` counts the PUBACKs as they come.
+ */
+async function boundedBurst(station: string, max: number, count: number) {
+  const registry = await makeRegistry([{ id: station, kind: 'air_quality' }]);
+  cleanups.push(registry.cleanup);
+  const config = BrokerConfigSchema.parse({
+    port: 0,
+    httpPort: -1,
+    registryPath: registry.path,
+    persistence: { type: 'journal' },
+    limits: { maxQueuedMessages: max },
+  });
+  const broker = await startBroker(config, silentLogger());
+  cleanups.push(() => broker.close());
+  await persistentSubscriber(registry, broker.port);
+  const device = account(registry, broker.port, station);
+  await new Promise((r) => device.once('connect', r));
+  const progress = { acked: 0 };
+  const sent = Array.from({ length: count }, (_, i) => `{"seq":${i}}`);
+  const all = Promise.all(
+    sent.map((m) =>
+      device.publishAsync(`sensors/air_quality/${station}`, m, { qos: 1 }).then(() => {
+        progress.acked++;
+      }),
+    ),
+  );
+  await waitFor(() => progress.acked >= max, 5000, `the first ${max} acknowledged`);
+  return { registry, broker, sent, progress, all };
+}
+
+const gauge = async (broker: { metrics: { registry: { metrics(): Promise<string> } } }, name: string) =>
+  Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await broker.metrics.registry.metrics())?.[1]);
+
 describe('journal queue bound (BROKER_MAX_QUEUED_MESSAGES)', () => {
   it('holds devices PUBACKs past the bound, never services, and lets them through once the queue drains', async () => {
-    const registry = await makeRegistry([{ id: 'aq-bound-01', kind: 'air_quality' }]);
-    cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({
-      port: 0,
-      httpPort: -1,
-      registryPath: registry.path,
-      persistence: { type: 'journal' },
-      limits: { maxQueuedMessages: 50 },
-    });
-    const broker = await startBroker(config, silentLogger());
-    cleanups.push(() => broker.close());
-    await persistentSubscriber(registry, broker.port);
-
-    const device = account(registry, broker.port, 'aq-bound-01');
-    await new Promise((r) => device.once('connect', r));
-    let acked = 0;
-    const sent = Array.from({ length: 80 }, (_, i) => `{"seq":${i}}`);
-    const all = Promise.all(
-      sent.map((m) =>
-        device.publishAsync('sensors/air_quality/aq-bound-01', m, { qos: 1 }).then(() => {
-          acked++;
-        }),
-      ),
-    );
-    await waitFor(() => acked >= 50, 5000, 'the first 50 acknowledged');
+    const { registry, broker, sent, progress, all } = await boundedBurst('aq-bound-01', 50, 80);
     await new Promise((r) => setTimeout(r, 500));
-    expect(acked).toBeLessThan(sent.length); // the rest wait: nothing acknowledged is dropped
-    const metrics = await broker.metrics.registry.metrics();
-    expect(Number(/^broker_publish_held_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(progress.acked).toBeLessThan(sent.length); // the rest wait: nothing acknowledged is dropped
+    expect(await gauge(broker, 'broker_publish_held_total')).toBeGreaterThan(0);
 
     // A service's publish is not held (the ingest's dead letters share its connection with its PUBACKs).
     const flows = account(registry, broker.port, 'flows');
@@ -231,36 +241,12 @@ describe('journal queue bound (BROKER_MAX_QUEUED_MESSAGES)', () => {
   });
 
   it('frees the bound when a session that will not come back is cleaned (connect once with clean=true)', async () => {
-    const registry = await makeRegistry([{ id: 'aq-bound-02', kind: 'air_quality' }]);
-    cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({
-      port: 0,
-      httpPort: -1,
-      registryPath: registry.path,
-      persistence: { type: 'journal' },
-      limits: { maxQueuedMessages: 20 },
-    });
-    const broker = await startBroker(config, silentLogger());
-    cleanups.push(() => broker.close());
-    await persistentSubscriber(registry, broker.port);
-    const device = account(registry, broker.port, 'aq-bound-02');
-    await new Promise((r) => device.once('connect', r));
-    let acked = 0;
-    const all = Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        device.publishAsync('sensors/air_quality/aq-bound-02', `{"seq":${i}}`, { qos: 1 }).then(() => {
-          acked++;
-        }),
-      ),
-    );
-    await waitFor(() => acked >= 20, 5000, 'the first 20 acknowledged');
-    expect(acked).toBeLessThan(40);
+    const { registry, broker, sent, progress, all } = await boundedBurst('aq-bound-02', 20, 40);
+    expect(progress.acked).toBeLessThan(sent.length);
     const cleaner = account(registry, broker.port, 'ingest', { clean: true });
     await new Promise((r) => cleaner.once('connect', r));
     await cleaner.endAsync();
     await all; // the held publishes went through
-    const queued = async () =>
-      Number(/^broker_queued_messages (\d+)/m.exec(await broker.metrics.registry.metrics())?.[1]);
-    expect(await queued()).toBe(0); // the cleaned session has no subscription left to queue for
+    expect(await gauge(broker, 'broker_queued_messages')).toBe(0); // and nothing is queued for that session
   });
 });
