@@ -28,10 +28,10 @@ const MEASUREMENT = 'water_network';
 /**
  * Node flags for the ingest process: by default those `npm run ingest` and docker-compose use
  * (ingest/README.md "Memory"): a heap cap, without which V8 collects lazily and RSS overstates what
- * the worker needs, and a 16 MB semi-space, without which the capped heap's small young generation
+ * the worker needs, and an 8 MB semi-space, without which the capped heap's small young generation
  * costs a third of the throughput.
  */
-const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=16')
+const NODE_ARGS = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=96 --max-semi-space-size=8')
   .split(' ')
   .filter(Boolean);
 /** The broker's persistence: `journal` as deployed by default; `level` or `memory` for comparison. */
