@@ -56,6 +56,13 @@ export const IngestConfigSchema = z.object({
       host: z.string().default('127.0.0.1'),
       /** 0 picks a free port; -1 turns the HTTP server off. */
       port: z.coerce.number().int().min(-1).max(65535).default(9102),
+      /** HTTP ingest, per device (token bucket): requests a second, and how many at once after a gap. */
+      deviceLimits: z
+        .object({
+          requestsPerSecond: z.coerce.number().positive().default(1),
+          burst: z.coerce.number().int().positive().default(60),
+        })
+        .prefault({}),
     })
     .prefault({}),
   batch: z
@@ -144,7 +151,14 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       readingsQos: env.INGEST_READINGS_QOS === undefined ? undefined : Number(env.INGEST_READINGS_QOS),
     },
     influx,
-    http: { host: env.INGEST_HTTP_HOST, port: env.INGEST_HTTP_PORT },
+    http: {
+      host: env.INGEST_HTTP_HOST,
+      port: env.INGEST_HTTP_PORT,
+      deviceLimits: {
+        requestsPerSecond: env.INGEST_HTTP_DEVICE_REQUESTS_PER_SECOND,
+        burst: env.INGEST_HTTP_DEVICE_BURST,
+      },
+    },
     batch: {
       maxLines: env.INGEST_BATCH_MAX_LINES,
       flushIntervalMs: env.INGEST_FLUSH_INTERVAL_MS,

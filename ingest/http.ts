@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
+import { type HttpIngest, registerHttpIngest } from './http-ingest.ts';
 import type { PointWriter } from './influx/write-error.ts';
 import type { IngestMetrics } from './metrics.ts';
 
@@ -8,6 +9,8 @@ export type HttpDeps = {
   isConnected: () => boolean;
   writer: PointWriter;
   log: Logger;
+  /** The HTTP ingest endpoint; undefined: not served (no registry to authenticate devices against). */
+  ingest?: HttpIngest | undefined;
 };
 
 /** The ingest's HTTP face, built without listening (tests call inject()). */
@@ -34,6 +37,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+
+  if (deps.ingest) registerHttpIngest(app, deps.ingest, deps.metrics);
 
   app.setErrorHandler((err, request, reply) => {
     deps.log.error({ err, url: request.url }, 'http error');

@@ -52,6 +52,12 @@ export function createIngestMetrics() {
       help: 'Times the spool reached its bound and acknowledgements paused',
       registers: [registry],
     }),
+    httpRefused: new Counter({
+      name: 'ingest_http_refused_total',
+      help: 'HTTP ingest requests refused before decoding, by reason (unauthenticated, forbidden, rate_limited, busy, spool_full)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     connects: new Counter({
       name: 'ingest_mqtt_connects_total',
       help: 'Connections to the broker (the first, then every reconnect)',

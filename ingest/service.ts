@@ -1,6 +1,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { LiveRegistry } from '../broker/registry/live-registry.ts';
 import type { Device } from '../broker/registry/schema.ts';
+import { VerifiedSecretCache } from '../broker/registry/secrets.ts';
 import { stationTags } from '../broker/registry/store.ts';
 import { topics } from '../lib/catalogue/topics.ts';
 import type { Logger } from '../lib/log.ts';
@@ -146,15 +147,14 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   // mqtt.js sends the PUBACK when `done` runs; the group commit holds it in the corked socket until the
   // readings are in the spool (DESIGN.md, "Delivery guarantees"). When the spool is full `done` waits,
   // and the broker holds the rest.
-  client.handleMessage = (packet: IPublishPacket, done) => {
-    // Packets already parsed when close() began: leave them unacknowledged; the broker redelivers them.
-    if (client.disconnecting || client.disconnected) return;
-    metrics.received.inc();
-    if (packet.dup) metrics.duplicates.inc();
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const result = decodeMessage(packet.topic, payload, { ...decodeContext, now: Date.now() });
+  /**
+   * One message, from MQTT or HTTP, decoded into spool entries; what is refused is counted and
+   * dead-lettered here (a whole message, or one reading that line protocol cannot carry).
+   */
+  const prepare = (topic: string, payload: Buffer): Prepared => {
+    const result = decodeMessage(topic, payload, { ...decodeContext, now: Date.now() });
     if (!result.ok) {
-      const [, kind = 'unknown', station = 'unknown'] = packet.topic.split('/');
+      const [, kind = 'unknown', station = 'unknown'] = topic.split('/');
       const safe = /^[a-z0-9_-]{1,64}$/;
       publishRejection(
         safe.test(kind) ? kind : 'unknown',
@@ -163,25 +163,37 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
         result.detail,
         payload,
       );
-      return done();
+      return { entries: [], stored: [], rejection: { reason: result.reason, detail: result.detail } };
     }
-    const entries: Buffer[] = [];
-    const stored: Reading[] = [];
+    const prepared: Prepared = { entries: [], stored: [] };
     for (const reading of result.readings) {
       try {
-        entries.push(
+        prepared.entries.push(
           encodeEntry({ kind: reading.kind, station: reading.station, line: readingToLine(reading) }),
         );
-        stored.push(reading);
+        prepared.stored.push(reading);
       } catch (err) {
         if (!(err instanceof LineProtocolError)) throw err;
         publishRejection(reading.kind, reading.station, Reasons.writeRejected, err.message, payload);
+        prepared.rejection = { reason: Reasons.writeRejected, detail: err.message };
       }
     }
-    commits.add(client.stream, entries, () => {
-      // Only what is stored goes on to the flows: they never alert on a reading the archive lacks.
-      for (const reading of stored) publishNormalized(reading);
-    });
+    return prepared;
+  };
+  // Only what is stored goes on to the flows: they never alert on a reading the archive lacks.
+  const forward = (stored: readonly Reading[]) => {
+    for (const reading of stored) publishNormalized(reading);
+  };
+
+  client.handleMessage = (packet: IPublishPacket, done) => {
+    // Packets already parsed when close() began: leave them unacknowledged; the broker redelivers them.
+    if (client.disconnecting || client.disconnected) return;
+    metrics.received.inc();
+    if (packet.dup) metrics.duplicates.inc();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const { entries, stored, rejection } = prepare(packet.topic, payload);
+    if (rejection && stored.length === 0) return done();
+    commits.add(client.stream, entries, () => forward(stored));
     if (!spool.full) return done();
     metrics.spoolFull.inc();
     log.warn({ bytes: spool.bytes }, 'spool full: acknowledgements paused until InfluxDB catches up');
@@ -204,7 +216,32 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
 
   const http =
     config.http.port >= 0
-      ? await buildHttpApp({ metrics, isConnected: () => client.connected, writer, log })
+      ? await buildHttpApp({
+          metrics,
+          isConnected: () => client.connected,
+          writer,
+          log,
+          // Devices that cannot speak MQTT: only with a registry to authenticate them against.
+          ingest: stations && {
+            knows: stations.knows,
+            authenticate: stations.authenticate,
+            maxPayloadBytes: config.limits.maxPayloadBytes,
+            limits: config.http.deviceLimits,
+            accept(kind, station, payload) {
+              metrics.received.inc();
+              const { entries, stored, rejection } = prepare(topics.reading(kind, station), payload);
+              if (stored.length === 0) return { status: 'rejected', rejection } as const;
+              // The same rule as MQTT: in the spool before the answer; when it is full, nothing is taken.
+              if (spool.full) {
+                metrics.spoolFull.inc();
+                return { status: 'full' } as const;
+              }
+              spool.append(entries);
+              forward(stored);
+              return { status: 'stored', readings: stored.length, rejection } as const;
+            },
+          },
+        })
       : undefined;
   let httpPort: number | undefined;
   if (http) {
@@ -237,6 +274,8 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   };
 }
 
+type Prepared = { entries: Buffer[]; stored: Reading[]; rejection?: { reason: string; detail: string } };
+
 /** Bytes written to the broker's socket and not yet taken by it, past which the live feed is skipped. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
@@ -262,6 +301,18 @@ async function watchStations(config: IngestConfig, log: Logger) {
   registry.watch(() => log.info({ accounts: registry.size }, 'registry reloaded'));
   // Device records are replaced on reload, so this cache forgets stale tags by itself.
   const infos = new WeakMap<Device, StationInfo>();
+  const secrets = new VerifiedSecretCache();
+  /** A device's own secret (the one it uses for MQTT), checked as the broker does. */
+  const authenticate = async (id: string, secret: string): Promise<Device | undefined> => {
+    const account = registry.lookup(id);
+    if (account?.type !== 'device' || account.device.revoked) return undefined;
+    if (!(await secrets.verify(secret, account.device.secret_hash))) return undefined;
+    // Revoked or rotated while scrypt ran: the newest record wins.
+    const now = registry.lookup(id);
+    if (now?.type !== 'device' || now.device.revoked || now.device.secret_hash !== account.device.secret_hash)
+      return undefined;
+    return now.device;
+  };
   const lookup = (id: string): StationInfo | undefined => {
     const account = registry.lookup(id);
     if (account?.type !== 'device' || account.device.revoked) return undefined;
@@ -272,5 +323,9 @@ async function watchStations(config: IngestConfig, log: Logger) {
     }
     return info;
   };
-  return { lookup, close: () => registry.close() };
+  const knows = (id: string) => {
+    const account = registry.lookup(id);
+    return account?.type === 'device' && !account.device.revoked;
+  };
+  return { lookup, knows, authenticate, close: () => registry.close() };
 }

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { influxQuery } from '../stack/local/influxd.ts';
+import { waitFor } from '../stack/local/ports.ts';
+import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+
+const AQ = 'aq-http-01';
+const AQ2 = 'aq-http-02';
+const WN = 'wn-http-01';
+const PAYLOADS = resolve(import.meta.dirname, '../../shared/payloads');
+
+describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline', () => {
+  let p: Pipeline;
+  let base: string;
+  const auth = (id: string, secret = p.secrets.get(id) ?? '') =>
+    `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const rows = async (q: string) =>
+    ((await influxQuery(p.influx.url, q, p.database)).results[0]?.series?.[0]?.values ?? []) as unknown[][];
+  const metric = async (name: string) => {
+    const text = await p.ingest.metrics.registry.metrics();
+    return Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    p = await startPipeline([
+      { id: AQ, kind: 'air_quality', district: 'beji' },
+      { id: AQ2, kind: 'air_quality', district: 'beji' },
+      { id: WN, kind: 'water_network', district: 'limo' },
+    ]);
+    base = `http://127.0.0.1:${p.ingest.httpPort}`;
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('stores native, Sensor.Community and SenML bodies once they are in the spool (202), with registry tags', async () => {
+    const now = Date.now();
+    const native = await post(
+      `/v1/readings/water_network/${WN}`,
+      JSON.stringify({ ts: now - 1000, values: { pressure: 2.4 } }),
+      {
+        authorization: auth(WN),
+      },
+    );
+    expect(native.status).toBe(202);
+    expect(await native.json()).toEqual({ stored: 1 });
+
+    const community = await post(
+      `/v1/readings/air_quality/${AQ}`,
+      await readFile(resolve(PAYLOADS, 'sensor-community.json')),
+      { authorization: auth(AQ), 'x-sensor': 'esp8266-13577321' },
+    );
+    expect(community.status).toBe(202);
+
+    // SenML with its own content type: two times in one pack are two readings.
+    const bt = Math.floor(now / 1000) - 120;
+    const senml = [
+      { bn: `urn:dev:depok:${AQ}:`, bt, n: 'pm25', u: 'ug/m3', v: 12.5 },
+      { n: 'pm25', u: 'ug/m3', t: 60, v: 13.5 },
+    ];
+    const pack = await post(`/v1/readings/air_quality/${AQ}`, JSON.stringify(senml), {
+      authorization: auth(AQ),
+      'content-type': 'application/senml+json',
+    });
+    expect(pack.status).toBe(202);
+    expect(await pack.json()).toEqual({ stored: 2 });
+
+    await waitFor(
+      async () => (await rows('SELECT pm25 FROM air_quality')).length === 3,
+      10_000,
+      'air readings stored',
+    );
+    expect(await rows(`SELECT pressure, district FROM water_network WHERE station = '${WN}'`)).toEqual([
+      [new Date(now - 1000).toISOString(), 2.4, 'limo'],
+    ]);
+    // Sensor.Community's SDS_P1 is PM10, its pressure in Pa is stored in hPa (the catalogue's unit).
+    const [community1] = await rows(`SELECT pm10, pressure FROM air_quality WHERE pm10 > 0`);
+    expect(community1?.slice(1)).toEqual([61.2, 1005.2]);
+  });
+
+  it('refuses missing or wrong credentials (401), another station or kind (403), before decoding anything', async () => {
+    const body = JSON.stringify({ ts: Date.now(), values: { pm25: 10 } });
+    const none = await post(`/v1/readings/air_quality/${AQ}`, body);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic realm="ingest"/);
+    const status = async (path: string, authorization: string) =>
+      (await post(path, body, { authorization })).status;
+    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(AQ, 'wrong'))).toBe(401);
+    expect(await status(`/v1/readings/air_quality/${AQ}`, auth('nobody', 'x'))).toBe(401);
+    // Valid credentials of one device cannot write another's readings, nor its own under another kind.
+    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(AQ2))).toBe(403);
+    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(WN))).toBe(403);
+    expect(await status(`/v1/readings/water_network/${AQ}`, auth(AQ))).toBe(403);
+    // A service account (the ingest's own) is not a device.
+    expect(await status(`/v1/readings/air_quality/${AQ}`, auth('ingest'))).toBe(401);
+    expect(await metric('ingest_http_refused_total{reason="unauthenticated"}')).toBe(4);
+    expect(await metric('ingest_http_refused_total{reason="forbidden"}')).toBe(3);
+  });
+
+  it('answers bad bodies with the reason the MQTT path gives, counted (400, 413)', async () => {
+    const before = await metric('ingest_rejected_total{reason="malformed_json"}');
+    const broken = await post(`/v1/readings/water_network/${WN}`, '{"ts":', { authorization: auth(WN) });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { reason: string }).reason).toBe('malformed_json');
+    expect(await metric('ingest_rejected_total{reason="malformed_json"}')).toBe(before + 1);
+
+    const range = await post(
+      `/v1/readings/water_network/${WN}`,
+      JSON.stringify({ ts: Date.now(), values: { pressure: 1e6 } }),
+      {
+        authorization: auth(WN),
+      },
+    );
+    expect(range.status).toBe(400);
+    expect(((await range.json()) as { reason: string }).reason).toBe('out_of_range');
+
+    const huge = await post(`/v1/readings/water_network/${WN}`, Buffer.alloc(70 * 1024, 0x20), {
+      authorization: auth(WN),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { reason: string }).reason).toBe('payload_too_large');
+    expect(await metric('ingest_rejected_total{reason="payload_too_large"}')).toBe(1);
+  });
+
+  it('slows a device that sends too fast (429 with Retry-After) and lets it go on afterwards', async () => {
+    const send = () =>
+      post(`/v1/readings/water_network/${WN}`, JSON.stringify({ ts: Date.now(), values: { pressure: 2 } }), {
+        authorization: auth(WN),
+      });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 80; i++) {
+      const res = await send();
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+    }
+    expect(retryAfter).toBe('5');
+    expect(statuses).toContain(202);
+    const limited = statuses.filter((s) => s === 429).length;
+    expect(limited).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1100)); // one request a second refills
+    expect((await send()).status).toBe(202);
+  });
+});
