@@ -11,6 +11,9 @@ import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
 // Short versions of the fault drills (issue 3); FAULT_SECONDS stretches the outage for a long run.
 const OUTAGE_MS = Number(process.env.FAULT_SECONDS ?? 3) * 1000;
 const DEVICES = Array.from({ length: 5 }, (_, i) => ({ id: `wn-fault-${i}`, kind: 'water_network' }));
+// 1,000 readings/s from 5 devices is twice the broker's default per-device rate: past its burst, a long
+// run (FAULT_SECONDS=30) had readings dropped as `rate_limited`. These drills are not about flood control.
+const LIMITS = { deviceMessagesPerSecond: 10_000, deviceBurstMessages: 10_000 };
 
 async function devices(p: Pipeline) {
   return Promise.all(DEVICES.map(async (d) => ({ id: d.id, client: await p.device(d.id) })));
@@ -26,7 +29,10 @@ describe('no reading lost under faults', () => {
 
   it('influxd killed (SIGKILL) under steady load and restarted: every acknowledged reading is stored once', async () => {
     // A long backoff, as deployed: the backlog must still drain as soon as influxd answers again.
-    p = await startPipeline(DEVICES, { batch: { retryBaseMs: 10_000, retryMaxMs: 60_000 } });
+    p = await startPipeline(DEVICES, {
+      batch: { retryBaseMs: 10_000, retryMaxMs: 60_000 },
+      brokerLimits: LIMITS,
+    });
     const pipeline = p;
     const clients = await devices(pipeline);
     const load = publishSteady(clients, {
@@ -62,6 +68,7 @@ describe('no reading lost under faults', () => {
     p = await startPipeline(DEVICES, {
       spool: { maxBytes: 20_000, segmentBytes: 5_000 },
       batch: { retryBaseMs: 100, retryMaxMs: 300 },
+      brokerLimits: LIMITS,
     });
     const pipeline = p;
     await pipeline.influx.kill();
@@ -82,7 +89,7 @@ describe('no reading lost under faults', () => {
   });
 
   it('the ingest worker killed with SIGKILL mid-stream and restarted: nothing lost', async () => {
-    p = await startPipeline(DEVICES);
+    p = await startPipeline(DEVICES, { brokerLimits: LIMITS });
     const pipeline = p;
     // The in-process worker steps aside; a separate process with its own spool takes the session over.
     await pipeline.ingest.close();
@@ -112,7 +119,7 @@ describe('no reading lost under faults', () => {
   });
 
   it('stops promptly when the broker is gone, keeping what it holds in the spool', async () => {
-    p = await startPipeline(DEVICES, { batch: { flushIntervalMs: 5000 } });
+    p = await startPipeline(DEVICES, { batch: { flushIntervalMs: 5000 }, brokerLimits: LIMITS });
     const pipeline = p;
     const clients = await devices(pipeline);
     await publishSteady(clients, { ratePerSec: 1000, durationMs: 500, baseTs: Date.now() - 600_000 });
