@@ -8,7 +8,9 @@ import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
 const AQ = 'aq-http-01';
 const AQ2 = 'aq-http-02';
 const WN = 'wn-http-01';
-const PAYLOADS = resolve(import.meta.dirname, '../../shared/payloads');
+// The copy of shared/payloads/sensor-community.json the decoder's golden tests use (the repository
+// must not depend on files outside it: CI runs a clean clone).
+const SENSOR_COMMUNITY = resolve(import.meta.dirname, 'core/testdata/shared-sensor-community/input.json');
 
 describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline', () => {
   let p: Pipeline;
@@ -52,11 +54,10 @@ describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline
     expect(native.status).toBe(202);
     expect(await native.json()).toEqual({ stored: 1 });
 
-    const community = await post(
-      `/v1/readings/air_quality/${AQ}`,
-      await readFile(resolve(PAYLOADS, 'sensor-community.json')),
-      { authorization: auth(AQ), 'x-sensor': 'esp8266-13577321' },
-    );
+    const community = await post(`/v1/readings/air_quality/${AQ}`, await readFile(SENSOR_COMMUNITY), {
+      authorization: auth(AQ),
+      'x-sensor': 'esp8266-13577321',
+    });
     expect(community.status).toBe(202);
 
     // SenML with its own content type: two times in one pack are two readings.
