@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery } from '../stack/local/influxd.ts';
+import { influxCount, influxQuery } from '../stack/local/influxd.ts';
 import { waitFor } from '../stack/local/ports.ts';
 import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
 
@@ -149,5 +149,46 @@ describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline
     expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1100)); // one request a second refills
     expect((await send()).status).toBe(202);
+  });
+});
+
+describe('HTTP ingest while InfluxDB is down', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline([{ id: WN, kind: 'water_network' }], {
+      spool: { maxBytes: 2000, segmentBytes: 1000 },
+      batch: { retryBaseMs: 100, retryMaxMs: 300 },
+    });
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('answers 503 with Retry-After once the spool is full, and stores every reading it accepted', async () => {
+    await p.influx.kill();
+    const base = `http://127.0.0.1:${p.ingest.httpPort}`;
+    const authorization = `Basic ${Buffer.from(`${WN}:${p.secrets.get(WN)}`).toString('base64')}`;
+    const now = Date.now();
+    const accepted: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const res = await fetch(`${base}/v1/readings/water_network/${WN}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ ts: now - 10_000 + i, values: { pressure: 2 + i / 100 } }),
+      });
+      if (res.status === 202) accepted.push(i);
+      else refused = res;
+    }
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(refused?.status).toBe(503);
+    expect(refused?.headers.get('retry-after')).toBe('5');
+    await p.influx.start();
+    await waitFor(
+      async () =>
+        (await influxCount(p.influx.url, p.database, 'water_network', 'pressure')) === accepted.length,
+      15_000,
+      'every accepted reading stored',
+    );
   });
 });

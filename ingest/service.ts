@@ -228,14 +228,15 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
             maxPayloadBytes: config.limits.maxPayloadBytes,
             limits: config.http.deviceLimits,
             accept(kind, station, payload) {
-              metrics.received.inc();
-              const { entries, stored, rejection } = prepare(topics.reading(kind, station), payload);
-              if (stored.length === 0) return { status: 'rejected', rejection } as const;
-              // The same rule as MQTT: in the spool before the answer; when it is full, nothing is taken.
+              // The same rule as MQTT: in the spool before the answer; when it is full, nothing is taken
+              // (and nothing decoded or dead-lettered: the device sends the same body again later).
               if (spool.full) {
                 metrics.spoolFull.inc();
                 return { status: 'full' } as const;
               }
+              metrics.received.inc();
+              const { entries, stored, rejection } = prepare(topics.reading(kind, station), payload);
+              if (stored.length === 0) return { status: 'rejected', rejection } as const;
               spool.append(entries);
               forward(stored);
               return { status: 'stored', readings: stored.length, rejection } as const;
