@@ -8,6 +8,7 @@ import type { QueueLimit } from './queue-limit.ts';
 import { PublishRateLimiter } from './rate-limit.ts';
 import type { LiveRegistry } from './registry/live-registry.ts';
 import { VerifiedSecretCache } from './registry/secrets.ts';
+import { verifyAccount } from './registry/verify-account.ts';
 import { isValidFilter } from './topic-filter.ts';
 
 // MQTT 3.1.1 CONNACK return codes (section 3.2.2.3).
@@ -93,17 +94,10 @@ export function installHooks(
     if (connect && (connect.keepalive === 0 || connect.keepalive > limits.keepaliveMaxSeconds))
       return refuse(IDENTIFIER_REJECTED, 'keepalive_out_of_range');
     if (!username || !password) return refuse(NOT_AUTHORIZED, 'anonymous');
-    const account = registry.lookup(username);
-    const record = account?.type === 'device' ? account.device : account?.service;
-    if (!account || !record || record.revoked) return refuse(BAD_USERNAME_OR_PASSWORD, 'unknown_or_revoked');
-    secrets.verify(password.toString('utf8'), record.secret_hash).then(
-      (ok) => {
-        if (!ok) return refuse(BAD_USERNAME_OR_PASSWORD, 'bad_secret');
-        // The registry may have changed while scrypt ran: a revoke or rotate must win.
-        const now = registry.lookup(username);
-        const latest = now?.type === 'device' ? now.device : now?.service;
-        if (!latest || latest.revoked || latest.secret_hash !== record.secret_hash)
-          return refuse(BAD_USERNAME_OR_PASSWORD, 'account_changed');
+    verifyAccount(registry, secrets, username, password.toString('utf8')).then(
+      (verdict) => {
+        if (!verdict.ok) return refuse(BAD_USERNAME_OR_PASSWORD, verdict.reason);
+        const { account } = verdict;
         if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
         const identity: Identity =
           account.type === 'device'

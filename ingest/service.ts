@@ -3,6 +3,7 @@ import { LiveRegistry } from '../broker/registry/live-registry.ts';
 import type { Device } from '../broker/registry/schema.ts';
 import { VerifiedSecretCache } from '../broker/registry/secrets.ts';
 import { stationTags } from '../broker/registry/store.ts';
+import { verifyAccount } from '../broker/registry/verify-account.ts';
 import { topics } from '../lib/catalogue/topics.ts';
 import type { Logger } from '../lib/log.ts';
 import type { IngestConfig } from './config.ts';
@@ -305,14 +306,8 @@ async function watchStations(config: IngestConfig, log: Logger) {
   const secrets = new VerifiedSecretCache();
   /** A device's own secret (the one it uses for MQTT), checked as the broker does. */
   const authenticate = async (id: string, secret: string): Promise<Device | undefined> => {
-    const account = registry.lookup(id);
-    if (account?.type !== 'device' || account.device.revoked) return undefined;
-    if (!(await secrets.verify(secret, account.device.secret_hash))) return undefined;
-    // Revoked or rotated while scrypt ran: the newest record wins.
-    const now = registry.lookup(id);
-    if (now?.type !== 'device' || now.device.revoked || now.device.secret_hash !== account.device.secret_hash)
-      return undefined;
-    return now.device;
+    const verdict = await verifyAccount(registry, secrets, id, secret);
+    return verdict.ok && verdict.account.type === 'device' ? verdict.account.device : undefined;
   };
   const lookup = (id: string): StationInfo | undefined => {
     const account = registry.lookup(id);

@@ -1,0 +1,30 @@
+import type { Account, LiveRegistry } from './live-registry.ts';
+import type { VerifiedSecretCache } from './secrets.ts';
+
+export type AccountVerdict =
+  | { ok: true; account: Account }
+  | { ok: false; reason: 'unknown_or_revoked' | 'bad_secret' | 'account_changed' };
+
+const recordOf = (account: Account | undefined) =>
+  account?.type === 'device' ? account.device : account?.service;
+
+/**
+ * An account's secret checked against the registry, as the broker's CONNECT and the ingest's HTTP door
+ * both need it. scrypt runs off the event loop, so the registry may be reloaded meanwhile: a secret
+ * rotated or an account revoked during the check wins, and the account returned is the current one.
+ */
+export async function verifyAccount(
+  registry: LiveRegistry,
+  secrets: VerifiedSecretCache,
+  username: string,
+  secret: string,
+): Promise<AccountVerdict> {
+  const record = recordOf(registry.lookup(username));
+  if (!record || record.revoked) return { ok: false, reason: 'unknown_or_revoked' };
+  if (!(await secrets.verify(secret, record.secret_hash))) return { ok: false, reason: 'bad_secret' };
+  const account = registry.lookup(username);
+  const latest = recordOf(account);
+  if (!account || !latest || latest.revoked || latest.secret_hash !== record.secret_hash)
+    return { ok: false, reason: 'account_changed' };
+  return { ok: true, account };
+}
