@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { startLocalServer } from './local-server.ts';
+import { freePort } from './ports.ts';
 
 export type LocalMosquitto = { url: string; port: number; stop(): Promise<void> };
 
@@ -41,41 +42,20 @@ export async function startLocalMosquitto(users?: Record<string, string>): Promi
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    output = (output + d.toString()).slice(-2000);
+  const server = await startLocalServer({
+    name: 'mosquitto',
+    command: 'mosquitto',
+    args: ['-c', config],
+    dir,
+    ready: () =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      }),
+    timeoutMs: 10_000,
   });
-  child.once('error', () => {});
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitFor(
-      () =>
-        new Promise<boolean>((resolve, reject) => {
-          if (child.exitCode !== null) return reject(new Error('exited'));
-          const socket = connect(port, '127.0.0.1', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.on('error', () => resolve(false));
-        }),
-      10_000,
-      'mosquitto listening',
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`mosquitto did not start (${(err as Error).message}): ${output}`);
-  }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `mqtt://127.0.0.1:${port}`, port, stop: server.stop };
 }

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { startLocalServer } from './local-server.ts';
+import { freePort } from './ports.ts';
 
 export type LocalRedis = { url: string; port: number; stop(): Promise<void> };
 
@@ -35,39 +35,13 @@ export async function startLocalRedis(binary = 'redis-server'): Promise<LocalRed
     '--dir',
     dir,
   ];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output = (output + d.toString()).slice(-2000);
+  const server = await startLocalServer({
+    name: 'redis-server',
+    command: binary,
+    args,
+    dir,
+    ready: () => ping(port),
+    timeoutMs: 10_000,
   });
-  child.stderr?.on('data', (d: Buffer) => {
-    output = (output + d.toString()).slice(-2000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('error', () => {});
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error('exited');
-        return ping(port);
-      },
-      10_000,
-      'redis-server PING',
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(`redis-server did not start (${(err as Error).message}): ${output}`);
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `redis://127.0.0.1:${port}`, port, stop: server.stop };
 }

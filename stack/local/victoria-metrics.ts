@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { startLocalServer } from './local-server.ts';
+import { freePort } from './ports.ts';
 
 export type LocalVictoriaMetrics = {
   url: string;
@@ -21,9 +21,10 @@ export async function startLocalVictoriaMetrics(): Promise<LocalVictoriaMetrics>
   const dir = await mkdtemp(join(tmpdir(), 'victoria-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    'victoria-metrics',
-    [
+  const server = await startLocalServer({
+    name: 'victoria-metrics',
+    command: 'victoria-metrics',
+    args: [
       `-storageDataPath=${dir}`,
       `-httpListenAddr=127.0.0.1:${port}`,
       '-retentionPeriod=100y',
@@ -31,16 +32,10 @@ export async function startLocalVictoriaMetrics(): Promise<LocalVictoriaMetrics>
       '-search.disableCache',
       '-loggerLevel=ERROR',
     ],
-    { stdio: 'ignore' },
-  );
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error('victoria-metrics exited');
-      return (await fetch(`${url}/health`)).ok;
-    },
-    20_000,
-    'victoria-metrics /health',
-  );
+    dir,
+    ready: async () => (await fetch(`${url}/health`)).ok,
+    timeoutMs: 20_000,
+  });
   return {
     url,
     async flush() {
@@ -52,13 +47,6 @@ export async function startLocalVictoriaMetrics(): Promise<LocalVictoriaMetrics>
       const value = body.data?.result?.[0]?.value?.[1];
       return value === undefined ? undefined : Number(value);
     },
-    async stop() {
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: server.stop,
   };
 }
