@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { freePort, waitFor } from '../stack/local/ports.ts';
 import { makeRegistry } from '../stack/testing/pipeline.ts';
-import { BrokerConfigSchema } from './config.ts';
+import { type BrokerConfigInput, BrokerConfigSchema } from './config.ts';
 import { startBroker } from './service.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -54,17 +54,28 @@ function collect(registry: Registry, port: number): string[] {
   return received;
 }
 
+/** A registry with one air-quality station and a broker config on it (free port, no HTTP), removed after the test. */
+async function stationAndConfig(
+  station: string,
+  persistence: BrokerConfigInput['persistence'],
+  limits?: BrokerConfigInput['limits'],
+) {
+  const registry = await makeRegistry([{ id: station, kind: 'air_quality' }]);
+  cleanups.push(registry.cleanup);
+  const config = BrokerConfigSchema.parse({
+    port: 0,
+    httpPort: -1,
+    registryPath: registry.path,
+    persistence,
+    limits,
+  });
+  return { registry, config };
+}
+
 // Both on-disk persistences pass the same drills: journal (the default) and level.
 describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) => {
   it('keeps queued QoS 1 messages and retained status across a broker restart', async () => {
-    const registry = await makeRegistry([{ id: 'aq-persist-01', kind: 'air_quality' }]);
-    cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({
-      port: 0,
-      httpPort: -1,
-      registryPath: registry.path,
-      persistence: { type },
-    });
+    const { registry, config } = await stationAndConfig('aq-persist-01', { type });
     let broker = await startBroker(config, silentLogger());
     await persistentSubscriber(registry, broker.port);
     const device = account(registry, broker.port, 'aq-persist-01');
@@ -96,14 +107,7 @@ describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) 
 
   it('delivers every message of a burst live to a persistent session (none overtaken and dropped)', async () => {
     // Regression: level writes finish out of order and aedes's per-client dedupe dropped the overtaken ones.
-    const registry = await makeRegistry([{ id: 'aq-burst-01', kind: 'air_quality' }]);
-    cleanups.push(registry.cleanup);
-    const config = BrokerConfigSchema.parse({
-      port: 0,
-      httpPort: -1,
-      registryPath: registry.path,
-      persistence: { type },
-    });
+    const { registry, config } = await stationAndConfig('aq-burst-01', { type });
     const broker = await startBroker(config, silentLogger());
     cleanups.push(() => broker.close());
     const received = new Set<string>();
@@ -192,15 +196,11 @@ describe.each(['journal', 'level'] as const)('persistence on disk (%s)', (type) 
  * that publishes `count` QoS 1 messages at once; `acked` counts the PUBACKs as they come.
  */
 async function boundedBurst(station: string, max: number, count: number) {
-  const registry = await makeRegistry([{ id: station, kind: 'air_quality' }]);
-  cleanups.push(registry.cleanup);
-  const config = BrokerConfigSchema.parse({
-    port: 0,
-    httpPort: -1,
-    registryPath: registry.path,
-    persistence: { type: 'journal' },
-    limits: { maxQueuedMessages: max },
-  });
+  const { registry, config } = await stationAndConfig(
+    station,
+    { type: 'journal' },
+    { maxQueuedMessages: max },
+  );
   const broker = await startBroker(config, silentLogger());
   cleanups.push(() => broker.close());
   await persistentSubscriber(registry, broker.port);
