@@ -160,6 +160,16 @@ export async function startFlowsHarness(
     await rm(stateDir, { recursive: true, force: true });
     throw err;
   }
+  // Started (or restarted) flows are ready once their MQTT client is connected.
+  const mqttLinked = () =>
+    waitFor(
+      async () => {
+        const res = await h.api('/api/status');
+        return ((await res.json()) as { mqttConnected: boolean }).mqttConnected;
+      },
+      10_000,
+      'flows MQTT link',
+    );
   const h: FlowsHarness = {
     pipeline,
     stateDir,
@@ -184,14 +194,7 @@ export async function startFlowsHarness(
     async restart() {
       await flows.close();
       flows = await startFlows(FlowsConfigSchema.parse(config), log);
-      await waitFor(
-        async () => {
-          const res = await h.api('/api/status');
-          return ((await res.json()) as { mqttConnected: boolean }).mqttConnected;
-        },
-        10_000,
-        'flows MQTT link',
-      );
+      await mqttLinked();
     },
     async close() {
       await flows.close();
@@ -199,13 +202,6 @@ export async function startFlowsHarness(
       await rm(stateDir, { recursive: true, force: true });
     },
   };
-  await waitFor(
-    async () => {
-      const res = await h.api('/api/status');
-      return ((await res.json()) as { mqttConnected: boolean }).mqttConnected;
-    },
-    10_000,
-    'flows MQTT link',
-  );
+  await mqttLinked();
   return h;
 }
