@@ -5,7 +5,7 @@ import { parseCli } from './cli-options.ts';
 import type { SimulatorConfig } from './config.ts';
 import { createStationStream } from './core/stream.ts';
 import type { DeviceCredentials } from './device-pool.ts';
-import { encoders } from './encode/payload.ts';
+import { encodeMessage } from './encode/payload.ts';
 import { syntheticFleet } from './fleet.ts';
 import { provisionFleet } from './scale/provision.ts';
 import { assertScenarioFits } from './scenarios/check.ts';
@@ -68,14 +68,7 @@ if (cli.print) {
     });
     for (let i = 0; i < cli.print; i++) {
       const m = stream.next();
-      const format = config.format === 'station' ? (station.format ?? 'native') : config.format;
-      const payload = encoders[format]({
-        station: station.id,
-        kind: station.kind,
-        ts: m.ts,
-        seq: m.seq,
-        values: m.values,
-      });
+      const payload = encodeMessage(m, config.format);
       for (let c = 0; c < m.copies; c++)
         process.stdout.write(`sensors/${station.kind}/${station.id} ${payload}\n`);
     }

@@ -4,7 +4,7 @@ import type { Logger } from '../lib/log.ts';
 import { resolveStart, type SimulatorConfig } from './config.ts';
 import { createStationStream } from './core/stream.ts';
 import { closeDevices, connectDevices, type DeviceCredentials } from './device-pool.ts';
-import { encoders } from './encode/payload.ts';
+import { encodeMessage } from './encode/payload.ts';
 import { assertScenarioFits } from './scenarios/check.ts';
 import { loadScenario } from './scenarios/schema.ts';
 import type { SimStation } from './stations/load.ts';
@@ -125,14 +125,7 @@ export async function startSimulator(
         stats.droppedByFault++;
         continue;
       }
-      const format = config.format === 'station' ? (station.format ?? 'native') : config.format;
-      const payload = encoders[format]({
-        station: station.id,
-        kind: station.kind,
-        ts: message.ts,
-        seq: message.seq,
-        values: message.values,
-      });
+      const payload = encodeMessage(message, config.format);
       const topic = topics.reading(station.kind, station.id);
       for (let copy = 0; copy < message.copies; copy++) {
         if (copy > 0) stats.duplicates++;

@@ -86,6 +86,30 @@ export const encoders: Record<PayloadFormat, (r: Reading) => string> = {
   sensor_community: encodeSensorCommunity,
 };
 
+/**
+ * A simulated message as the payload its station sends: in `format`, or in the station's own format
+ * (the catalogue's, native by default) when `format` is `station`.
+ */
+export function encodeMessage(
+  message: {
+    station: { id: string; kind: string; format?: PayloadFormat | undefined };
+    ts: number;
+    seq: number;
+    values: Record<string, number>;
+  },
+  format: PayloadFormat | 'station',
+): string {
+  const { station } = message;
+  const chosen = format === 'station' ? (station.format ?? 'native') : format;
+  return encoders[chosen]({
+    station: station.id,
+    kind: station.kind,
+    ts: message.ts,
+    seq: message.seq,
+    values: message.values,
+  });
+}
+
 /** Fields a format can carry for a kind (Sensor.Community drops gases and weather it has no sensor for). */
 export function carries(format: PayloadFormat, field: string): boolean {
   return format !== 'sensor_community' || field in SENSOR_COMMUNITY;
