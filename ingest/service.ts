@@ -319,9 +319,6 @@ async function watchStations(config: IngestConfig, log: Logger) {
     }
     return info;
   };
-  const knows = (id: string) => {
-    const account = registry.lookup(id);
-    return account?.type === 'device' && !account.device.revoked;
-  };
+  const knows = (id: string) => lookup(id) !== undefined;
   return { lookup, knows, authenticate, close: () => registry.close() };
 }
