@@ -79,12 +79,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
       10_000,
       'the broker to load the operator account',
     );
-    flows = await mqtt.connectAsync(p.mqttUrl, {
-      clientId: 'flows:test',
-      username: 'flows',
-      password: p.secrets.get('flows'),
-      reconnectPeriod: 0,
-    });
+    flows = await p.connect('flows', 'flows:test');
     flows.on('message', (topic, payload) => {
       if (topic.endsWith('/ack')) acks.push({ topic, body: JSON.parse(payload.toString()) });
     });

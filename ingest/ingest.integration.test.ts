@@ -25,12 +25,7 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
   });
 
   it('stores exactly N good readings and rejects each kind of bad input with a reason', async () => {
-    const watcher = await mqtt.connectAsync(p.mqttUrl, {
-      clientId: 'dashboard:watcher',
-      username: 'dashboard',
-      password: p.secrets.get('dashboard'),
-      reconnectPeriod: 0,
-    });
+    const watcher = await p.connect('dashboard', 'dashboard:watcher');
     await watcher.subscribeAsync('ingest/rejected/#', { qos: 1 });
     watcher.on('message', (topic, payload) =>
       rejections.push({ topic, body: JSON.parse(payload.toString()) }),
@@ -139,21 +134,11 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
   });
 
   it('publishes the normalized reading for the alert flows, to the flows account only', async () => {
-    const flows = await mqtt.connectAsync(p.mqttUrl, {
-      clientId: 'ingest:view',
-      username: 'ingest',
-      password: p.secrets.get('ingest'),
-      reconnectPeriod: 0,
-    });
+    const flows = await p.connect('ingest', 'ingest:view');
     // The ingest account may not read readings/# (only the flows and dashboard accounts may): SUBACK 0x80.
     await expect(flows.subscribeAsync('readings/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await flows.endAsync();
-    const viewer = await mqtt.connectAsync(p.mqttUrl, {
-      clientId: 'flows:test',
-      username: 'flows',
-      password: p.secrets.get('flows'),
-      reconnectPeriod: 0,
-    });
+    const viewer = await p.connect('flows', 'flows:test');
     const received = new Promise<{ topic: string; body: Record<string, unknown> }>((resolve) =>
       viewer.on('message', (topic, payload) => resolve({ topic, body: JSON.parse(payload.toString()) })),
     );
@@ -179,12 +164,7 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
   });
 
   it('dead-letters a point InfluxDB refuses and stores the rest of its batch (bisection)', async () => {
-    const dashboard = await mqtt.connectAsync(p.mqttUrl, {
-      clientId: 'dashboard:bisect',
-      username: 'dashboard',
-      password: p.secrets.get('dashboard'),
-      reconnectPeriod: 0,
-    });
+    const dashboard = await p.connect('dashboard', 'dashboard:bisect');
     const dead: { reason: string; detail: string }[] = [];
     dashboard.on('message', (_t, payload) => dead.push(JSON.parse(payload.toString())));
     await dashboard.subscribeAsync('ingest/rejected/wastewater/#', { qos: 1 });

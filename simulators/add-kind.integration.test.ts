@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage } from '../ingest/core/decode.ts';
 import { findKind } from '../lib/catalogue/index.ts';
@@ -96,12 +95,7 @@ describe('adding a kind by data (river water level)', () => {
     it('rejects an out-of-range reading of the new kind with a reason', async () => {
       const station = stations[0];
       if (!station) throw new Error('no station');
-      const watcher = await mqtt.connectAsync(pipeline.mqttUrl, {
-        clientId: 'dashboard',
-        username: 'dashboard',
-        password: pipeline.secrets.get('dashboard'),
-        reconnectPeriod: 0,
-      });
+      const watcher = await pipeline.connect('dashboard');
       try {
         const letters: { reason: string }[] = [];
         watcher.on('message', (_topic, payload) => letters.push(JSON.parse(payload.toString())));

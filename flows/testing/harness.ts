@@ -99,12 +99,7 @@ export async function addOperator(p: Pipeline): Promise<MqttClient> {
 /** A subscriber that records every message (dashboard account: reads alerts and readings). */
 export async function recorder(p: Pipeline, filters: string[], clientId = 'dashboard') {
   const messages: Received[] = [];
-  const client = await mqtt.connectAsync(p.mqttUrl, {
-    clientId,
-    username: 'dashboard',
-    password: p.secrets.get('dashboard'),
-    reconnectPeriod: 0,
-  });
+  const client = await p.connect('dashboard', clientId);
   client.on('message', (topic, payload, packet) =>
     messages.push({ topic, payload: payload.toString(), retain: packet.retain, at: performance.now() }),
   );

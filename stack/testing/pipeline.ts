@@ -51,7 +51,10 @@ export type Pipeline = {
   mqttUrl: string;
   secrets: Credentials;
   registryPath: string;
+  /** A device's own connection (client id = its id), closed with the pipeline. */
   device(id: string): Promise<MqttClient>;
+  /** An account's connection (services: `dashboard`, `flows`, `ingest`), closed with the pipeline. */
+  connect(username: string, clientId?: string): Promise<MqttClient>;
   close(): Promise<void>;
 };
 
@@ -97,6 +100,16 @@ export async function startPipeline(
   // by the MQTT rules: a test that publishes at once would see its first readings go nowhere.
   await waitFor(() => ingest.isSubscribed(), 10_000, 'the ingest subscribed');
   const clients: MqttClient[] = [];
+  const connect = async (username: string, clientId = username) => {
+    const client = await mqtt.connectAsync(mqttUrl, {
+      clientId,
+      username,
+      password: registry.secrets.get(username),
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    return client;
+  };
   return {
     influx,
     broker,
@@ -105,16 +118,8 @@ export async function startPipeline(
     mqttUrl,
     secrets: registry.secrets,
     registryPath: registry.path,
-    async device(id) {
-      const client = await mqtt.connectAsync(mqttUrl, {
-        clientId: id,
-        username: id,
-        password: registry.secrets.get(id),
-        reconnectPeriod: 0,
-      });
-      clients.push(client);
-      return client;
-    },
+    device: (id) => connect(id),
+    connect,
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true)));
       await ingest.close();
