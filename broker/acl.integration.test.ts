@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextMessage, startTestBroker, type TestBroker } from '../testkit/broker.ts';
 import type { BrokerMetrics } from './metrics.ts';
-import { nextMessage, startTestBroker, type TestBroker } from './test-support.ts';
 import { ACCOUNTS, type AccountType, PUBLISH_MATRIX, SUBSCRIBE_MATRIX } from './testdata/acl-matrix.ts';
 
 async function aclDenials(metrics: BrokerMetrics): Promise<number> {

@@ -1,4 +1,4 @@
-import type { ServiceRole } from './registry/schema.ts';
+import type { ServiceRole } from '../lib/registry/schema.ts';
 import { filterCovers, topicMatches } from './topic-filter.ts';
 
 /** Who is on the other end of a connection, after authentication. */

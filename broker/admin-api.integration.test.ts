@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connackCode, startTestBroker, type TestBroker } from './test-support.ts';
+import { connackCode, startTestBroker, type TestBroker } from '../testkit/broker.ts';
 
 const TOKEN = 'test-admin-token-0123456789';
 

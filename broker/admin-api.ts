@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RegistryEditor } from './registry/editor.ts';
-import { addDevices, revokeDevice, rotateDevice } from './registry/provision.ts';
-import type { Device } from './registry/schema.ts';
-import type { ScryptCost } from './registry/secrets.ts';
+import type { RegistryEditor } from '../lib/registry/editor.ts';
+import { addDevices, revokeDevice, rotateDevice } from '../lib/registry/provision.ts';
+import type { Device } from '../lib/registry/schema.ts';
+import type { ScryptCost } from '../lib/registry/secrets.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -1,10 +1,16 @@
 import type mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../stack/local/ports.ts';
-import { TEST_SCRYPT } from '../stack/testing/pipeline.ts';
-import { revokeDevice, rotateDevice } from './registry/provision.ts';
-import { loadRegistry, saveRegistry } from './registry/store.ts';
-import { connackCode, connectPacket, rawConnack, startTestBroker, type TestBroker } from './test-support.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { revokeDevice, rotateDevice } from '../lib/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import {
+  connackCode,
+  connectPacket,
+  rawConnack,
+  startTestBroker,
+  type TestBroker,
+} from '../testkit/broker.ts';
+import { TEST_SCRYPT } from '../testkit/pipeline.ts';
 
 describe('broker authentication', () => {
   let t: TestBroker;

@@ -1,11 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { type LocalRedis, startLocalRedis } from '../stack/local/redis.ts';
-import { makeRegistry } from '../stack/testing/pipeline.ts';
+import { nextMessage } from '../testkit/broker.ts';
+import { makeRegistry } from '../testkit/pipeline.ts';
+import { type LocalRedis, startLocalRedis } from '../testkit/redis.ts';
 import { BrokerConfigSchema } from './config.ts';
 import { type BrokerService, startBroker } from './service.ts';
-import { nextMessage } from './test-support.ts';
 
 describe('cluster: two broker nodes sharing a real redis-server', () => {
   let redis: LocalRedis;

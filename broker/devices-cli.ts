@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { addDevices, revokeDevice, rotateDevice, setServiceAccount } from './registry/provision.ts';
-import { type ServiceRole, ServiceRoles } from './registry/schema.ts';
-import { loadRegistry, saveRegistry } from './registry/store.ts';
+import { addDevices, revokeDevice, rotateDevice, setServiceAccount } from '../lib/registry/provision.ts';
+import { type ServiceRole, ServiceRoles } from '../lib/registry/schema.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 
 const USAGE = `Usage: npm run devices -- <command> [options]
 

@@ -1,14 +1,14 @@
 import type { Aedes, AuthenticateError, Client, Subscription } from 'aedes';
 import type { Logger } from '../lib/log.ts';
+import { PublishRateLimiter } from '../lib/rate-limit.ts';
+import type { LiveRegistry } from '../lib/registry/live-registry.ts';
+import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
+import { verifyAccount } from '../lib/registry/verify-account.ts';
 import { canPublish, canSubscribe, type Identity } from './acl.ts';
 import type { BrokerConfig } from './config.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { QueueLimit } from './queue-limit.ts';
-import { PublishRateLimiter } from './rate-limit.ts';
-import type { LiveRegistry } from './registry/live-registry.ts';
-import { VerifiedSecretCache } from './registry/secrets.ts';
-import { verifyAccount } from './registry/verify-account.ts';
 import { isValidFilter } from './topic-filter.ts';
 
 // MQTT 3.1.1 CONNACK return codes (section 3.2.2.3).

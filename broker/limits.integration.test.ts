@@ -1,9 +1,9 @@
 import { createConnection, type Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../stack/local/ports.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { connectPacket, remainingLength, startTestBroker, type TestBroker } from '../testkit/broker.ts';
 import type { BrokerMetrics } from './metrics.ts';
-import { connectPacket, remainingLength, startTestBroker, type TestBroker } from './test-support.ts';
 
 async function counter(metric: BrokerMetrics[keyof BrokerMetrics], reason: string): Promise<number> {
   const { values } = await (metric as BrokerMetrics['publishDenied']).get();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PublishRateLimiter } from '../lib/rate-limit.ts';
+import { remainingLength } from '../testkit/broker.ts';
 import { PacketSizeGuard } from './packet-size-guard.ts';
-import { PublishRateLimiter } from './rate-limit.ts';
-import { remainingLength } from './test-support.ts';
 
 const packet = (bodyLength: number) =>
   Buffer.concat([Buffer.from([0x30]), remainingLength(bodyLength), Buffer.alloc(bodyLength)]);

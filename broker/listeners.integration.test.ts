@@ -11,7 +11,7 @@ import {
   startTestBroker,
   type TestBroker,
   type TestCa,
-} from './test-support.ts';
+} from '../testkit/broker.ts';
 
 describe('TLS and WebSocket listeners', () => {
   let t: TestBroker;

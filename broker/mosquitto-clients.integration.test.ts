@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCa, startTestBroker, type TestBroker, type TestCa } from './test-support.ts';
+import { makeTestCa, startTestBroker, type TestBroker, type TestCa } from '../testkit/broker.ts';
 
 /** Runs a Mosquitto CLI client; resolves with its exit code and output (a refusal is a result, not an error). */
 function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { freePort, waitFor } from '../stack/local/ports.ts';
-import { makeRegistry } from '../stack/testing/pipeline.ts';
+import { freePort, waitFor } from '../lib/process/ports.ts';
+import { makeRegistry } from '../testkit/pipeline.ts';
 import { type BrokerConfigInput, BrokerConfigSchema } from './config.ts';
 import { startBroker } from './service.ts';
 

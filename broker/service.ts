@@ -1,6 +1,9 @@
 import { Aedes } from 'aedes';
 import Fastify from 'fastify';
 import type { Logger } from '../lib/log.ts';
+import { RegistryEditor } from '../lib/registry/editor.ts';
+import { LiveRegistry } from '../lib/registry/live-registry.ts';
+import type { ScryptCost } from '../lib/registry/secrets.ts';
 import { adminApi } from './admin-api.ts';
 import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
@@ -11,9 +14,6 @@ import { startListeners } from './listeners.ts';
 import { type BrokerMetrics, createBrokerMetrics } from './metrics.ts';
 import { openStorage } from './persistence.ts';
 import { QueueLimit } from './queue-limit.ts';
-import { RegistryEditor } from './registry/editor.ts';
-import { LiveRegistry } from './registry/live-registry.ts';
-import type { ScryptCost } from './registry/secrets.ts';
 
 /** Messages in delivery at once: aedes's default. */
 const BUS_CONCURRENCY = 100;

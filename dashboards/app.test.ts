@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
+import { makeUsersFile, TEST_USER } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { UserDirectory } from './auth/users.ts';
@@ -8,7 +9,6 @@ import { LiveState } from './core/live-state.ts';
 import type { AckMessage } from './http/api-routes.ts';
 import { EventHub } from './http/events.ts';
 import { createConsoleMetrics } from './metrics.ts';
-import { makeUsersFile, TEST_USER } from './testing.ts';
 
 const NOW = Date.now();
 const ALERT_TOPIC = 'alerts/air_quality/aq-beji-01/pm25-24h';

@@ -1,14 +1,14 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setServiceAccount } from '../broker/registry/provision.ts';
-import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
 import { silentLogger } from '../lib/log.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline, TEST_SCRYPT } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { setServiceAccount } from '../lib/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { makeUsersFile, TEST_USER } from '../testkit/console.ts';
+import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 import { ConsoleConfigSchema } from './config.ts';
 import { type ConsoleService, startConsole } from './service.ts';
-import { makeUsersFile, TEST_USER } from './testing.ts';
 
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
 const XSS_MESSAGE = '<script>window.__xss=2</script><b onmouseover=alert(1)>PM2.5</b> above limit';

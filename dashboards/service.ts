@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadRegistry } from '../broker/registry/store.ts';
 import type { Logger } from '../lib/log.ts';
+import { loadRegistry } from '../lib/registry/store.ts';
 import { createHistoryReader } from './adapters/influx-query.ts';
 import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
 import { buildApp } from './app.ts';

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { setServiceAccount } from '../broker/registry/provision.ts';
-import type { Registry, ServiceRole } from '../broker/registry/schema.ts';
-import { DEFAULT_SCRYPT, verifySecret } from '../broker/registry/secrets.ts';
-import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
 import { ensureConsoleUser } from '../dashboards/auth/bootstrap.ts';
 import { envFlag, parseConfig } from '../lib/config.ts';
+import { setServiceAccount } from '../lib/registry/provision.ts';
+import type { Registry, ServiceRole } from '../lib/registry/schema.ts';
+import { DEFAULT_SCRYPT, verifySecret } from '../lib/registry/secrets.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 import { provisionFleet } from '../simulators/scale/provision.ts';
 import { loadStations } from '../simulators/stations/load.ts';
 

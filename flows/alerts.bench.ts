@@ -1,8 +1,8 @@
 import type { MqttClient } from 'mqtt';
-import type { NewDevice } from '../broker/registry/provision.ts';
-import type { BenchSection } from '../stack/bench/section.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { recorder, startFlowsHarness } from './testing/harness.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import type { NewDevice } from '../lib/registry/provision.ts';
+import type { BenchSection } from '../testkit/bench-section.ts';
+import { recorder, startFlowsHarness } from '../testkit/flows-harness.ts';
 
 const RATE = Number(process.env.BENCH_ALERTS_RATE ?? 5000); // background readings per second
 const WARMUP_MS = 5000;

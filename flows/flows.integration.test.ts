@@ -1,8 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import type { Alert } from './core/alert.ts';
+import { waitFor } from '../lib/process/ports.ts';
 import {
   addOperator,
   type FlowsHarness,
@@ -10,7 +8,9 @@ import {
   recorder,
   startFlowsHarness,
   startReceivers,
-} from './testing/harness.ts';
+} from '../testkit/flows-harness.ts';
+import { influxQuery } from '../testkit/influxd.ts';
+import type { Alert } from './core/alert.ts';
 
 // Real Node-RED running the shipped flows.json against the real broker, ingest and influxd.
 const HOUR = 3_600_000;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient, type Packet } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { influxCount, influxQuery, startLocalInfluxd } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { startBrokerProcess } from '../stack/testing/broker-process.ts';
-import { publishSteady } from '../stack/testing/load.ts';
-import { makeRegistry } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { startBrokerProcess } from '../testkit/broker-process.ts';
+import { influxCount, influxQuery, startLocalInfluxd } from '../testkit/influxd.ts';
+import { publishSteady } from '../testkit/load.ts';
+import { makeRegistry } from '../testkit/pipeline.ts';
 import { IngestConfigSchema } from './config.ts';
 import { startIngest } from './service.ts';
 

@@ -1,6 +1,6 @@
+import { retryDelayMs } from '../lib/backoff.ts';
+import { type PointWriter, WriteError, WriteErrorKinds } from '../lib/influx/write-error.ts';
 import type { Logger } from '../lib/log.ts';
-import { retryDelayMs } from './core/backoff.ts';
-import { type PointWriter, WriteError, WriteErrorKinds } from './influx/write-error.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { decodeEntry, type SpoolEntry } from './spool/entry.ts';
 import type { Spool } from './spool/spool.ts';

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { influxCount } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { startIngestProcess } from '../stack/testing/ingest-process.ts';
-import { publishSteady } from '../stack/testing/load.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { influxCount } from '../testkit/influxd.ts';
+import { startIngestProcess } from '../testkit/ingest-process.ts';
+import { publishSteady } from '../testkit/load.ts';
+import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 
 // Short versions of the fault drills (issue 3); FAULT_SECONDS stretches the outage for a long run.
 const OUTAGE_MS = Number(process.env.FAULT_SECONDS ?? 3) * 1000;

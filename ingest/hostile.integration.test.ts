@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../simulators/random.ts';
-import { influxCount, influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { seededRandom } from '../lib/random.ts';
+import { influxCount, influxQuery } from '../testkit/influxd.ts';
+import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 
 const STATION = 'aq-hostile-01';
 const TOPIC = `sensors/air_quality/${STATION}`;

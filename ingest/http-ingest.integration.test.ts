@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxCount, influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { influxCount, influxQuery } from '../testkit/influxd.ts';
+import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 
 const AQ = 'aq-http-01';
 const AQ2 = 'aq-http-02';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { PublishRateLimiter } from '../broker/rate-limit.ts';
-import type { Device } from '../broker/registry/schema.ts';
 import { KIND_ID_PATTERN, STATION_ID_PATTERN } from '../lib/catalogue/index.ts';
+import { PublishRateLimiter } from '../lib/rate-limit.ts';
+import type { Device } from '../lib/registry/schema.ts';
 import { Reasons } from './core/reasons.ts';
 import type { IngestMetrics } from './metrics.ts';
 
@@ -28,7 +28,7 @@ export type HttpIngest = {
 /** Seconds a client is asked to wait when the spool is full or it sent too fast. */
 const RETRY_AFTER_S = 5;
 /**
- * scrypt checks running at once. Each costs about 60 ms and 32 MiB (broker/registry/secrets.ts); a
+ * scrypt checks running at once. Each costs about 60 ms and 32 MiB (lib/registry/secrets.ts); a
  * verified secret is remembered, so only new or wrong ones pay, and a flood of wrong ones must not take
  * the worker's memory with it.
  */

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { PointWriter } from '../lib/influx/write-error.ts';
 import type { Logger } from '../lib/log.ts';
 import { type HttpIngest, registerHttpIngest } from './http-ingest.ts';
-import type { PointWriter } from './influx/write-error.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 export type HttpDeps = {

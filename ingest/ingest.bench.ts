@@ -4,14 +4,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { startNodeRedPeer } from '../stack/bench/nodered-peer/start.ts';
-import type { BenchSection } from '../stack/bench/section.ts';
-import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../stack/local/influxd.ts';
-import { startLocalMosquitto } from '../stack/local/mosquitto.ts';
-import { freePort, nodeBinary, waitFor } from '../stack/local/ports.ts';
-import { startBrokerProcess } from '../stack/testing/broker-process.ts';
-import { benchReading, type LoadDevice, publishAsFastAsAcked, publishPaced } from '../stack/testing/load.ts';
-import { makeRegistry } from '../stack/testing/pipeline.ts';
+import { freePort, nodeBinary, waitFor } from '../lib/process/ports.ts';
+import type { BenchSection } from '../testkit/bench-section.ts';
+import { startBrokerProcess } from '../testkit/broker-process.ts';
+import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../testkit/influxd.ts';
+import { benchReading, type LoadDevice, publishAsFastAsAcked, publishPaced } from '../testkit/load.ts';
+import { startLocalMosquitto } from '../testkit/mosquitto.ts';
+import { startNodeRedPeer } from '../testkit/nodered-peer/start.ts';
+import { makeRegistry } from '../testkit/pipeline.ts';
 import { decodeMessage } from './core/decode.ts';
 import { readingToLine } from './core/to-point.ts';
 
@@ -415,7 +415,7 @@ async function outage(ctx: Ctx): Promise<number> {
   }
 }
 
-/** The same readings through Mosquitto + Node-RED (stack/bench/nodered-peer) into the same influxd. */
+/** The same readings through Mosquitto + Node-RED (testkit/nodered-peer) into the same influxd. */
 async function nodeRed(ctx: Ctx): Promise<number> {
   const db = 'bench_nodered';
   await createDb(ctx, db);

@@ -1,10 +1,10 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDevices } from '../broker/registry/provision.ts';
-import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
-import { influxCount, influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline, TEST_SCRYPT } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { addDevices } from '../lib/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { influxCount, influxQuery } from '../testkit/influxd.ts';
+import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 
 const STATIONS = [
   { id: 'aq-beji-01', kind: 'air_quality', district: 'beji', operator: 'DLHK Depok' },

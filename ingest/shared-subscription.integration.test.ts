@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../stack/local/influxd.ts';
-import { type LocalMosquitto, startLocalMosquitto } from '../stack/local/mosquitto.ts';
-import { waitFor } from '../stack/local/ports.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { influxCount, influxQuery, type LocalInfluxd, startLocalInfluxd } from '../testkit/influxd.ts';
+import { type LocalMosquitto, startLocalMosquitto } from '../testkit/mosquitto.ts';
 import { IngestConfigSchema } from './config.ts';
 import { type IngestService, startIngest } from './service.ts';
 

@@ -1,10 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../ingest/core/decode.ts';
-import { topics } from '../lib/catalogue/topics.ts';
 import { type SimMessage, simulateFleet } from './core/stream.ts';
-import { encodeNative, encoders } from './encode/payload.ts';
 import { scenarioProblems } from './scenarios/check.ts';
 import { type Fault, loadScenario, type Scenario } from './scenarios/schema.ts';
 import { checkSignature } from './scenarios/signature.ts';
@@ -115,21 +112,11 @@ describe('sensor faults appear as described', () => {
     for (const m of of(faulted, f)) expect(m.copies).toBe(inWindow(m, f) ? 0 : 1);
   });
 
-  it('clock skew: device time is off by offsetMs, and the ingest rejects it as a real one would', () => {
+  it('clock skew: device time is off by offsetMs', () => {
     const f = fault('clock_skew') as Extract<Fault, { type: 'clock_skew' }>;
     const msgs = of(faulted, f);
+    expect(msgs.length).toBeGreaterThan(0);
     for (const m of msgs) expect(m.ts - m.trueTs).toBe(f.offsetMs);
-    const m = msgs[0] as SimMessage;
-    const result = decodeMessage(
-      topics.reading(m.station.kind, m.station.id),
-      Buffer.from(encodeNative({ ...m, station: m.station.id, kind: m.station.kind })),
-      {
-        now: m.trueTs,
-        time: { maxPastMs: 30 * 86_400_000, maxFutureMs: 300_000 },
-        maxPayloadBytes: 65536,
-      },
-    );
-    expect(result).toMatchObject({ ok: false, reason: 'timestamp_out_of_bounds' });
   });
 
   it('duplicate: about `probability` of messages are sent twice, with the same seq and time', () => {
@@ -148,51 +135,6 @@ describe('sensor faults appear as described', () => {
 });
 
 describe('validity and determinism', () => {
-  const decodeCtx = (now: number) => ({
-    now,
-    time: { maxPastMs: 30 * 86_400_000, maxFutureMs: 300_000 },
-    maxPayloadBytes: 65536,
-  });
-
-  it('every simulated value passes the catalogue validation outside fault scenarios, in every format', () => {
-    let checked = 0;
-    const runs: { scenario?: Scenario; hours: number; start: number }[] = [
-      { hours: 14 * 24, start: Date.parse('2026-07-06T00:00:00+07:00') },
-      ...scenarios
-        .filter((s) => s.faults.length === 0)
-        .map((s) => ({ scenario: s, hours: s.durationH, start: Date.parse(s.start) })),
-    ];
-    for (const run of runs) {
-      const msgs = simulateFleet(
-        stations,
-        { seed: 3, start: run.start, stepMs: 20 * 60_000, scenario: run.scenario },
-        run.hours,
-      );
-      for (const m of msgs) {
-        const format = m.station.format ?? 'native';
-        const payload = encoders[format]({
-          station: m.station.id,
-          kind: m.station.kind,
-          ts: m.ts,
-          seq: m.seq,
-          values: m.values,
-        });
-        const result = decodeMessage(
-          topics.reading(m.station.kind, m.station.id),
-          Buffer.from(payload),
-          decodeCtx(m.ts + 1000),
-        );
-        if (!result.ok) throw new Error(`${m.station.id} (${format}) ${JSON.stringify(result)} ${payload}`);
-        // What the ingest stores is what the model said (SenML and Sensor.Community round trip within rounding).
-        const stored = result.readings[0]?.values ?? {};
-        for (const [name, value] of Object.entries(stored))
-          expect(value).toBeCloseTo(m.values[name] ?? Number.NaN, 1);
-        checked++;
-      }
-    }
-    expect(checked).toBeGreaterThan(40_000);
-  });
-
   it('gives the same stream for the same seed, and another for another seed', () => {
     const haze = byId('haze-episode');
     const a = simulateFleet(stations, { ...optionsOf(haze, 7), scenario: haze }, 24);

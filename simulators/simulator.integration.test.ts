@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { influxCount, influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { influxCount, influxQuery } from '../testkit/influxd.ts';
+import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 import { SimulatorConfigSchema } from './config.ts';
 import { createStationStream } from './core/stream.ts';
 import { type SimulatorService, startSimulator } from './service.ts';

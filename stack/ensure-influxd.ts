@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findInfluxd } from './local/influxd.ts';
+import { findInfluxd } from '../testkit/influxd.ts';
 
 /**
  * influxd for `npm start`: found on PATH, or installed from Debian's `influxdb` package when we are

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addDevices, setServiceAccount } from '../broker/registry/provision.ts';
-import type { ServiceRole } from '../broker/registry/schema.ts';
-import { loadRegistry, saveRegistry } from '../broker/registry/store.ts';
+import { addDevices, setServiceAccount } from '../lib/registry/provision.ts';
+import type { ServiceRole } from '../lib/registry/schema.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 import type { DeviceCredentials } from '../simulators/service.ts';
 import { type SimStation, toRegistryDevices } from '../simulators/stations/load.ts';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
+import { freePort, waitFor } from '../lib/process/ports.ts';
+import { influxCount } from '../testkit/influxd.ts';
 import { StackConfigSchema } from './config.ts';
-import { influxCount } from './local/influxd.ts';
-import { freePort, waitFor } from './local/ports.ts';
 import { type StackService, startStack } from './start.ts';
 
 // `npm start` as a test: the same startStack, on free ports with its own state folder.

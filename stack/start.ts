@@ -13,9 +13,9 @@ import type { Logger } from '../lib/log.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
+import { influxQuery, startLocalInfluxd } from '../testkit/influxd.ts';
 import type { StackConfig } from './config.ts';
 import { ensureInfluxd } from './ensure-influxd.ts';
-import { influxQuery, startLocalInfluxd } from './local/influxd.ts';
 import { provisionLocal } from './provision-local.ts';
 import { stateToken } from './state-secrets.ts';
 

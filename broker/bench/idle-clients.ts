@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { connectPacket } from '../test-support.ts';
+import { connectPacket } from '../../testkit/broker.ts';
 
 const [port, file] = process.argv.slice(2);
 const credentials = JSON.parse(await readFile(file as string, 'utf8')) as [string, string][];

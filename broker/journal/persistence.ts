@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { type FolderLock, lockFolder } from '../../lib/folder-lock.ts';
 import type { Logger } from '../../lib/log.ts';
 import { AedesPacket } from '../aedes-packet.ts';
-import { type FolderLock, lockFolder } from './folder-lock.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
 import { entry, Queues } from './queues.ts';
 import { decodeBody, encodeRecord, type Meta, Op, type OpCode } from './records.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { ScryptCost } from '../../broker/registry/secrets.ts';
+import type { ScryptCost } from '../../lib/registry/secrets.ts';
 import { loadUsers, saveUsers, setUser } from './users.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { hashSecret, type ScryptCost, verifySecret } from '../../broker/registry/secrets.ts';
+import { hashSecret, type ScryptCost, verifySecret } from '../../lib/registry/secrets.ts';
 
 // Console users and API tokens. Passwords are stored as scrypt hashes (the broker's format); tokens are
 // 32 random bytes, so a SHA-256 digest is enough to store them (no dictionary to attack).

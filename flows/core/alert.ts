@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { toLine } from '../../ingest/core/line-protocol.ts';
 import { topics } from '../../lib/catalogue/topics.ts';
+import { toLine } from '../../lib/influx/line-protocol.ts';
 import type { IspuResult } from './ispu-station.ts';
 
 /** The alert contract (flows/README.md "Alert messages"), shared with the dashboard. */

@@ -1,7 +1,7 @@
-import { retryDelayMs } from '../../ingest/core/backoff.ts';
-import { createV1Writer } from '../../ingest/influx/v1-writer.ts';
-import { createV2Writer } from '../../ingest/influx/v2-writer.ts';
-import { type PointWriter, WriteError, WriteErrorKinds } from '../../ingest/influx/write-error.ts';
+import { retryDelayMs } from '../../lib/backoff.ts';
+import { createV1Writer } from '../../lib/influx/v1-writer.ts';
+import { createV2Writer } from '../../lib/influx/v2-writer.ts';
+import { type PointWriter, WriteError, WriteErrorKinds } from '../../lib/influx/write-error.ts';
 import { InfluxNodeConfigSchema, parseNodeConfig } from '../node-config.ts';
 import type { NodeInstance, NodeRedApi } from './red-types.ts';
 

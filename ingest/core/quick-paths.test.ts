@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../lib/catalogue/index.ts';
 import { NativeEnvelopeSchema, valuesSchemaFor } from '../../lib/catalogue/schema.ts';
+import { escapeKey, escapeMeasurement, fieldSet, seriesKey, toLine } from '../../lib/influx/line-protocol.ts';
 import { quickEnvelope } from './formats/native.ts';
-import { escapeKey, escapeMeasurement, fieldSet, seriesKey, toLine } from './line-protocol.ts';
 import { readingToLine, readingToPoint } from './to-point.ts';
 import { quickValues } from './validate-values.ts';
 

@@ -1,4 +1,4 @@
-import { fieldSet, lineOf, type Point, seriesKey } from './line-protocol.ts';
+import { fieldSet, lineOf, type Point, seriesKey } from '../../lib/influx/line-protocol.ts';
 import type { Reading } from './reading.ts';
 
 /** A reading as an InfluxDB point: measurement = kind, tags = station + registry attributes. */

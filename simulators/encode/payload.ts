@@ -1,5 +1,5 @@
 import { findKind } from '../../lib/catalogue/index.ts';
-import { hashSeed } from '../random.ts';
+import { hashSeed } from '../../lib/random.ts';
 import type { PayloadFormat } from '../stations/load.ts';
 
 export type Reading = {

@@ -1,4 +1,4 @@
-import { clamp, gaussian, round } from '../random.ts';
+import { clamp, gaussian, round } from '../../lib/random.ts';
 import { driver, type KindModel, localHour, localWeekday, type Profile, peak } from './types.ts';
 import { rainfall, recentRain } from './weather.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clamp, gaussian, round } from '../random.ts';
+import { clamp, gaussian, round } from '../../lib/random.ts';
 import { type KindModel, localHour, type Profile, peak } from './types.ts';
 import { recentRain } from './weather.ts';
 

@@ -1,4 +1,4 @@
-import { clamp, gaussian, round } from '../random.ts';
+import { clamp, gaussian, round } from '../../lib/random.ts';
 import { driver, type KindModel, localHour, type Profile, peak } from './types.ts';
 import { recentRain } from './weather.ts';
 

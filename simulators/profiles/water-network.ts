@@ -1,4 +1,4 @@
-import { clamp, gaussian, round } from '../random.ts';
+import { clamp, gaussian, round } from '../../lib/random.ts';
 import { driver, type KindModel, localHour, type Profile, peak } from './types.ts';
 
 /** Scenario drivers, 0 when normal: water lost near the node (L/s), a burst's disturbance (0-1), lost supply head (bar). */

@@ -1,4 +1,4 @@
-import { hashSeed, seededRandom } from '../random.ts';
+import { hashSeed, seededRandom } from '../../lib/random.ts';
 import { localDay, localHour } from './types.ts';
 
 /**

@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { addDevices } from '../../broker/registry/provision.ts';
-import type { ScryptCost } from '../../broker/registry/secrets.ts';
-import { loadRegistry, saveRegistry } from '../../broker/registry/store.ts';
+import { addDevices } from '../../lib/registry/provision.ts';
+import type { ScryptCost } from '../../lib/registry/secrets.ts';
+import { loadRegistry, saveRegistry } from '../../lib/registry/store.ts';
 import type { DeviceCredentials } from '../device-pool.ts';
 import { type SimStation, toRegistryDevices } from '../stations/load.ts';
 
 /**
  * Cheap scrypt for load-test fleets: 10,000 devices hash (and the broker verifies them) in about a
  * second instead of ten minutes. Such secrets are weak against a stolen registry: never use this cost
- * for real devices (DEFAULT_SCRYPT in broker/registry/secrets.ts is the deployment setting).
+ * for real devices (DEFAULT_SCRYPT in lib/registry/secrets.ts is the deployment setting).
  */
 export const LOAD_TEST_SCRYPT: ScryptCost = { N: 16, r: 1, p: 1 };
 

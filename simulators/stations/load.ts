@@ -115,7 +115,7 @@ export function loadStations(path = DEPOK_STATIONS_PATH, kinds?: readonly string
   return kinds ? stations.filter((s) => kinds.includes(s.kind)) : stations;
 }
 
-/** Registry attributes of each station: the shape broker/registry/provision.ts addDevices takes. */
+/** Registry attributes of each station: the shape lib/registry/provision.ts addDevices takes. */
 export function toRegistryDevices(stations: readonly SimStation[]) {
   return stations.map(({ id, kind, name, district, operator, lat, lon }) => ({
     id,

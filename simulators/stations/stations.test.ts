@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RegistrySchema } from '../../broker/registry/schema.ts';
 import { kinds } from '../../lib/catalogue/index.ts';
+import { RegistrySchema } from '../../lib/registry/schema.ts';
 import { syntheticFleet } from '../fleet.ts';
 import { models } from '../profiles/index.ts';
 import depok from './depok.json' with { type: 'json' };

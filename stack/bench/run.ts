@@ -1,7 +1,7 @@
 import { glob } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BenchSection } from './section.ts';
+import type { BenchSection } from '../../testkit/bench-section.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
 const root = resolve(import.meta.dirname, '../..');

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, nodeBinary, waitFor } from '../local/ports.ts';
+import { freePort, nodeBinary, waitFor } from '../lib/process/ports.ts';
 
 export type IngestProcess = {
   httpPort: number;
@@ -9,7 +9,7 @@ export type IngestProcess = {
   kill(signal?: NodeJS.Signals): Promise<void>;
 };
 
-const MAIN = resolve(import.meta.dirname, '../../ingest/main.ts');
+const MAIN = resolve(import.meta.dirname, '../ingest/main.ts');
 
 /** Runs ingest/main.ts as its own process (fault tests kill it with SIGKILL). */
 export async function startIngestProcess(env: Record<string, string>): Promise<IngestProcess> {

@@ -4,17 +4,17 @@ import { decodeMessage } from '../ingest/core/decode.ts';
 import { findKind } from '../lib/catalogue/index.ts';
 import { topics } from '../lib/catalogue/topics.ts';
 import { silentLogger } from '../lib/log.ts';
-import { influxCount, influxQuery } from '../stack/local/influxd.ts';
-import { waitFor } from '../stack/local/ports.ts';
-import { type Pipeline, startPipeline } from '../stack/testing/pipeline.ts';
-import { SimulatorConfigSchema } from './config.ts';
-import { simulateFleet } from './core/stream.ts';
-import { loadKindFolder } from './kind-folder.ts';
-import { type SimulatorService, startSimulator } from './service.ts';
-import { toRegistryDevices } from './stations/load.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { SimulatorConfigSchema } from '../simulators/config.ts';
+import { simulateFleet } from '../simulators/core/stream.ts';
+import { loadKindFolder } from '../simulators/kind-folder.ts';
+import { type SimulatorService, startSimulator } from '../simulators/service.ts';
+import { toRegistryDevices } from '../simulators/stations/load.ts';
+import { influxCount, influxQuery } from '../testkit/influxd.ts';
+import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 
 // The README's walk-through, done by a test: a river water-level kind added by data alone.
-const { kind, stations } = loadKindFolder(join(import.meta.dirname, 'testdata/river-level'));
+const { kind, stations } = loadKindFolder(join(import.meta.dirname, '../simulators/testdata/river-level'));
 const ROUNDS = 4;
 
 describe('adding a kind by data (river water level)', () => {

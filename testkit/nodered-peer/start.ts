@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { freePort, nodeBinary } from '../../local/ports.ts';
+import { freePort, nodeBinary } from '../../lib/process/ports.ts';
 
 export type NodeRedPeerOptions = {
   mqttPort: number;
@@ -16,7 +16,7 @@ export type NodeRedPeerOptions = {
 export type NodeRedPeer = { pid: number; output(): string; stop(): Promise<void> };
 
 const here = import.meta.dirname;
-const RED = resolve(here, '../../../node_modules/node-red/red.js');
+const RED = resolve(here, '../../node_modules/node-red/red.js');
 
 /**
  * Node-RED running this folder's flow (mqtt in -> function -> join of 1,000 -> influxdb batch) in a

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../stack/local/influxd.ts';
-import { LineProtocolError, type Point, toLine } from './line-protocol.ts';
+import { LineProtocolError, type Point, toLine } from '../../lib/influx/line-protocol.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../testkit/influxd.ts';
 import type { Reading } from './reading.ts';
 import { readingToLine } from './to-point.ts';
 

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { findKind } from '../../lib/catalogue/index.ts';
+import { findKind } from '../catalogue/index.ts';
 import { type Device, type Registry, RegistrySchema } from './schema.ts';
 
 export class RegistryError extends Error {

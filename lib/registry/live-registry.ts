@@ -1,5 +1,5 @@
 import { watch } from 'node:fs';
-import type { Logger } from '../../lib/log.ts';
+import type { Logger } from '../log.ts';
 import type { Device, Registry, ServiceAccount } from './schema.ts';
 import { loadRegistry } from './store.ts';
 

@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../lib/process/ports.ts';
 import { startLocalServer } from './local-server.ts';
-import { freePort } from './ports.ts';
 
 export type LocalVictoriaMetrics = {
   url: string;

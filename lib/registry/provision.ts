@@ -1,4 +1,4 @@
-import { findKind } from '../../lib/catalogue/index.ts';
+import { findKind } from '../catalogue/index.ts';
 import { type Device, DeviceSchema, type Registry, type ServiceRole } from './schema.ts';
 import { generateSecret, hashSecret, type ScryptCost } from './secrets.ts';
 

@@ -2,16 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type BrokerConfigInput, BrokerConfigSchema } from '../../broker/config.ts';
-import { addDevices, type NewDevice, setServiceAccount } from '../../broker/registry/provision.ts';
-import type { Registry } from '../../broker/registry/schema.ts';
-import { saveRegistry } from '../../broker/registry/store.ts';
-import { type BrokerService, startBroker } from '../../broker/service.ts';
-import { type IngestConfigInput, IngestConfigSchema } from '../../ingest/config.ts';
-import { type IngestService, startIngest } from '../../ingest/service.ts';
-import { silentLogger } from '../../lib/log.ts';
-import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../local/influxd.ts';
-import { waitFor } from '../local/ports.ts';
+import { type BrokerConfigInput, BrokerConfigSchema } from '../broker/config.ts';
+import { type BrokerService, startBroker } from '../broker/service.ts';
+import { type IngestConfigInput, IngestConfigSchema } from '../ingest/config.ts';
+import { type IngestService, startIngest } from '../ingest/service.ts';
+import { silentLogger } from '../lib/log.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import { addDevices, type NewDevice, setServiceAccount } from '../lib/registry/provision.ts';
+import type { Registry } from '../lib/registry/schema.ts';
+import { saveRegistry } from '../lib/registry/store.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from './influxd.ts';
 
 /** Cheap scrypt for tests: the real cost is a deployment setting, not what a test proves. */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;

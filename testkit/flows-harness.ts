@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { SMTPServer } from 'smtp-server';
-import type { NewDevice } from '../../broker/registry/provision.ts';
-import { setServiceAccount } from '../../broker/registry/provision.ts';
-import { loadRegistry, saveRegistry } from '../../broker/registry/store.ts';
-import { silentLogger } from '../../lib/log.ts';
-import { waitFor } from '../../stack/local/ports.ts';
-import { type Pipeline, startPipeline, TEST_SCRYPT } from '../../stack/testing/pipeline.ts';
-import { type FlowsConfigInput, FlowsConfigSchema } from '../config.ts';
-import { type FlowsService, startFlows } from '../service.ts';
+import { type FlowsConfigInput, FlowsConfigSchema } from '../flows/config.ts';
+import { type FlowsService, startFlows } from '../flows/service.ts';
+import { silentLogger } from '../lib/log.ts';
+import { waitFor } from '../lib/process/ports.ts';
+import type { NewDevice } from '../lib/registry/provision.ts';
+import { setServiceAccount } from '../lib/registry/provision.ts';
+import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { type Pipeline, startPipeline, TEST_SCRYPT } from './pipeline.ts';
 
 export type Received = { topic: string; payload: string; retain: boolean; at: number };
 

@@ -4,11 +4,11 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { type BrokerConfigInput, BrokerConfigSchema } from '../broker/config.ts';
+import { type BrokerService, startBroker } from '../broker/service.ts';
 import { silentLogger } from '../lib/log.ts';
-import { makeRegistry, TEST_SCRYPT } from '../stack/testing/pipeline.ts';
-import { type BrokerConfigInput, BrokerConfigSchema } from './config.ts';
-import type { NewDevice } from './registry/provision.ts';
-import { type BrokerService, startBroker } from './service.ts';
+import type { NewDevice } from '../lib/registry/provision.ts';
+import { makeRegistry, TEST_SCRYPT } from './pipeline.ts';
 
 const execFileAsync = promisify(execFile);
 

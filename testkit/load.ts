@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { topics } from '../../lib/catalogue/topics.ts';
+import { topics } from '../lib/catalogue/topics.ts';
 
 export type LoadResult = { sent: number; acked: number; failed: number };
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, nodeBinary, waitFor } from '../local/ports.ts';
+import { freePort, nodeBinary, waitFor } from '../lib/process/ports.ts';
 
 export type BrokerProcess = {
   port: number;
@@ -13,7 +13,7 @@ export type BrokerProcess = {
   stop(): Promise<void>;
 };
 
-const MAIN = resolve(import.meta.dirname, '../../broker/main.ts');
+const MAIN = resolve(import.meta.dirname, '../broker/main.ts');
 
 /**
  * Runs broker/main.ts as its own process on fixed loopback ports (chosen once, kept across restarts, so

@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../lib/process/ports.ts';
 import { startLocalServer } from './local-server.ts';
-import { freePort } from './ports.ts';
 
 export type LocalMosquitto = { url: string; port: number; stop(): Promise<void> };
 

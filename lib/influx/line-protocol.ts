@@ -9,7 +9,7 @@
  * or just before an escaped character cannot be represented, and neither can a newline. Such names
  * are refused with a LineProtocolError rather than silently changed (checked against influxd 1.6).
  *
- * Also refused, found by the property tests against influxd 1.6.7 (line-protocol.influxd.test.ts):
+ * Also refused, found by the property tests against influxd 1.6.7 (ingest/core/line-protocol.integration.test.ts):
  * - a measurement starting with '#': the whole line is read as a comment and silently dropped
  *   (an escaped `\#` is stored with its backslash);
  * - a NUL in a name or tag value: it is stored, but InfluxQL cannot spell it (BADSTRING), so no

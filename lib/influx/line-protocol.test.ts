@@ -51,7 +51,7 @@ describe('line protocol', () => {
     );
   });
 
-  it('refuses what influxd 1.6.7 would silently change or drop (see line-protocol.influxd.test.ts)', () => {
+  it('refuses what influxd 1.6.7 would silently change or drop (see ingest/core/line-protocol.integration.test.ts)', () => {
     const point = (over: Partial<Point>): Point => ({
       measurement: 'm',
       tags: {},

@@ -2,8 +2,8 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnOwned } from './owned-process.ts';
-import { freePort, waitFor } from './ports.ts';
+import { spawnOwned } from '../lib/process/owned-process.ts';
+import { freePort, waitFor } from '../lib/process/ports.ts';
 
 export type LocalInfluxd = {
   url: string;

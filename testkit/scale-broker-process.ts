@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { freePort, waitFor } from '../../stack/local/ports.ts';
+import { freePort, waitFor } from '../lib/process/ports.ts';
 
 export type BrokerProcess = {
   port: number;
@@ -10,7 +10,7 @@ export type BrokerProcess = {
   stop(): Promise<void>;
 };
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '..');
 
 function listening(port: number): Promise<boolean> {
   return new Promise((done) => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { waitFor } from './ports.ts';
+import { waitFor } from '../lib/process/ports.ts';
 
 export type LocalServer = { stop(): Promise<void> };
 

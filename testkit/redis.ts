@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../lib/process/ports.ts';
 import { startLocalServer } from './local-server.ts';
-import { freePort } from './ports.ts';
 
 export type LocalRedis = { url: string; port: number; stop(): Promise<void> };
 

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../stack/local/influxd.ts';
-import { tryStartInfluxDb2 } from '../../stack/local/influxdb2-container.ts';
-import { freePort } from '../../stack/local/ports.ts';
-import { startLocalVictoriaMetrics } from '../../stack/local/victoria-metrics.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../testkit/influxd.ts';
+import { tryStartInfluxDb2 } from '../../testkit/influxdb2-container.ts';
+import { startLocalVictoriaMetrics } from '../../testkit/victoria-metrics.ts';
+import { freePort } from '../process/ports.ts';
 import { createV1Writer } from './v1-writer.ts';
 import { createV2Writer } from './v2-writer.ts';
 import { WriteError } from './write-error.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KIND_ID_PATTERN, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import { KIND_ID_PATTERN, STATION_ID_PATTERN } from '../catalogue/index.ts';
 
 // Registry attributes become InfluxDB tags and dashboard labels: printable, no newlines or backslashes.
 const Label = z

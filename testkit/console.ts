@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_SCRYPT } from '../stack/testing/pipeline.ts';
-import { addToken, saveUsers, setUser, type UsersFile } from './auth/users.ts';
+import { addToken, saveUsers, setUser, type UsersFile } from '../dashboards/auth/users.ts';
+import { TEST_SCRYPT } from './pipeline.ts';
 
 export const TEST_USER = { username: 'siti', password: 'correct horse battery' };
 
