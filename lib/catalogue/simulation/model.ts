@@ -1,4 +1,7 @@
-/** What a profile knows about a station: stable traits from the station catalogue (simulators/stations/depok.json). */
+/**
+ * What a profile knows about a station: stable traits from the station catalogue
+ * (simulators/stations/depok.json).
+ */
 export type StationTraits = {
   id: string;
   kind: string;
