@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { airQualityProfile } from '../lib/catalogue/kinds/air-quality/profile.ts';
+import { wastewaterProfile } from '../lib/catalogue/kinds/wastewater/profile.ts';
+import { localHour, localWeekday } from '../lib/catalogue/simulation/model.ts';
+import { recentRain } from '../lib/catalogue/simulation/weather.ts';
 import { simulateFleet } from './core/stream.ts';
-import { airQualityProfile } from './profiles/air-quality.ts';
-import { localHour, localWeekday } from './profiles/types.ts';
-import { wastewaterProfile } from './profiles/wastewater.ts';
-import { recentRain } from './profiles/weather.ts';
 import { loadStations, type SimStation } from './stations/load.ts';
 
 const stations = loadStations();

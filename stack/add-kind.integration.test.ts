@@ -34,18 +34,19 @@ describe('adding a kind by data (river water level)', () => {
       });
       expect(result.ok, JSON.stringify(result)).toBe(true);
     }
-    for (const example of kind.examples.invalid) {
-      const result = decodeMessage(
-        topics.reading(kind.id, 'x'),
-        Buffer.from(JSON.stringify(example.payload)),
-        {
-          now: 1795834800000,
-          time: { maxPastMs: 86_400_000, maxFutureMs: 60_000 },
-          maxPayloadBytes: 65536,
-        },
-      );
-      expect(result).toMatchObject({ ok: false, reason: example.reason });
-    }
+    const decodeExample = (payload: unknown) =>
+      decodeMessage(topics.reading(kind.id, 'x'), Buffer.from(JSON.stringify(payload)), {
+        now: 1795834800000,
+        time: { maxPastMs: 86_400_000, maxFutureMs: 60_000 },
+        maxPayloadBytes: 65536,
+      });
+    for (const example of kind.examples.valid)
+      expect(decodeExample(example.payload), example.title).toMatchObject({ ok: true });
+    for (const example of kind.examples.invalid)
+      expect(decodeExample(example.payload)).toMatchObject({ ok: false, reason: example.reason });
+    // The SenML name comes from the field in kind.json (`senml.names`), not from a decoder table.
+    const senml = decodeExample([{ bt: 1795834800, n: 'temp', u: 'K', v: 300 }]);
+    expect(senml).toMatchObject({ ok: true, readings: [{ values: { temperature: 26.85 } }] });
   });
 
   describe('end to end through the real broker, ingest and influxd', () => {

@@ -52,7 +52,7 @@ const DEVICE_UNITS = new Map<string, UnitDef>([
   ['cm', { dimension: 'length', factor: 0.01 }],
 ]);
 
-/** The catalogue's canonical units (lib/catalogue/*.ts). 1 mg/L = 1 g/m3 = 1e6 ug/m3. */
+/** The catalogue's canonical units (lib/catalogue/fields.ts). 1 mg/L = 1 g/m3 = 1e6 ug/m3. */
 const CANONICAL_UNITS = new Map<string, UnitDef>([
   ['ug/m3', { dimension: 'mass_concentration', factor: 1 }],
   ['mg/L', { dimension: 'mass_concentration', factor: 1e6 }],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KindSpec } from './types.ts';
+import type { KindSpec } from './spec.ts';
 
 /**
  * zod schemas derived from a catalogue entry. The values object is strict (an unknown field is an
@@ -15,7 +15,7 @@ export function valuesSchemaFor(kind: KindSpec) {
     .refine((values) => Object.values(values).some((v) => v !== undefined), { message: 'values is empty' });
 }
 
-/** The native envelope: `{"ts", "values", "seq"?, "meta"?}` (DESIGN.md, Contracts). */
+/** The native envelope: `{"ts", "values", "seq"?, "meta"?}` (../../README.md "Contracts"). */
 export const NativeEnvelopeSchema = z.strictObject({
   ts: z.union([z.number(), z.string().max(64)]),
   values: z.record(z.string().max(64), z.unknown()),

@@ -1,6 +1,6 @@
+import type { KindModel } from '../../lib/catalogue/simulation/model.ts';
 import { hashSeed, seededRandom } from '../../lib/random.ts';
 import { models as defaultModels } from '../profiles/index.ts';
-import type { KindModel } from '../profiles/types.ts';
 import { type Scenario, type ScenarioEvent, targets } from '../scenarios/schema.ts';
 import type { SimStation } from '../stations/load.ts';
 import { createFaultApplier } from './faults.ts';

@@ -1,18 +1,9 @@
-import { airQualityModel } from './air-quality.ts';
-import type { KindModel, Profile } from './types.ts';
-import { wastewaterModel } from './wastewater.ts';
-import { waterNetworkModel } from './water-network.ts';
+import { shippedKinds } from '../../lib/catalogue/kinds/index.ts';
+import type { KindModel } from '../../lib/catalogue/simulation/model.ts';
 
-/** One model per catalogue kind; adding a kind adds one line here (simulators/README.md). */
-export const models: Record<string, KindModel> = {
-  air_quality: airQualityModel,
-  wastewater: wastewaterModel,
-  water_network: waterNetworkModel,
-};
-
-/** The profile functions alone, keyed by kind (what the catalogue test checks). */
-export const profiles: Record<string, Profile> = Object.fromEntries(
-  Object.entries(models).map(([kind, model]) => [kind, model.profile]),
+/** One model per catalogue kind, read from the kind folders (lib/catalogue/kinds/<kind>/profile.ts). */
+export const models: Record<string, KindModel> = Object.fromEntries(
+  shippedKinds.map(({ spec, model }) => [spec.id, model]),
 );
 
 /**
@@ -22,5 +13,4 @@ export const profiles: Record<string, Profile> = Object.fromEntries(
 export function registerModel(kind: string, model: KindModel): void {
   if (models[kind]) throw new Error(`a simulator model for kind '${kind}' is already registered`);
   models[kind] = model;
-  profiles[kind] = model.profile;
 }

@@ -1,7 +1,7 @@
 import { findKind } from '../../lib/catalogue/index.ts';
+import type { KindModel } from '../../lib/catalogue/simulation/model.ts';
 import { ConfigError } from '../../lib/config.ts';
 import { models as defaultModels } from '../profiles/index.ts';
-import type { KindModel } from '../profiles/types.ts';
 import type { SimStation } from '../stations/load.ts';
 import { type Scenario, targets } from './schema.ts';
 

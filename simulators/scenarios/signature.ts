@@ -1,5 +1,5 @@
+import type { KindModel } from '../../lib/catalogue/simulation/model.ts';
 import { type SimMessage, simulateFleet } from '../core/stream.ts';
-import type { KindModel } from '../profiles/types.ts';
 import type { SimStation } from '../stations/load.ts';
 import type { Expectation, Scenario } from './schema.ts';
 

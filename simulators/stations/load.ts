@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { findKind, KIND_ID_PATTERN, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import type { StationTraits } from '../../lib/catalogue/simulation/model.ts';
 import { ConfigError } from '../../lib/config.ts';
-import type { StationTraits } from '../profiles/types.ts';
 
 export const PAYLOAD_FORMATS = ['native', 'senml', 'sensor_community'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { senmlAliases } from '../../../lib/catalogue/format-names.ts';
 import type { DecodeContext, Target } from '../context.ts';
 import { type DecodeResult, type Reading, reject } from '../reading.ts';
 import { Reasons } from '../reasons.ts';
@@ -36,19 +37,6 @@ const PackSchema = z.array(RecordSchema).min(1);
 const NAME = /^[A-Za-z0-9][A-Za-z0-9:./_-]*$/;
 // Section 4.4: version 10 is RFC 8428; a later version may change meanings we would misread.
 const SENML_VERSION = 10;
-
-/** SenML names devices use for catalogue fields; a name equal to a catalogue field needs no entry. */
-const ALIASES = new Map<string, string>([
-  ['temp', 'temperature'],
-  ['rh', 'humidity'],
-  ['hum', 'humidity'],
-  ['pm2_5', 'pm25'],
-  ['pm2.5', 'pm25'],
-  ['pres', 'pressure'],
-  ['press', 'pressure'],
-  ['chlorine', 'free_chlorine'],
-  ['level', 'tank_level'],
-]);
 
 type Rejected = Extract<DecodeResult, { ok: false }>;
 
@@ -132,8 +120,9 @@ function recordValue(record: SenmlRecord, name: string, at: string, target: Targ
   }
   // The field is the last segment of the name: `urn:dev:depok:aq-margonda-01:pm25` -> pm25.
   const leaf = name.slice(Math.max(name.lastIndexOf(':'), name.lastIndexOf('/')) + 1).toLowerCase();
+  // A field's own name first, then the names its catalogue entry gives SenML devices (`temp`, `rh`, ...).
   const fields = target.kind.fields;
-  const field = Object.hasOwn(fields, leaf) ? leaf : ALIASES.get(leaf);
+  const field = Object.hasOwn(fields, leaf) ? leaf : senmlAliases(target.kind).get(leaf);
   const spec = field === undefined ? undefined : fields[field];
   if (field === undefined || spec === undefined) {
     return reject(

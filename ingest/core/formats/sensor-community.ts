@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sensorCommunityNames } from '../../../lib/catalogue/format-names.ts';
+import { kinds } from '../../../lib/catalogue/index.ts';
 import type { DecodeContext, Target } from '../context.ts';
 import { type DecodeResult, reject } from '../reading.ts';
 import { Reasons } from '../reasons.ts';
@@ -20,23 +22,6 @@ const PayloadSchema = z.strictObject({
     .min(1),
 });
 
-type Mapping = { field: string; unit: string };
-const MAPPINGS = new Map<string, Mapping>();
-// P1 is PM10 and P2 is PM2.5 on every particulate sensor the firmware drives.
-for (const sensor of ['SDS', 'SPS30', 'PMS', 'HPM', 'NPM']) {
-  MAPPINGS.set(`${sensor}_P1`, { field: 'pm10', unit: 'ug/m3' });
-  MAPPINGS.set(`${sensor}_P2`, { field: 'pm25', unit: 'ug/m3' });
-}
-for (const sensor of ['BME280', 'BMP280', 'BMP180', 'DHT22', 'SHT3X', 'HTU21D']) {
-  MAPPINGS.set(`${sensor}_temperature`, { field: 'temperature', unit: 'Cel' });
-}
-for (const sensor of ['BME280', 'DHT22', 'SHT3X', 'HTU21D']) {
-  MAPPINGS.set(`${sensor}_humidity`, { field: 'humidity', unit: '%RH' });
-}
-for (const sensor of ['BME280', 'BMP280', 'BMP180']) {
-  MAPPINGS.set(`${sensor}_pressure`, { field: 'pressure', unit: 'Pa' });
-}
-
 /** Firmware diagnostics (sample counts, loop timing, WiFi signal): not measurements. */
 const DIAGNOSTICS = new Set(['samples', 'min_micro', 'max_micro', 'signal', 'interval']);
 
@@ -44,7 +29,8 @@ const DIAGNOSTICS = new Set(['samples', 'min_micro', 'max_micro', 'signal', 'int
  * Real measurements the catalogue has no field for: PM1 (`*_P0`), PM4 (`SPS30_P4`), the SPS30's
  * particle counts (`SPS30_N*`) and typical size (`SPS30_TS`). An SPS30 or PMS always sends them beside
  * PM2.5 and PM10, so rejecting them would lose every reading of those devices; they are dropped
- * instead. Adding `pm1` to the catalogue is the way to keep PM1.
+ * instead. Adding `pm1` (with its value_types) to the catalogue is the way to keep PM1: a catalogue name
+ * is looked up before this list.
  */
 const NOT_IN_CATALOGUE = new Set([
   'SPS30_P0',
@@ -62,17 +48,26 @@ const NOT_IN_CATALOGUE = new Set([
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function decodeSensorCommunity(json: unknown, target: Target, ctx: DecodeContext): DecodeResult {
-  if (target.kind.id !== 'air_quality') {
-    return reject(Reasons.invalidPayload, 'Sensor.Community payloads are accepted for air_quality only');
+  // The value_type names come from the kind's fields (lib/catalogue/fields.ts); a kind none of whose
+  // fields a Sensor.Community sensor measures (water, effluent) takes no such payload.
+  const names = sensorCommunityNames(target.kind);
+  if (names.size === 0) {
+    const accepting = kinds.filter((k) => sensorCommunityNames(k).size > 0).map((k) => k.id);
+    return reject(
+      Reasons.invalidPayload,
+      `Sensor.Community payloads are accepted for ${accepting.join(', ')} only`,
+    );
   }
   const payload = PayloadSchema.safeParse(json);
   if (!payload.success) return reject(Reasons.invalidPayload, firstIssue(payload.error.issues));
   const values: Record<string, number> = {};
   const source: Record<string, string> = {};
   for (const { value_type: type, value } of payload.data.sensordatavalues) {
-    if (DIAGNOSTICS.has(type) || NOT_IN_CATALOGUE.has(type)) continue;
-    const mapping = MAPPINGS.get(type);
-    if (!mapping) return reject(Reasons.unknownField, `value_type '${type}' is not known`);
+    const mapping = names.get(type);
+    if (!mapping) {
+      if (DIAGNOSTICS.has(type) || NOT_IN_CATALOGUE.has(type)) continue;
+      return reject(Reasons.unknownField, `value_type '${type}' is not known`);
+    }
     const number =
       typeof value === 'number' ? value : DECIMAL.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isFinite(number))

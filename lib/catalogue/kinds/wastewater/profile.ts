@@ -1,9 +1,9 @@
-import { clamp, gaussian, round } from '../../lib/random.ts';
-import { driver, type KindModel, localHour, type Profile, peak } from './types.ts';
-import { recentRain } from './weather.ts';
+import { clamp, gaussian, round } from '../../../random.ts';
+import { driver, type KindModel, localHour, type Profile, peak } from '../../simulation/model.ts';
+import { recentRain } from '../../simulation/weather.ts';
 
 /** Scenario drivers, 0 when normal: share of the plant's removal lost (1 = no treatment), influent change. */
-export const WASTEWATER_DRIVERS = ['treatment_loss', 'influent_change'] as const;
+const WASTEWATER_DRIVERS = ['treatment_loss', 'influent_change'] as const;
 
 const HOUR_MS = 3_600_000;
 

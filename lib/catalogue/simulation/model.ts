@@ -1,4 +1,7 @@
-/** What a profile knows about a station: stable traits from the station catalogue (stations/depok.json). */
+/**
+ * What a profile knows about a station: stable traits from the station catalogue
+ * (simulators/stations/depok.json).
+ */
 export type StationTraits = {
   id: string;
   kind: string;
@@ -14,7 +17,7 @@ export type StationTraits = {
  * What a scenario can push into a model: named drivers (`haze_pm25`, `treatment_efficiency`, `leak_lps`,
  * ...; each profile lists the ones it reads) and the city seed its shared weather is drawn from.
  */
-export type ModelInput = {
+type ModelInput = {
   seed?: number;
   drivers?: Readonly<Record<string, number>>;
 };

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { clamp, gaussian, round } from '../../lib/random.ts';
-import { type KindModel, localHour, type Profile, peak } from './types.ts';
+import { clamp, gaussian, round } from '../../random.ts';
+import { type KindModel, localHour, type Profile, peak } from './model.ts';
 import { recentRain } from './weather.ts';
 
 /**
  * A profile as data, for kinds that need no code: each field is a base value plus daily bumps, a
- * response to recent rain, scenario drivers and noise. See simulators/README.md ("Adding a kind").
+ * response to recent rain, scenario drivers and noise. See ../README.md ("Adding a kind").
  */
 const FieldModelSchema = z.strictObject({
   base: z.number(),
@@ -36,7 +36,6 @@ export const DeclarativeProfileSchema = z.strictObject({
   description: z.string().optional(),
   fields: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), FieldModelSchema),
 });
-export type DeclarativeProfile = z.infer<typeof DeclarativeProfileSchema>;
 
 export function declarativeModel(input: unknown): KindModel {
   const spec = DeclarativeProfileSchema.parse(input);

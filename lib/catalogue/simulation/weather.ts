@@ -1,5 +1,5 @@
-import { hashSeed, seededRandom } from '../../lib/random.ts';
-import { localDay, localHour } from './types.ts';
+import { hashSeed, seededRandom } from '../../random.ts';
+import { localDay, localHour } from './model.ts';
 
 /**
  * City-wide weather as a pure function of (seed, time), so every station sees the same storm and a

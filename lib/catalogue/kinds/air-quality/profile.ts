@@ -1,12 +1,19 @@
-import { clamp, gaussian, round } from '../../lib/random.ts';
-import { driver, type KindModel, localHour, localWeekday, type Profile, peak } from './types.ts';
-import { rainfall, recentRain } from './weather.ts';
+import { clamp, gaussian, round } from '../../../random.ts';
+import {
+  driver,
+  type KindModel,
+  localHour,
+  localWeekday,
+  type Profile,
+  peak,
+} from '../../simulation/model.ts';
+import { rainfall, recentRain } from '../../simulation/weather.ts';
 
 /**
  * Scenario drivers, all 0 when nothing happens (so ramps and overlapping events add up): regional haze
  * (PM2.5 added, ug/m3), traffic change (-0.5 = half the traffic), extra rain now (mm/h) and of late (mm).
  */
-export const AIR_QUALITY_DRIVERS = ['haze_pm25', 'traffic_change', 'rain_mm_h', 'recent_rain_mm'] as const;
+const AIR_QUALITY_DRIVERS = ['haze_pm25', 'traffic_change', 'rain_mm_h', 'recent_rain_mm'] as const;
 
 /**
  * Urban air in Depok. Traffic peaks around 07:15 and 17:45 WIB (commuters to Jakarta); Saturday carries

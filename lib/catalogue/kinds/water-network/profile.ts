@@ -1,11 +1,11 @@
-import { clamp, gaussian, round } from '../../lib/random.ts';
-import { driver, type KindModel, localHour, type Profile, peak } from './types.ts';
+import { clamp, gaussian, round } from '../../../random.ts';
+import { driver, type KindModel, localHour, type Profile, peak } from '../../simulation/model.ts';
 
 /** Scenario drivers, 0 when normal: water lost near the node (L/s), a burst's disturbance (0-1), lost supply head (bar). */
-export const WATER_NETWORK_DRIVERS = ['leak_lps', 'burst', 'supply_drop_bar'] as const;
+const WATER_NETWORK_DRIVERS = ['leak_lps', 'burst', 'supply_drop_bar'] as const;
 
 /** Household demand relative to the daily mean: peaks 05:30 and 18:30, minimum 02:00-04:00. */
-export function demandPattern(hour: number): number {
+function demandPattern(hour: number): number {
   return 0.35 + 1.0 * peak(hour, 5.5, 1.3) + 0.8 * peak(hour, 18.5, 1.8) + 0.35 * peak(hour, 12, 3);
 }
 
@@ -16,7 +16,7 @@ export function demandPattern(hour: number): number {
  * first-order with water age: distance from the treatment plant over velocity, so it dips at night when
  * water moves slowly. Reservoir nodes (`tank: true`) fill at night and draw down by day.
  */
-export const waterNetworkProfile: Profile = (station, ts, random, input) => {
+const waterNetworkProfile: Profile = (station, ts, random, input) => {
   const hour = localHour(ts);
   const demand = demandPattern(hour);
   const design = 45 * station.intensity;
