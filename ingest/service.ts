@@ -17,7 +17,7 @@ import { Reasons } from './core/reasons.ts';
 import { readingToLine } from './core/to-point.ts';
 import { Drainer } from './drain.ts';
 import { GroupCommit } from './group-commit.ts';
-import { buildHttpApp } from './http.ts';
+import { buildIngestApp } from './http/app.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { encodeEntry } from './spool/entry.ts';
 import { Spool } from './spool/spool.ts';
@@ -217,10 +217,9 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
 
   const http =
     config.http.port >= 0
-      ? await buildHttpApp({
+      ? await buildIngestApp({
           metrics,
-          isConnected: () => client.connected,
-          writer,
+          readiness: { mqttConnected: () => client.connected, influxReachable: () => writer.ping() },
           log,
           // Devices that cannot speak MQTT: only with a registry to authenticate them against.
           ingest: stations && {
