@@ -57,6 +57,8 @@ describe('console HTTP API (inject)', () => {
       secureCookie: false,
       sessionTtlMs: 60_000,
       maxSseClients: 5,
+      maxSsePerPrincipal: 4,
+      trustProxy: false,
       log: silentLogger(),
     });
   });

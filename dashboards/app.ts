@@ -1,12 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
-import { LoginLimiter, type SessionStore } from './auth/sessions.ts';
+import { ConcurrencyGate } from './auth/gate.ts';
+import { LoginLimiter, type LoginLimitOptions } from './auth/login-limiter.ts';
+import type { SessionStore } from './auth/sessions.ts';
 import type { UserDirectory } from './auth/users.ts';
 import type { LiveState } from './core/live-state.ts';
 import { type ApiDeps, registerApiRoutes } from './http/api-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
-import { securityHeaders } from './http/security.ts';
+import { securityHeaders, sessionKey } from './http/security.ts';
 import { type Asset, loadAssets } from './http/static.ts';
 import type { ConsoleMetrics } from './metrics.ts';
 
@@ -21,14 +23,25 @@ export type ConsoleDeps = Omit<ApiDeps, 'now'> & {
   secureCookie: boolean;
   sessionTtlMs: number;
   maxSseClients: number;
+  /** Live streams one login (session or token) may hold; anonymous public readers count per address. */
+  maxSsePerPrincipal: number;
+  /**
+   * fastify's `trustProxy` (CONSOLE_TRUST_PROXY): false takes the socket's address; true, or a list of
+   * proxy addresses / CIDRs, takes the client's address from X-Forwarded-For.
+   */
+  trustProxy: boolean | string;
   log: Logger;
+  /** Login failure limits and the password-check gate (defaults in auth/); tests pass their own. */
+  loginLimits?: LoginLimitOptions;
+  passwordChecks?: { concurrency: number; queue: number };
+  sse?: { revalidateMs?: number; maxBufferedBytes?: number; heartbeatMs?: number };
   now?: () => number;
   assets?: Map<string, Asset>;
 };
 
 /** The console's HTTP face, built without listening (tests call inject()). */
 export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, trustProxy: deps.trustProxy });
   const now = deps.now ?? Date.now;
   const assets = deps.assets ?? loadAssets();
   const auth = {
@@ -62,16 +75,33 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     return send(req.params.name)(req, reply);
   });
 
-  registerAuthRoutes(app, { ...auth, limiter: new LoginLimiter(), metrics: deps.metrics, log: deps.log });
+  registerAuthRoutes(app, {
+    ...auth,
+    limiter: new LoginLimiter(deps.loginLimits),
+    gate: new ConcurrencyGate(deps.passwordChecks?.concurrency, deps.passwordChecks?.queue),
+    trustProxy: deps.trustProxy !== false,
+    metrics: deps.metrics,
+    log: deps.log,
+    now,
+  });
   registerApiRoutes(app, { ...deps, now }, { read: guard.readApi, write: guard.write });
 
   const stream = openEventStream(app, {
     hub: deps.hub,
     snapshot: () => deps.state.snapshot(now()),
     maxClients: deps.maxSseClients,
+    maxPerOwner: deps.maxSsePerPrincipal,
+    ...deps.sse,
+    refresh: () => deps.users.refresh(),
+    onOwnerEnded: (listener) => deps.sessions.onEnd((id) => listener(sessionKey(id))),
     onClientsChanged: (count) => deps.metrics.sseClients.set(count),
+    onDropped: (reason) => deps.metrics.sseDropped.inc({ reason }),
+    onRefused: (limit) => deps.metrics.sseRefused.inc({ limit }),
+    log: deps.log,
   });
-  app.get('/api/events', { preHandler: guard.readApi }, async (_req, reply) => stream(reply));
+  app.get('/api/events', { preHandler: guard.readApi }, async (req, reply) =>
+    stream(reply, req.principal ?? { key: `address:${req.ip}` }),
+  );
 
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode && err.statusCode < 500)

@@ -17,6 +17,13 @@ export const ConsoleConfigSchema = z.object({
       .positive()
       .default(8 * 3_600_000),
     maxSseClients: z.coerce.number().int().positive().default(200),
+    /** Live streams one session or API token may hold (anonymous public readers: per address). */
+    maxSsePerPrincipal: z.coerce.number().int().positive().default(4),
+    /**
+     * Behind a reverse proxy: take the client address from X-Forwarded-For, so login limits are per
+     * client, not per proxy. true trusts any forwarder; or list the proxy's addresses / CIDRs.
+     */
+    trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
   }),
   mqtt: z.object({
     url: z
@@ -60,6 +67,8 @@ export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cons
       publicRead: envFlag(env.CONSOLE_PUBLIC_READ),
       sessionTtlMs: env.CONSOLE_SESSION_TTL_MS,
       maxSseClients: env.CONSOLE_MAX_SSE_CLIENTS,
+      maxSsePerPrincipal: env.CONSOLE_MAX_SSE_PER_LOGIN,
+      trustProxy: proxySetting(env.CONSOLE_TRUST_PROXY),
     },
     mqtt: {
       url: env.MQTT_URL,
@@ -80,4 +89,10 @@ export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cons
     usersPath: env.CONSOLE_USERS_PATH,
     keepCleared: env.CONSOLE_KEEP_CLEARED,
   });
+}
+
+/** CONSOLE_TRUST_PROXY: a yes/no word is a flag; anything else is a list of addresses ("127.0.0.1,10.0.0.0/8"). */
+function proxySetting(value: string | undefined): boolean | string | undefined {
+  if (value && !/^(true|false|yes|no|on|off|0|1)$/i.test(value)) return value;
+  return envFlag(value);
 }

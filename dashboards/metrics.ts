@@ -16,9 +16,21 @@ export function createConsoleMetrics() {
       help: 'Open Server-Sent Events streams',
       registers: [registry],
     }),
+    sseDropped: new Counter({
+      name: 'console_sse_dropped_total',
+      help: 'Live streams ended by the server, by reason (ended: logout or user change; slow: client backlog)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    sseRefused: new Counter({
+      name: 'console_sse_refused_total',
+      help: 'Live streams refused, by limit (total: 503, per_login: 429)',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
     logins: new Counter({
       name: 'console_logins_total',
-      help: 'Login attempts, by result (ok, failed, limited)',
+      help: 'Login attempts, by result (ok, failed, limited, busy)',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -70,6 +70,8 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     secureCookie: config.http.secureCookie,
     sessionTtlMs: config.http.sessionTtlMs,
     maxSseClients: config.http.maxSseClients,
+    maxSsePerPrincipal: config.http.maxSsePerPrincipal,
+    trustProxy: config.http.trustProxy,
     log,
   });
 

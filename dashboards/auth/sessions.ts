@@ -1,74 +1,68 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export type Session = { username: string; expiresAt: number };
+/**
+ * `stamp` identifies the version of the user's record the session was opened against (UserDirectory
+ * `userStamp`): a removed user, a new password or any other edit of the record changes it, and the
+ * session stops working on the next request (issue 12, item 4: sessions outlived their user by 8 h).
+ */
+export type Session = { id: string; username: string; stamp: string; expiresAt: number };
 
 /**
  * In-memory sessions keyed by the SHA-256 of the cookie value (a memory dump holds no usable cookie).
  * A session lasts the TTL from login, like its cookie's Max-Age. A restart logs everyone out, on purpose.
+ * Listeners hear of every session that ends by logout or refusal, so its live streams close at once.
  */
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
+  readonly #ended = new Set<(id: string) => void>();
   readonly #ttlMs: number;
 
   constructor(ttlMs: number) {
     this.#ttlMs = ttlMs;
   }
 
-  create(username: string, now = Date.now()): string {
+  create(username: string, stamp: string, now = Date.now()): string {
     const token = randomBytes(32).toString('base64url');
-    this.#sessions.set(digest(token), { username, expiresAt: now + this.#ttlMs });
+    const id = digest(token);
+    this.#sessions.set(id, { id, username, stamp, expiresAt: now + this.#ttlMs });
     if (this.#sessions.size > 10_000) this.prune(now);
     return token;
   }
 
   get(token: string, now = Date.now()): Session | undefined {
-    const key = digest(token);
-    const session = this.#sessions.get(key);
+    return this.byId(digest(token), now);
+  }
+
+  /** By the stored id (the cookie's digest), for checks that do not hold the cookie. */
+  byId(id: string, now = Date.now()): Session | undefined {
+    const session = this.#sessions.get(id);
     if (!session) return undefined;
     if (session.expiresAt <= now) {
-      this.#sessions.delete(key);
+      this.#end(id);
       return undefined;
     }
     return session;
   }
 
   delete(token: string): void {
-    this.#sessions.delete(digest(token));
+    this.#end(digest(token));
+  }
+
+  onEnd(listener: (id: string) => void): () => void {
+    this.#ended.add(listener);
+    return () => this.#ended.delete(listener);
   }
 
   prune(now = Date.now()): void {
-    for (const [key, s] of this.#sessions) if (s.expiresAt <= now) this.#sessions.delete(key);
+    for (const [id, s] of this.#sessions) if (s.expiresAt <= now) this.#end(id);
+  }
+
+  #end(id: string): void {
+    if (!this.#sessions.delete(id)) return;
+    for (const listener of this.#ended) listener(id);
   }
 }
 
 function digest(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
-}
-
-/** Login failures per client address: 10 per 15 minutes, then 429 until the window ends. */
-export class LoginLimiter {
-  readonly #failures = new Map<string, { count: number; resetAt: number }>();
-  readonly #max: number;
-  readonly #windowMs: number;
-
-  constructor(max = 10, windowMs = 15 * 60_000) {
-    this.#max = max;
-    this.#windowMs = windowMs;
-  }
-
-  blocked(key: string, now = Date.now()): boolean {
-    const entry = this.#failures.get(key);
-    if (!entry || entry.resetAt <= now) return false;
-    return entry.count >= this.#max;
-  }
-
-  fail(key: string, now = Date.now()): void {
-    const entry = this.#failures.get(key);
-    if (!entry || entry.resetAt <= now) this.#failures.set(key, { count: 1, resetAt: now + this.#windowMs });
-    else entry.count += 1;
-  }
-
-  succeed(key: string): void {
-    this.#failures.delete(key);
-  }
 }

@@ -43,10 +43,10 @@ describe('console users', () => {
 
   it('expires sessions and forgets deleted ones', () => {
     const sessions = new SessionStore(1000);
-    const token = sessions.create('rina', 0);
+    const token = sessions.create('rina', 'stamp', 0);
     expect(sessions.get(token, 500)?.username).toBe('rina');
     expect(sessions.get(token, 1000)).toBeUndefined();
-    const other = sessions.create('rina', 0);
+    const other = sessions.create('rina', 'stamp', 0);
     sessions.delete(other);
     expect(sessions.get(other, 1)).toBeUndefined();
   });

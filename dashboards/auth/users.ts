@@ -65,45 +65,80 @@ export function addToken(file: UsersFile, name: string): { file: UsersFile; toke
 // Verifying an unknown user still costs one scrypt, so response time does not reveal who exists.
 const DUMMY_HASH = hashSecret(randomBytes(16).toString('hex'));
 
-/** The users file, re-read when its mtime changes (the CLI edits it while the console runs). */
+/** Version of one user or token record: changes with any edit (new password, removal, a future role). */
+function stampOf(record: object): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('base64url').slice(0, 22);
+}
+
+export type SecretVerifier = (secret: string, stored: string) => Promise<boolean>;
+
+/**
+ * The users file, re-read when it changes (the CLI replaces it with a rename while the console runs:
+ * inode, size or mtime differ). `verify` is scrypt; tests inject a counting one.
+ */
 export class UserDirectory {
   readonly #path: string;
+  readonly #verify: SecretVerifier;
   #file: UsersFile = { users: [], tokens: [] };
-  #mtime = -1;
+  #version = '';
 
-  constructor(path: string) {
+  constructor(path: string, verify: SecretVerifier = verifySecret) {
     this.#path = path;
+    this.#verify = verify;
   }
 
-  async #current(): Promise<UsersFile> {
-    const mtime = await stat(this.#path).then(
-      (s) => s.mtimeMs,
-      () => 0,
+  /** Re-reads the file when it changed since the last call; the sync lookups below see the result. */
+  async refresh(): Promise<UsersFile> {
+    const version = await stat(this.#path).then(
+      (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
+      () => 'missing',
     );
-    if (mtime !== this.#mtime) {
+    if (version !== this.#version) {
       this.#file = await loadUsers(this.#path);
-      this.#mtime = mtime;
+      this.#version = version;
     }
     return this.#file;
   }
 
   async load(): Promise<number> {
-    return (await this.#current()).users.length;
+    return (await this.refresh()).users.length;
+  }
+
+  /** The user's stamp when the password is right, to store in the session. */
+  async login(username: string, password: string): Promise<string | undefined> {
+    const user = (await this.refresh()).users.find((u) => u.username === username);
+    const ok = await this.#verify(password, user?.password_hash ?? (await DUMMY_HASH));
+    return ok && user ? stampOf(user) : undefined;
   }
 
   async verifyPassword(username: string, password: string): Promise<boolean> {
-    const user = (await this.#current()).users.find((u) => u.username === username);
-    const ok = await verifySecret(password, user?.password_hash ?? (await DUMMY_HASH));
-    return ok && user !== undefined;
+    return (await this.login(username, password)) !== undefined;
+  }
+
+  /** The token's name and stamp when it is valid. */
+  async tokenPrincipal(token: string): Promise<{ name: string; stamp: string } | undefined> {
+    const digest = Buffer.from(tokenDigest(token));
+    for (const t of (await this.refresh()).tokens) {
+      const stored = Buffer.from(t.token_hash);
+      if (stored.length === digest.length && timingSafeEqual(stored, digest))
+        return { name: t.name, stamp: stampOf(t) };
+    }
+    return undefined;
   }
 
   /** The token's name when it is valid. */
   async verifyToken(token: string): Promise<string | undefined> {
-    const digest = Buffer.from(tokenDigest(token));
-    for (const t of (await this.#current()).tokens) {
-      const stored = Buffer.from(t.token_hash);
-      if (stored.length === digest.length && timingSafeEqual(stored, digest)) return t.name;
-    }
-    return undefined;
+    return (await this.tokenPrincipal(token))?.name;
+  }
+
+  /** Current stamp of a user as of the last refresh(); undefined once removed. */
+  userStamp(username: string): string | undefined {
+    const user = this.#file.users.find((u) => u.username === username);
+    return user ? stampOf(user) : undefined;
+  }
+
+  tokenStamp(name: string): string | undefined {
+    const token = this.#file.tokens.find((t) => t.name === name);
+    return token ? stampOf(token) : undefined;
   }
 }

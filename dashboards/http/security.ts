@@ -2,7 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { UserDirectory } from '../auth/users.ts';
 
-export type Principal = { name: string; via: 'session' | 'token' };
+/**
+ * Who is asking. `key` names one login (a session or an API token) for per-login limits; `valid()` says,
+ * without I/O, whether it still holds: false after logout, expiry, or any change to the user's or the
+ * token's record (checked against the users file as of its last refresh).
+ */
+export type Principal = { name: string; via: 'session' | 'token'; key: string; valid: () => boolean };
 
 export type AuthDeps = {
   sessions: SessionStore;
@@ -39,14 +44,30 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** Who sent the request: a session cookie or an `Authorization: Bearer` API token. */
 export async function principalOf(req: FastifyRequest, deps: AuthDeps): Promise<Principal | undefined> {
+  const { users, sessions } = deps;
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
-    const name = await deps.users.verifyToken(auth.slice(7).trim());
-    return name ? { name, via: 'token' } : undefined;
+    const token = await users.tokenPrincipal(auth.slice(7).trim());
+    if (!token) return undefined;
+    const valid = () => users.tokenStamp(token.name) === token.stamp;
+    return { name: token.name, via: 'token', key: `token:${token.name}`, valid };
   }
   const cookie = readCookie(req.headers.cookie, cookieName(deps.secureCookie));
-  const session = cookie ? deps.sessions.get(cookie) : undefined;
-  return session ? { name: session.username, via: 'session' } : undefined;
+  const session = cookie ? sessions.get(cookie) : undefined;
+  if (!cookie || !session) return undefined;
+  await users.refresh();
+  const valid = () =>
+    sessions.byId(session.id) !== undefined && users.userStamp(session.username) === session.stamp;
+  if (!valid()) {
+    // The user was removed or edited since login: the session ends for good (and its streams with it).
+    sessions.delete(cookie);
+    return undefined;
+  }
+  return { name: session.username, via: 'session', key: sessionKey(session.id), valid };
+}
+
+export function sessionKey(id: string): string {
+  return `session:${id}`;
 }
 
 /**
