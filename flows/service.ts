@@ -1,12 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/log.ts';
-import { spawnOwned } from '../lib/process/owned-process.ts';
-import { freePort, waitFor } from '../lib/process/ports.ts';
+import { launch } from '../lib/process/launcher.ts';
+import { freePort, nodeBinary } from '../lib/process/ports.ts';
 import type { FlowsConfig } from './config.ts';
 import { loadRuleSet } from './load-rules.ts';
 import { InfluxNodeConfigSchema, NotifyNodeConfigSchema, unset } from './node-config.ts';
@@ -25,16 +24,6 @@ export type FlowsService = {
   kill(): Promise<void>;
   close(): Promise<void>;
 };
-
-/**
- * Node-RED 5 needs Node >= 22.9 and our nodes are TypeScript (type stripping). Under an older Node
- * (vitest started by the system node) use the Node the project brings (npm package `node`).
- */
-export function nodeBinary(): string {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18)) return process.execPath;
-  return join(dirname(require.resolve('node/package.json')), 'bin', 'node');
-}
 
 /** The editor login: the configured bcrypt hash, or a password generated once into the state folder. */
 async function adminHash(config: FlowsConfig, stateDir: string, log: Logger): Promise<string> {
@@ -132,68 +121,35 @@ export async function startFlows(config: FlowsConfig, log: Logger): Promise<Flow
   checkNodeConfigs(env);
 
   const url = `http://${config.host}:${port}`;
-  const redJs = require.resolve('node-red/red.js');
-  let child: ChildProcess | undefined;
-  let output = '';
-  const launch = () => {
-    const proc = spawnOwned(nodeBinary(), [redJs, '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output = (output + text).slice(-4000);
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
-        if (/\[(error|warn)\]/.test(line) && !BENIGN.test(line))
-          log.warn({ nodeRed: line.trim() }, 'node-red');
-        else log.debug({ nodeRed: line.trim() }, 'node-red');
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code, signal) => {
-      if (child === proc) log.warn({ code, signal }, 'node-red exited');
-    });
-    return proc;
-  };
-
-  const proc = launch();
-  let exited = false;
-  proc.once('exit', () => {
-    exited = true;
+  const nodeRed = await launch({
+    name: 'Node-RED',
+    command: nodeBinary(),
+    args: [require.resolve('node-red/red.js'), '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir],
+    env,
+    group: true,
+    ready: async () => {
+      const res = await fetch(`${url}/api/status`);
+      await res.body?.cancel();
+      return res.status === 200;
+    },
+    readyTimeoutMs: config.startTimeoutMs,
+    stopTimeoutMs: 10_000,
+    onLine: (text) => {
+      const line = text.trim();
+      if (!line) return;
+      if (/\[(error|warn)\]/.test(line) && !BENIGN.test(line)) log.warn({ nodeRed: line }, 'node-red');
+      else log.debug({ nodeRed: line }, 'node-red');
+    },
   });
-  try {
-    await waitFor(
-      async () => {
-        if (exited) return true;
-        const res = await fetch(`${url}/api/status`);
-        await res.body?.cancel();
-        return res.status === 200;
-      },
-      config.startTimeoutMs,
-      'Node-RED /api/status',
-    );
-    if (exited) throw new Error('it exited');
-  } catch (err) {
-    proc.kill('SIGKILL');
-    throw new Error(`Node-RED did not start: ${(err as Error).message}\n${output}`);
-  }
+  let stopping = false;
+  void nodeRed.exited.then(({ code, signal }) => {
+    if (!stopping) log.warn({ code, signal }, 'node-red exited');
+  });
   log.info({ url, editor: `${url}/`, stateDir }, 'flows started');
 
   const stop = async (signal: NodeJS.Signals) => {
-    const p = child;
-    child = undefined;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((done) => {
-      const force = setTimeout(() => p.kill('SIGKILL'), 10_000);
-      p.once('exit', () => {
-        clearTimeout(force);
-        done();
-      });
-      p.kill(signal);
-    });
+    stopping = true;
+    await nodeRed.stop(signal);
   };
   return { url, port, kill: () => stop('SIGKILL'), close: () => stop('SIGTERM') };
 }

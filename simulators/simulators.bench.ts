@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../lib/log.ts';
 import type { BenchSection } from '../testkit/bench-section.ts';
-import { startBrokerProcess } from '../testkit/scale-broker-process.ts';
+import { startBrokerProcess } from '../testkit/broker-process.ts';
 import { SimulatorConfigSchema } from './config.ts';
 import { syntheticFleet } from './fleet.ts';
 import { provisionFleet } from './scale/provision.ts';
@@ -29,10 +29,15 @@ const section: BenchSection = {
     const stations = syntheticFleet(DEVICES, loadStations());
     const credentials = await provisionFleet(registryPath, join(dir, 'credentials.json'), stations);
     log(`provisioned ${DEVICES} devices in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const broker = await startBrokerProcess(registryPath, {
-      BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(DEVICES + 100),
-      BROKER_PERSISTENCE_DIR: join(dir, 'broker'),
-    });
+    const broker = await startBrokerProcess(
+      {
+        REGISTRY_PATH: registryPath,
+        BROKER_WATCH_REGISTRY: 'false',
+        BROKER_MAX_CONNECTIONS_PER_ADDRESS: String(DEVICES + 100),
+        BROKER_PERSISTENCE_DIR: join(dir, 'broker'),
+      },
+      { echo: true },
+    );
     try {
       t = performance.now();
       const simulator = await startSimulator(

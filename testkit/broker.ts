@@ -8,7 +8,7 @@ import { type BrokerConfigInput, BrokerConfigSchema } from '../broker/config.ts'
 import { type BrokerService, startBroker } from '../broker/service.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { NewDevice } from '../lib/registry/provision.ts';
-import { makeRegistry, TEST_SCRYPT } from './pipeline.ts';
+import { makeRegistry, TEST_SCRYPT } from './registry.ts';
 
 const execFileAsync = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addToken, saveUsers, setUser, type UsersFile } from '../dashboards/auth/users.ts';
-import { TEST_SCRYPT } from './pipeline.ts';
+import { TEST_SCRYPT } from './registry.ts';
 
 export const TEST_USER = { username: 'siti', password: 'correct horse battery' };
 

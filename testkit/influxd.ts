@@ -1,9 +1,9 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnOwned } from '../lib/process/owned-process.ts';
-import { freePort, waitFor } from '../lib/process/ports.ts';
+import { type Launched, launch } from '../lib/process/launcher.ts';
+import { describeError, freePort } from '../lib/process/ports.ts';
 
 export type LocalInfluxd = {
   url: string;
@@ -79,51 +79,39 @@ async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
   const configPath = join(dataDir, 'influxdb.conf');
   await writeFile(configPath, configFor(dataDir, host, httpPort, rpcPort));
   const url = `http://${host}:${httpPort}`;
-  let child: ChildProcess | undefined;
-  let output = '';
+  let child: Launched | undefined;
 
   const start = async () => {
-    output = '';
-    const proc = spawnOwned(binary, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-    };
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    let exited = false;
-    proc.once('exit', () => {
-      exited = true;
+    const proc = await launch({
+      name: 'influxd',
+      command: binary,
+      args: ['-config', configPath],
+      group: true,
+      ready: async () => (await fetch(`${url}/ping`)).status === 204,
+      readyTimeoutMs: 30_000,
+      stopTimeoutMs: 30_000,
     });
+    child = proc;
+    // Free ports are found by binding and releasing them, so a parallel test can take the same one:
+    // make sure the server answering is this process (its command line names our config file).
+    let answer: string;
     try {
-      await waitFor(
-        async () => {
-          if (exited) throw new Error('exited');
-          return (await fetch(`${url}/ping`)).status === 204;
-        },
-        30_000,
-        'influxd /ping',
-      );
-      // Free ports are found by binding and releasing them, so a parallel test can take the same one:
-      // make sure the server answering is this process (its command line names our config file).
       const vars = (await (await fetch(`${url}/debug/vars`)).json()) as { cmdline?: string[] };
-      if (exited || !vars.cmdline?.includes(configPath))
-        throw new Error(`port ${httpPort} answered by another influxd (${vars.cmdline?.join(' ')})`);
+      if (proc.running() && vars.cmdline?.includes(configPath)) return;
+      answer = proc.running() ? `another influxd (${vars.cmdline?.join(' ')})` : 'nobody: influxd exited';
     } catch (err) {
-      if (exited) throw new Error(`influxd exited during start-up: ${output}`);
-      proc.kill('SIGKILL');
-      throw err;
+      answer = `nothing readable (${describeError(err)})`;
     }
+    child = undefined;
+    await proc.stop('SIGKILL');
+    throw new Error(`port ${httpPort} answered by ${answer}\n${proc.output()}`);
   };
 
+  /** Sends the signal before the first await: the benchmark's 'exit' handler calls kill(). */
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill(signal);
-    });
+    await proc?.stop(signal);
   };
 
   try {

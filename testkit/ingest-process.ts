@@ -1,53 +1,56 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, nodeBinary, waitFor } from '../lib/process/ports.ts';
+import { launch } from '../lib/process/launcher.ts';
+import { freePort, nodeBinary } from '../lib/process/ports.ts';
 
 export type IngestProcess = {
+  pid: number;
   httpPort: number;
-  /** Prometheus text of the running worker. */
+  /** Prometheus text of the running worker (read it with testkit/prometheus-text.ts). */
   metrics(): Promise<string>;
+  /** The end of its output. */
+  output(): string;
+  /** SIGKILL by default (fault tests); sent before the first await, so an 'exit' handler can call it. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, SIGKILL if it has not exited 10 s later. */
+  stop(): Promise<void>;
+};
+
+export type IngestProcessOptions = {
+  /** Node flags before the script, e.g. the heap cap `npm run ingest` uses. */
+  nodeArgs?: readonly string[];
+  /** Copy its output to ours. */
+  echo?: boolean;
 };
 
 const MAIN = resolve(import.meta.dirname, '../ingest/main.ts');
 
-/** Runs ingest/main.ts as its own process (fault tests kill it with SIGKILL). */
-export async function startIngestProcess(env: Record<string, string>): Promise<IngestProcess> {
+/** Runs ingest/main.ts as its own process (fault tests kill it with SIGKILL; benchmarks measure its RSS). */
+export async function startIngestProcess(
+  env: Record<string, string>,
+  options: IngestProcessOptions = {},
+): Promise<IngestProcess> {
   const httpPort = await freePort();
-  const child: ChildProcess = spawn(nodeBinary(), [MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, INGEST_HTTP_PORT: String(httpPort) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
   const base = `http://127.0.0.1:${httpPort}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`ingest exited: ${stderr}`);
-      return (await fetch(`${base}/readyz`)).status === 200;
-    },
-    20_000,
-    'ingest process ready',
-  ).catch((err: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${err.message}\n${stderr}`);
+  const child = await launch({
+    name: 'ingest process',
+    command: nodeBinary(),
+    args: [...(options.nodeArgs ?? []), MAIN],
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, INGEST_HTTP_PORT: String(httpPort) },
+    ready: async () => (await fetch(`${base}/readyz`)).status === 200,
+    readyTimeoutMs: 20_000,
+    stopTimeoutMs: 10_000,
+    echo: options.echo,
   });
   return {
+    pid: child.pid,
     httpPort,
     metrics: async () => (await fetch(`${base}/metrics`)).text(),
-    kill: (signal = 'SIGKILL') =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill(signal);
-      }),
+    output: child.output,
+    kill: async (signal = 'SIGKILL') => {
+      await child.stop(signal);
+    },
+    stop: async () => {
+      await child.stop();
+    },
   };
-}
-
-/** Reads one sample from Prometheus text: `name{labels} value`. */
-export function metricValue(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}}` : `${name} `));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }

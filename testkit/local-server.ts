@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { waitFor } from '../lib/process/ports.ts';
+import { launch } from '../lib/process/launcher.ts';
 
-export type LocalServer = { stop(): Promise<void> };
+export type LocalServer = { pid: number; output(): string; stop(): Promise<void> };
 
 export type LocalServerOptions = {
-  /** For messages: "mosquitto did not start (...)". */
+  /** For messages: "mosquitto exited during start-up with code 3". */
   name: string;
   command: string;
   args: readonly string[];
@@ -17,43 +16,27 @@ export type LocalServerOptions = {
 };
 
 /**
- * A Debian server binary (Mosquitto, redis-server, VictoriaMetrics) for tests and benchmarks: started,
- * waited for, stopped with SIGTERM and its folder removed. A failed start kills it, removes the folder
- * and throws with the end of its output.
+ * A Debian server binary (Mosquitto, redis-server, VictoriaMetrics) for tests and benchmarks: started
+ * by the launcher (a start fails at once if it exits, with the end of its output), stopped with SIGTERM
+ * (SIGKILL after 10 s) and its folder removed. A failed start removes the folder too.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const child: ChildProcess = spawn(options.command, [...options.args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-2000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.once('error', () => {});
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const removeDir = () => rm(options.dir, { recursive: true, force: true });
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error('exited');
-        return options.ready();
-      },
-      options.timeoutMs,
-      `${options.name} ready`,
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
+  const server = await launch({
+    name: options.name,
+    command: options.command,
+    args: options.args,
+    ready: options.ready,
+    readyTimeoutMs: options.timeoutMs,
+  }).catch(async (err: unknown) => {
     await removeDir();
-    throw new Error(`${options.name} did not start (${(err as Error).message}): ${output}`);
-  }
+    throw err;
+  });
   return {
+    pid: server.pid,
+    output: server.output,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await server.stop();
       await removeDir();
     },
   };

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type BrokerConfigInput, BrokerConfigSchema } from '../broker/config.ts';
@@ -8,40 +6,12 @@ import { type IngestConfigInput, IngestConfigSchema } from '../ingest/config.ts'
 import { type IngestService, startIngest } from '../ingest/service.ts';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
-import { addDevices, type NewDevice, setServiceAccount } from '../lib/registry/provision.ts';
-import type { Registry } from '../lib/registry/schema.ts';
-import { saveRegistry } from '../lib/registry/store.ts';
+import type { NewDevice } from '../lib/registry/provision.ts';
 import { influxQuery, type LocalInfluxd, startLocalInfluxd } from './influxd.ts';
+import { type Credentials, makeRegistry } from './registry.ts';
 
-/** Cheap scrypt for tests: the real cost is a deployment setting, not what a test proves. */
-export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
-
-export type Credentials = Map<string, string>;
-
-/** A temp folder with a registry holding `devices` plus the service accounts, and their secrets. */
-export async function makeRegistry(
-  devices: readonly NewDevice[],
-  services: Record<string, Registry['services'][number]['role']> = {
-    ingest: 'ingest',
-    dashboard: 'dashboard',
-    flows: 'flows',
-  },
-) {
-  const dir = await mkdtemp(join(tmpdir(), 'registry-'));
-  let registry: Registry = { devices: [], services: [] };
-  const secrets: Credentials = new Map();
-  const added = await addDevices(registry, devices, TEST_SCRYPT);
-  registry = added.registry;
-  for (const issued of added.issued) secrets.set(issued.id, issued.secret);
-  for (const [username, role] of Object.entries(services)) {
-    const result = await setServiceAccount(registry, username, role, TEST_SCRYPT);
-    registry = result.registry;
-    secrets.set(username, result.secret);
-  }
-  const path = join(dir, 'registry.json');
-  await saveRegistry(path, registry);
-  return { dir, path, secrets, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
+// Re-exported: tests that start a pipeline take their registry helpers from the same place.
+export { type Credentials, makeRegistry, TEST_SCRYPT } from './registry.ts';
 
 export type Pipeline = {
   influx: LocalInfluxd;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TEST_SCRYPT } from '../../testkit/pipeline.ts';
+import { TEST_SCRYPT } from '../../testkit/registry.ts';
 import { ensureConsoleUser } from './bootstrap.ts';
 import { SessionStore } from './sessions.ts';
 import { addToken, loadUsers, saveUsers, setUser, UserDirectory } from './users.ts';

@@ -1,22 +1,37 @@
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
-const owned = new Set<ChildProcess>();
+type Owned = { child: ChildProcess; group: boolean };
+
+const owned = new Set<Owned>();
 let exitHookInstalled = false;
 
 /**
- * Spawns a helper process (influxd, Node-RED) that this process stops itself, in order. It gets its
- * own process group, so a terminal's Ctrl-C reaches only us: otherwise influxd would die at once,
- * before the ingest had written what it holds. If we exit without stopping it, it is killed then.
+ * Sends `signal` to a child, or to its whole process group when it has one of its own (`detached`),
+ * so what the child spawned gets it too. A child that is already gone is not an error.
  */
-export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const proc = spawn(command, args, { ...options, detached: true });
-  owned.add(proc);
-  proc.once('exit', () => owned.delete(proc));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const child of owned) child.kill('SIGKILL');
-    });
+export function signalChild(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void {
+  if (child.pid === undefined) return;
+  try {
+    if (group) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
-  return proc;
+}
+
+/**
+ * Records a child this process stops itself. If we exit without stopping it (a crash, a test worker
+ * that ends), it is killed then: a child in a process group of its own would otherwise outlive us,
+ * since a terminal's Ctrl-C reaches only our group (which is why influxd and Node-RED get their own:
+ * they are stopped in order, influxd last, after the ingest has written what it holds).
+ */
+export function own(child: ChildProcess, group: boolean): void {
+  const entry = { child, group };
+  owned.add(entry);
+  child.once('exit', () => owned.delete(entry));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const { child, group } of owned) signalChild(child, 'SIGKILL', group);
+  });
 }

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { launch } from '../../lib/process/launcher.ts';
 import { freePort, nodeBinary } from '../../lib/process/ports.ts';
 
 export type NodeRedPeerOptions = {
@@ -32,35 +32,26 @@ export async function startNodeRedPeer(options: NodeRedPeerOptions): Promise<Nod
     JSON.stringify({ 'peer-broker': { user: options.username, password: options.password } }),
   );
   const influx = new URL(options.influxUrl);
-  const child: ChildProcess = spawn(
-    nodeBinary(),
-    [RED, '--settings', join(here, 'settings.cjs'), '--userDir', userDir],
-    {
-      env: {
-        ...process.env,
-        BENCH_NODERED_PORT: String(await freePort()),
-        BENCH_MQTT_PORT: String(options.mqttPort),
-        BENCH_INFLUX_HOST: influx.hostname,
-        BENCH_INFLUX_PORT: influx.port,
-        BENCH_INFLUX_DATABASE: options.database,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await launch({
+    name: 'Node-RED peer',
+    command: nodeBinary(),
+    args: [RED, '--settings', join(here, 'settings.cjs'), '--userDir', userDir],
+    env: {
+      ...process.env,
+      BENCH_NODERED_PORT: String(await freePort()),
+      BENCH_MQTT_PORT: String(options.mqttPort),
+      BENCH_INFLUX_HOST: influx.hostname,
+      BENCH_INFLUX_PORT: influx.port,
+      BENCH_INFLUX_DATABASE: options.database,
     },
-  );
-  let output = '';
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    tailLines: 100,
+    stopTimeoutMs: 5000,
+  });
   return {
-    pid: child.pid as number,
-    output: () => output,
+    pid: child.pid,
+    output: child.output,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      child.kill('SIGKILL');
+      await child.stop();
     },
   };
 }
