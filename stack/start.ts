@@ -143,7 +143,7 @@ export async function startStack(
         stations: fleet.length,
         ingestHttp: `http://127.0.0.1:${ingest.httpPort}/metrics`,
         brokerHttp: `http://127.0.0.1:${broker.httpPort}/metrics`,
-        brokerAdminToken: adminTokenPath,
+        brokerAdminTokenFile: adminTokenPath,
         flowsEditor: flowsUrl,
         console: consoleUrl,
       },
