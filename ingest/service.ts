@@ -5,6 +5,7 @@ import { createV1Writer } from '../lib/influx/v1-writer.ts';
 import { createV2Writer } from '../lib/influx/v2-writer.ts';
 import type { PointWriter } from '../lib/influx/write-error.ts';
 import type { Logger } from '../lib/log.ts';
+import { enforcePrivate } from '../lib/private-files.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { Device } from '../lib/registry/schema.ts';
 import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
@@ -95,6 +96,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   };
 
   const spool = Spool.open(config.spool);
+  await enforcePrivate(config.spool.dir, log); // after open: covers the segment it just made too
   const drainer = new Drainer(
     spool,
     writer,
