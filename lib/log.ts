@@ -16,7 +16,8 @@ export const LOG_OPTIONS: LoggerOptions = {
     bindings: (bindings) => redactFields(bindings),
     log: (object) => redactFields(object),
   },
-  // `err` bypasses formatters.log (pino serializes it afterwards): redact what its serializer makes.
+  // formatters.log leaves an Error whole (pino's serializer recognises it by its prototype, and runs
+  // afterwards): redact what that serializer makes of it, causes and custom fields included.
   serializers: { err: (err: Error) => redactFields(stdSerializers.err(err)) },
   hooks: { streamWrite: maskCredentials },
   onChild: redactChildBindings,
