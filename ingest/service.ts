@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
+import { enforcePrivate } from '../lib/private-files.ts';
 import type { IngestConfig } from './config.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
@@ -36,6 +37,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   const publish = guardedPublish(client, log);
   const deadLetter = createDeadLetter(publish, metrics, log);
   const spoolDrain = startSpoolDrain(config, writer, metrics, deadLetter, log);
+  await enforcePrivate(config.spool.dir, log); // after open: covers the segment it just made too
   const prepare = createPrepare(
     {
       time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },

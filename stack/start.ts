@@ -10,6 +10,7 @@ import { startFlows } from '../flows/service.ts';
 import { ingestConfigFromEnv } from '../ingest/config.ts';
 import { startIngest } from '../ingest/service.ts';
 import type { Logger } from '../lib/log.ts';
+import { enforcePrivate } from '../lib/private-files.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
@@ -51,6 +52,7 @@ export async function startStack(
   try {
     const stateDir = resolve(config.stateDir);
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await enforcePrivate(stateDir, log); // an existing state folder keeps the modes it was made with
 
     let influxUrl = config.influxUrl;
     if (!influxUrl) {
@@ -143,7 +145,7 @@ export async function startStack(
         stations: fleet.length,
         ingestHttp: `http://127.0.0.1:${ingest.httpPort}/metrics`,
         brokerHttp: `http://127.0.0.1:${broker.httpPort}/metrics`,
-        brokerAdminToken: adminTokenPath,
+        brokerAdminTokenFile: adminTokenPath,
         flowsEditor: flowsUrl,
         console: consoleUrl,
       },

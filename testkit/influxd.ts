@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enforcePrivate } from '../lib/private-files.ts';
 import { type Launched, launch } from '../lib/process/launcher.ts';
 import { describeError, freePort } from '../lib/process/ports.ts';
 
@@ -73,6 +74,7 @@ async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'influxd-')));
   await mkdir(dataDir, { recursive: true });
+  await enforcePrivate(dataDir); // npm start keeps data in state/influxdb across runs
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.port ?? (await freePort());
   const rpcPort = await freePort();

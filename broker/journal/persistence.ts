@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type FolderLock, lockFolder } from '../../lib/folder-lock.ts';
 import type { Logger } from '../../lib/log.ts';
+import { enforcePrivate } from '../../lib/private-files.ts';
 import { AedesPacket } from '../aedes-packet.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
 import { entry, Queues } from './queues.ts';
@@ -90,6 +91,7 @@ export class JournalPersistence extends MemoryPersistence {
         'journal write failed: changes are refused until a restart',
       );
     this.#journal = await Journal.start({ ...this.#options, onFailure }, loaded, () => this.#snapshot());
+    await enforcePrivate(this.#options.dir, log); // after start: covers the snapshot it just wrote too
     log?.info(
       {
         dir: this.#options.dir,

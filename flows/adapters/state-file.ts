@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { enforcePrivate } from '../../lib/private-files.ts';
 
 /**
  * A JSON file written atomically (temp file + rename, so a crash leaves the old or the new state,
@@ -35,6 +36,7 @@ export function createStateFile(path: string) {
     },
     async load<T>(): Promise<T | undefined> {
       try {
+        await enforcePrivate(path); // a file an older version wrote keeps its 0644 until the next save
         return JSON.parse(await readFile(path, 'utf8')) as T;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
