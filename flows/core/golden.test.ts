@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ispuTables, loadStandards } from '../../lib/standards/index.ts';
+import { loadStandards } from '../../lib/standards/index.ts';
 import { alertMqtt, type Effects } from './alert.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
@@ -66,11 +66,7 @@ function engineFor(dir: string): Engine {
     standards,
   );
   const options = readJson(dir, 'engine.json', {}) as { escalateAfterS?: number };
-  return createEngine({
-    rules,
-    ispuTables: ispuTables(standards),
-    escalateAfterMs: (options.escalateAfterS ?? 0) * 1000,
-  });
+  return createEngine({ rules, escalateAfterMs: (options.escalateAfterS ?? 0) * 1000 });
 }
 
 function effectsOut(n: number, fx: Effects): Output[] {
@@ -118,11 +114,12 @@ function run(dir: string): Output[] {
   return out;
 }
 
-/** Sorted keys, so a diff shows changed values and not key order. */
+/** Sorted keys (`in` and `event` first), so a diff shows changed values and not key order. */
+const rank = (key: string) => ['in', 'event'].indexOf(key) >>> 0;
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)))
       : v,
   );
 }
