@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ispuTables, loadStandards } from '../lib/standards/index.ts';
+import { loadStandards } from '../lib/standards/index.ts';
 import { buildRuleSet, parseOverrides, parseRulesFile, RulesError } from './core/rules-build.ts';
 
 function readJson(path: string, what: string): unknown {
@@ -18,11 +18,10 @@ function readJson(path: string, what: string): unknown {
 
 /** Reads and validates the rules, the optional override file and the shipped standards. Throws RulesError. */
 export function loadRuleSet(rulesFile: string, overridesFile?: string) {
-  const standards = loadStandards();
   const rules = buildRuleSet(
     parseRulesFile(readJson(rulesFile, 'rules file')),
     parseOverrides(overridesFile ? readJson(overridesFile, 'override file') : {}),
-    standards,
+    loadStandards(),
   );
-  return { rules, ispuTables: ispuTables(standards) };
+  return { rules };
 }

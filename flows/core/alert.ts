@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { topics } from '../../lib/catalogue/topics.ts';
 import { toLine } from '../../lib/influx/line-protocol.ts';
-import type { IspuResult } from './ispu-station.ts';
 
 /** The alert contract (flows/README.md "Alert messages"), shared with the dashboard. */
 export const AlertSchema = z.object({
@@ -85,40 +84,5 @@ export function alertLine(alert: Alert, at: number, tags: StationTags): string {
     },
     fields,
     ts: at,
-  });
-}
-
-/** `readings/ispu/<station>` in the normalized-reading shape, plus category and averaging. */
-export function ispuMqtt(station: string, r: IspuResult, tags: StationTags): MqttOut {
-  const values: Record<string, number> = { ispu: r.ispu };
-  const averaging: Record<string, string> = {};
-  for (const [p, s] of Object.entries(r.subIndices)) {
-    values[p] = s.index;
-    averaging[p] = s.averaging;
-  }
-  const body: Record<string, unknown> = {
-    kind: 'ispu',
-    station,
-    ts: r.ts,
-    values,
-    category: r.category,
-    dominant: r.dominant,
-    averaging,
-  };
-  if (tags.district || tags.operator) body.tags = tags;
-  return { topic: `readings/ispu/${station}`, payload: JSON.stringify(body), retain: false, qos: 1 };
-}
-
-export function ispuLine(station: string, r: IspuResult, tags: StationTags): string {
-  const fields: Record<string, number | string> = { ispu: r.ispu, dominant: r.dominant };
-  for (const [p, s] of Object.entries(r.subIndices)) {
-    fields[p] = s.index;
-    fields[`${p}_concentration`] = s.concentration;
-  }
-  return toLine({
-    measurement: 'ispu',
-    tags: { station, category: r.category, district: tags.district ?? '', operator: tags.operator ?? '' },
-    fields,
-    ts: r.ts,
   });
 }

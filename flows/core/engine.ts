@@ -1,4 +1,3 @@
-import type { Pollutant } from '../../lib/standards/index.ts';
 import {
   type Ack,
   type Alert,
@@ -6,24 +5,22 @@ import {
   alertLine,
   alertMqtt,
   type Effects,
-  ispuLine,
-  ispuMqtt,
   noEffects,
   type StationTags,
 } from './alert.ts';
+import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
-  evalMean,
-  evalRate,
-  evalThreshold,
-  fmt,
-  type MeanState,
-  type RateState,
-  type ThresholdState,
+  type AnyRuleType,
+  alertId,
+  type ReadingContext,
+  type RuleBase,
+  type RuleReading,
   type Verdict,
-} from './evaluators.ts';
-import { type IspuStationState, ispuOnReading, newIspuState } from './ispu-station.ts';
-import type { Rule } from './rule-types.ts';
+} from './rules/rule-type.ts';
 import type { RuleSet } from './rules-build.ts';
+import { type ActiveAlert, type EngineSnapshot, type StoredSnapshot, savedStates } from './snapshot.ts';
+
+export type { EngineSnapshot, StoredSnapshot } from './snapshot.ts';
 
 export type Reading = {
   kind: string;
@@ -33,47 +30,48 @@ export type Reading = {
   tags?: StationTags | undefined;
 };
 
-type ActiveAlert = { alert: Alert; escalatedAt?: number | undefined };
-
-export type EngineSnapshot = {
-  version: 1;
-  alerts: ActiveAlert[];
-  thresholds: Record<string, ThresholdState>;
-  means: Record<string, MeanState>;
-  rates: Record<string, RateState>;
-  ispu: Record<string, IspuStationState>;
-  lastHeard: Record<string, number>;
-  tags: Record<string, StationTags>;
-};
-
 export type EngineOptions = {
   rules: RuleSet;
-  ispuTables: Map<string, Pollutant>;
   /** Escalate unacknowledged alerts after this long unless the rule says otherwise (0 = never). */
   escalateAfterMs: number;
 };
+
+export type EngineStats = { readings: number; transitions: number; mqttConnected: boolean } & Record<
+  string,
+  number | boolean
+>;
 
 export type AckResult =
   | { status: 'acknowledged'; alert: Alert; effects: Effects }
   | { status: 'not_found' | 'already_acknowledged'; alert?: Alert; effects: Effects };
 
+/** One (rule, station): the rule as built for the station, its type and its state. */
+type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
+
+const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.parameter] !== undefined;
+
 /**
  * The alert engine: readings in, transitions out (MQTT messages, InfluxDB lines, notification events).
- * Pure apart from the clock passed in; one active alert per `<kind>/<station>/<rule>` id.
+ * Pure apart from the clock passed in; one active alert per `<kind>/<station>/<rule>` id. What each
+ * rule says is up to its type (flows/core/rules/); the engine owns the alerts and their lifecycle.
  */
 export function createEngine(options: EngineOptions) {
   const { rules } = options;
   const active = new Map<string, ActiveAlert>();
-  const thresholds = new Map<string, ThresholdState>();
-  const means = new Map<string, MeanState>();
-  const rates = new Map<string, RateState>();
-  const ispu = new Map<string, IspuStationState>();
-  const lastHeard = new Map<string, number>();
+  const states = new Map<string, RuleState>();
+  /** The states whose type runs on the tick (staleness), so a tick skips the rest. */
+  const ticking = new Map<string, RuleState>();
   const tags = new Map<string, StationTags>();
   let alertsDirty = false;
-  const stats = { readings: 0, transitions: 0, ispu: 0, mqttConnected: false };
+  const counters = Object.fromEntries(ruleTypes.flatMap((t) => t.counters ?? []).map((c) => [c, 0]));
+  const stats: EngineStats = { readings: 0, transitions: 0, ...counters, mqttConnected: false };
 
   const iso = (ms: number) => new Date(ms).toISOString();
+  const typeOf = (rule: RuleBase) => {
+    const type = findRuleType(rule.ruleType);
+    if (!type) throw new Error(`rule ${rule.id}: no rule type "${rule.ruleType}"`);
+    return type;
+  };
 
   function emit(out: Effects, alert: Alert, event: AlertEvent['event'], at: number) {
     const t = tags.get(alert.station) ?? {};
@@ -88,13 +86,12 @@ export function createEngine(options: EngineOptions) {
 
   function raise(
     out: Effects,
-    rule: Rule,
+    rule: RuleBase,
     station: string,
-    v: Extract<Verdict, { value: number }>,
+    v: Verdict & { action: 'raise' },
     now: number,
-    severity = rule.severity,
   ) {
-    const id = `${rule.kind}/${station}/${rule.id}`;
+    const id = alertId(rule, station);
     if (active.has(id)) return;
     const alert: Alert = {
       id,
@@ -104,7 +101,7 @@ export function createEngine(options: EngineOptions) {
       rule_type: rule.ruleType,
       parameter: rule.parameter,
       state: 'raised',
-      severity,
+      severity: v.severity ?? rule.severity,
       message: `${station}: ${rule.parameter} ${v.detail} (${rule.id}; ${rule.source})`,
       value: round(v.value),
       limit: v.limit,
@@ -125,125 +122,52 @@ export function createEngine(options: EngineOptions) {
     emit(out, alert, 'cleared', now);
   }
 
-  function apply(out: Effects, rule: Rule, station: string, v: Verdict, now: number) {
+  function apply(out: Effects, rule: RuleBase, station: string, v: Verdict, now: number) {
     if (v.action === 'raise') raise(out, rule, station, v, now);
-    else if (v.action === 'clear') clear(out, `${rule.kind}/${station}/${rule.id}`, v.value, now);
+    else if (v.action === 'clear') clear(out, alertId(rule, station), v.value, now);
   }
 
-  function state<T>(map: Map<string, T>, key: string, init: () => T): T {
-    let s = map.get(key);
-    if (!s) {
-      s = init();
-      map.set(key, s);
-    }
-    return s;
+  function track(id: string, entry: RuleState) {
+    states.set(id, entry);
+    if (entry.type.onTick) ticking.set(id, entry);
   }
 
   function onReading(reading: Reading, now: number): Effects {
     const out = noEffects();
     stats.readings++;
-    const { kind, station, ts, values } = reading;
+    const { kind, station } = reading;
     if (reading.tags) tags.set(station, reading.tags);
-    for (const field of Object.keys(values)) {
-      const key = `${kind}/${station}/${field}`;
-      // Arrival time, not device time: a late reading still proves the sensor talks.
-      if ((lastHeard.get(key) ?? 0) < now) lastHeard.set(key, now);
-    }
+    const ctx: ReadingContext = {
+      station,
+      now,
+      active: false,
+      tags: tags.get(station) ?? {},
+      effects: out,
+      count: (counter) => {
+        stats[counter] = (stats[counter] as number) + 1;
+      },
+    };
     for (const rule of rules.forStation(kind, station)) {
-      const id = `${kind}/${station}/${rule.id}`;
-      const isActive = active.has(id);
-      if (rule.eval === 'stale') {
-        if (isActive && values[rule.parameter] !== undefined) {
-          clear(out, id, 0, now);
-        }
-        continue;
+      const type = typeOf(rule);
+      if (!(type.concerns ?? carries)(rule, reading)) continue;
+      const id = alertId(rule, station);
+      let entry = states.get(id);
+      if (!entry) {
+        entry = { rule, type, station, state: type.initialState(rule) };
+        track(id, entry);
       }
-      if (rule.eval === 'ispu') {
-        const result = ispuOnReading(
-          rule,
-          options.ispuTables,
-          state(ispu, `${kind}/${station}`, newIspuState),
-          ts,
-          values,
-        );
-        if (!result) continue;
-        stats.ispu++;
-        const t = tags.get(station) ?? {};
-        out.mqtt.push(ispuMqtt(station, result, t));
-        out.lines.push(ispuLine(station, result, t));
-        const detail = `station ISPU ${result.ispu} (${result.category}, dominant ${result.dominant})`;
-        if (!isActive && result.ispu > rule.raiseAbove) {
-          const severity = result.ispu > rule.criticalAbove ? 'critical' : rule.severity;
-          raise(
-            out,
-            rule,
-            station,
-            { action: 'raise', value: result.ispu, limit: rule.raiseAbove, detail },
-            now,
-            severity,
-          );
-        } else if (isActive && result.ispu <= rule.raiseAbove) {
-          clear(out, id, result.ispu, now);
-        }
-        continue;
-      }
-      const value = values[rule.parameter];
-      if (value === undefined) continue;
-      let verdict: Verdict;
-      if (rule.eval === 'threshold') {
-        verdict = evalThreshold(
-          rule,
-          state(thresholds, id, () => ({ lastTs: -Infinity })),
-          ts,
-          value,
-          isActive,
-        );
-      } else if (rule.eval === 'mean') {
-        verdict = evalMean(
-          rule,
-          state(means, id, () => ({ latest: 0, buckets: {} })),
-          ts,
-          value,
-          isActive,
-        );
-      } else {
-        verdict = evalRate(
-          rule,
-          state(rates, id, () => ({ buckets: [] })),
-          ts,
-          value,
-          isActive,
-        );
-      }
-      apply(out, rule, station, verdict, now);
+      ctx.active = active.has(id);
+      apply(out, rule, station, type.onReading(rule, entry.state, reading, ctx), now);
     }
     return out;
   }
 
-  /** Stale sensors and escalation; run every FLOWS_TICK_MS on the wall clock. */
+  /** Rules that watch time (stale sensors), then escalation; run every FLOWS_TICK_MS on the wall clock. */
   function onTick(now: number): Effects {
     const out = noEffects();
-    for (const [key, heard] of lastHeard) {
-      const [kind = '', station = '', field = ''] = key.split('/');
-      for (const rule of rules.forStation(kind, station)) {
-        if (rule.eval !== 'stale' || rule.parameter !== field) continue;
-        const afterMs = rule.factor * rule.expectedIntervalMs;
-        const silent = now - heard;
-        if (silent > afterMs) {
-          raise(
-            out,
-            rule,
-            station,
-            {
-              action: 'raise',
-              value: silent / 1000,
-              limit: afterMs / 1000,
-              detail: `silent for ${fmt(silent / 1000)} s (limit ${fmt(afterMs / 1000)} s)`,
-            },
-            now,
-          );
-        }
-      }
+    for (const [id, { rule, type, station, state }] of ticking) {
+      const verdict = type.onTick?.(rule, state, { station, now, active: active.has(id) });
+      if (verdict) apply(out, rule, station, verdict, now);
     }
     for (const entry of active.values()) {
       const { alert } = entry;
@@ -286,30 +210,21 @@ export function createEngine(options: EngineOptions) {
   }
 
   function snapshot(): EngineSnapshot {
-    return {
-      version: 1,
-      alerts: [...active.values()],
-      thresholds: Object.fromEntries(thresholds),
-      means: Object.fromEntries(means),
-      rates: Object.fromEntries(rates),
-      ispu: Object.fromEntries(ispu),
-      lastHeard: Object.fromEntries(lastHeard),
-      tags: Object.fromEntries(tags),
-    };
+    const byType: EngineSnapshot['rules'] = {};
+    for (const [id, { rule, type, state }] of states) {
+      byType[rule.ruleType] ??= {};
+      (byType[rule.ruleType] as Record<string, unknown>)[id] = type.snapshot(state);
+    }
+    return { version: 2, alerts: [...active.values()], tags: Object.fromEntries(tags), rules: byType };
   }
 
-  /** Restores a snapshot; `now` gives every known sensor a fresh grace period (no stale storm on start). */
-  function restore(s: Partial<EngineSnapshot>, now: number) {
+  /** Restores a snapshot of either version; `now` is the restart time (stale rules give a grace period). */
+  function restore(s: StoredSnapshot, now: number) {
     for (const a of s.alerts ?? []) active.set(a.alert.id, a);
-    const fill = <T>(map: Map<string, T>, rec: Record<string, T> | undefined) => {
-      for (const [k, v] of Object.entries(rec ?? {})) map.set(k, v);
-    };
-    fill(thresholds, s.thresholds);
-    fill(means, s.means);
-    fill(rates, s.rates);
-    fill(ispu, s.ispu);
-    fill(tags, s.tags);
-    for (const [k, v] of Object.entries(s.lastHeard ?? {})) lastHeard.set(k, Math.max(v, now));
+    for (const [k, v] of Object.entries(s.tags ?? {})) tags.set(k, v);
+    for (const { rule, type, station, saved } of savedStates(s, rules)) {
+      track(alertId(rule, station), { rule, type, station, state: type.restore(saved, now) });
+    }
   }
 
   return {

@@ -1,7 +1,6 @@
-import type { Pollutant } from '../../lib/standards/index.ts';
-import { addToBuckets, type MeanState, windowMean } from './evaluators.ts';
 import { type IspuCategory, type StationIspu, type SubIndex, stationIspu, subIndex } from './ispu.ts';
-import type { IspuRule } from './rule-types.ts';
+import type { IspuRule } from './rules/ispu.ts';
+import { addToBuckets, type MeanState, newMeanState, windowMean } from './windowed-mean.ts';
 
 const HOUR = 3_600_000;
 
@@ -33,7 +32,6 @@ export function newIspuState(): IspuStationState {
 
 export function ispuOnReading(
   rule: IspuRule,
-  tables: Map<string, Pollutant>,
   state: IspuStationState,
   ts: number,
   values: Record<string, number>,
@@ -41,7 +39,7 @@ export function ispuOnReading(
   for (const p of rule.pollutants) {
     const v = values[p.parameter];
     if (v === undefined) continue;
-    state.means[p.parameter] ??= { latest: 0, buckets: {} };
+    state.means[p.parameter] ??= newMeanState();
     addToBuckets(state.means[p.parameter] as MeanState, p.windowMs, ts, v);
   }
   const hour = Math.floor(ts / HOUR);
@@ -52,24 +50,18 @@ export function ispuOnReading(
   if (hour <= state.hour) return undefined;
   const end = (state.hour + 1) * HOUR;
   state.hour = hour;
-  return computeHour(rule, tables, state, end);
+  return computeHour(rule, state, end);
 }
 
-export function computeHour(
-  rule: IspuRule,
-  tables: Map<string, Pollutant>,
-  state: IspuStationState,
-  end: number,
-): IspuResult | undefined {
+export function computeHour(rule: IspuRule, state: IspuStationState, end: number): IspuResult | undefined {
   const localHour = (((Math.floor((end + rule.utcOffsetMs) / HOUR) % 24) + 24) % 24) as number;
   for (const p of rule.pollutants) {
     if (p.hours && !p.hours.includes(localHour)) continue;
     const mean = state.means[p.parameter];
-    const table = tables.get(p.parameter);
-    if (!mean || !table) continue;
+    if (!mean) continue;
     const m = windowMean(mean, p.windowMs, end - 1);
     if (!m || m.coverage < rule.minCoverage) continue;
-    const sub = subIndex(table, m.mean);
+    const sub = subIndex(p.table, m.mean);
     if (sub) state.subs[p.parameter] = { ...pick(sub), at: end };
   }
   const fresh: SubIndex[] = [];

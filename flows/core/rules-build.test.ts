@@ -17,7 +17,7 @@ describe('rules from standards.json', () => {
     for (const rule of set.all) {
       const kind = findKind(rule.kind);
       expect(kind, rule.id).toBeDefined();
-      if (rule.eval !== 'ispu')
+      if (rule.ruleType !== 'ispu')
         expect(kind?.fields[rule.parameter], `${rule.kind}.${rule.parameter}`).toBeDefined();
     }
   });
@@ -35,7 +35,12 @@ describe('rules from standards.json', () => {
     expect(byId('water_network', 'free-chlorine-low')).toMatchObject({ min: 0.2, provisional: false });
     expect(byId('water_network', 'pressure-low')).toMatchObject({ min: 0.7, provisional: true });
     expect(
-      set.all.some((r) => r.kind === 'wastewater' && r.parameter === 'flow' && r.eval === 'threshold'),
+      set.all.some(
+        (r) =>
+          r.kind === 'wastewater' &&
+          r.parameter === 'flow' &&
+          ['threshold', 'compliance'].includes(r.ruleType),
+      ),
     ).toBe(false);
   });
 
@@ -93,7 +98,13 @@ describe('rules from standards.json', () => {
       {},
       /flow is in L\/person\/day .* add it to "exclude"/,
     ],
-    [{ rules: [{ id: 'Bad Id', type: 'stale', kind: 'wastewater' }] }, {}, /rule ids match/],
+    [{ rules: [{ id: 'Bad Id', type: 'stale', kind: 'wastewater' }] }, {}, /rules\.0\.id: rule ids match/],
+    [
+      { rules: [{ id: 'x', type: 'nope', kind: 'wastewater' }] },
+      {},
+      /rules\.0\.type: unknown rule type; one of threshold, compliance/,
+    ],
+    [{ rules: [] }, { kinds: { wastewater: { rules: { x: { nope: 1 } } } } }, /Unrecognized key/],
     [{ rules: [] }, { kinds: { wastewater: { rules: { nope: { max: 1 } } } } }, /no rule "nope"/],
     [
       {

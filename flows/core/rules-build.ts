@@ -1,15 +1,15 @@
 import { findKind, type KindSpec } from '../../lib/catalogue/index.ts';
-import { findLimit, findStandard, type StandardsFile } from '../../lib/standards/index.ts';
-import { parseDuration } from './duration.ts';
+import { findLimit, type StandardsFile } from '../../lib/standards/index.ts';
 import {
   type OverridesFile,
   OverridesFileSchema,
   type RulePatch,
-  type RuleSpec,
   type RulesFile,
   RulesFileSchema,
 } from './rule-schema.ts';
-import type { IspuRule, Rule } from './rule-types.ts';
+import { type CommonSpec, ms } from './rules/common.ts';
+import { findRuleType } from './rules/registry.ts';
+import type { BuildContext, RuleBase } from './rules/rule-type.ts';
 
 export class RulesError extends Error {
   override name = 'RulesError';
@@ -36,232 +36,68 @@ export function parseOverrides(input: unknown): OverridesFile {
   return r.data;
 }
 
-const ms = (s: number) => Math.round(s * 1000);
-
 function kindOf(spec: { id: string; kind: string }): KindSpec {
   const kind = findKind(spec.kind);
   if (!kind) throw new RulesError(`rule ${spec.id}: kind "${spec.kind}" is not in the catalogue`);
   return kind;
 }
 
-function fieldOf(spec: { id: string }, kind: KindSpec, field: string) {
-  const f = kind.fields[field];
-  if (!f) throw new RulesError(`rule ${spec.id}: field "${field}" is not a field of ${kind.id}`);
-  return f;
-}
-
-/** Expands one spec into built rules (a compliance or stale spec yields one rule per parameter). */
-function buildSpec(spec: RuleSpec, standards: StandardsFile, kindIntervals: Record<string, number>): Rule[] {
+/** Builds one spec with its type (a compliance or stale spec yields one rule per parameter). */
+function buildSpec(
+  spec: CommonSpec,
+  standards: StandardsFile,
+  kindIntervals: Record<string, number>,
+): RuleBase[] {
   const kind = kindOf(spec);
-  const base = {
-    kind: kind.id,
-    severity: spec.severity,
-    enabled: spec.enabled,
-    escalateAfterMs: spec.escalateAfterS === undefined ? undefined : ms(spec.escalateAfterS),
-  };
-  const limitOf = (standard: string, parameter: string, bound: 'min' | 'max', averaging?: string) => {
-    try {
-      return findLimit(standards, standard, {
-        parameter,
-        bound,
-        averaging,
-        unit: kind.fields[parameter]?.unit,
-      });
-    } catch (err) {
-      throw new RulesError(`rule ${spec.id}: ${(err as Error).message}`);
-    }
-  };
-  switch (spec.type) {
-    case 'threshold': {
-      const f = fieldOf(spec, kind, spec.field);
-      let { max, min } = spec;
-      let provisional = false;
-      let source = 'local';
-      if (spec.standard) {
-        for (const bound of spec.bounds ?? ['max']) {
-          const limit = limitOf(spec.standard, spec.field, bound, spec.averaging);
-          if (bound === 'max') max ??= limit.value;
-          else min ??= limit.value;
-          provisional ||= limit.confidence === 'recalled';
-          source = limit.standardTitle;
-        }
-      }
-      if (max === undefined && min === undefined)
-        throw new RulesError(`rule ${spec.id}: needs max, min or a standard`);
-      return [
-        {
-          ...base,
-          id: spec.id,
-          ruleType: 'threshold',
-          eval: 'threshold',
-          parameter: spec.field,
-          unit: f.unit,
-          provisional,
-          source,
-          averaging: spec.averaging,
-          max,
-          min,
-          deadband: spec.deadband,
-          minDurationMs: ms(spec.minDurationS),
-        },
-      ];
-    }
-    case 'compliance': {
-      const standard = findStandard(standards, spec.standard);
-      if (!standard) throw new RulesError(`rule ${spec.id}: unknown standard "${spec.standard}"`);
-      const out: Rule[] = [];
-      for (const p of standard.pollutants) {
-        const f = kind.fields[p.parameter];
-        if (!f || spec.exclude.includes(p.parameter)) continue;
-        if (f.unit !== p.unit) {
-          throw new RulesError(
-            `rule ${spec.id}: ${p.parameter} is in ${p.unit} in ${spec.standard} but ${f.unit} in the catalogue; add it to "exclude"`,
-          );
-        }
-        const limit = p.limits?.[0];
-        if (!limit || (limit.min === null && limit.max === null)) continue;
-        const reference = Math.max(Math.abs(limit.max ?? 0), Math.abs(limit.min ?? 0));
-        out.push({
-          ...base,
-          id: `${spec.id}-${p.parameter}`,
-          ruleType: 'compliance',
-          eval: 'threshold',
-          parameter: p.parameter,
-          unit: f.unit,
-          provisional: p.confidence === 'recalled',
-          source: standard.title,
-          averaging: limit.averaging,
-          max: limit.max ?? undefined,
-          min: limit.min ?? undefined,
-          deadband: reference * spec.deadbandFraction,
-          minDurationMs: ms(spec.minDurationS),
+  const type = findRuleType(spec.type);
+  const fail = (message: string) => new RulesError(`rule ${spec.id}: ${message}`);
+  if (!type) throw fail(`unknown rule type "${spec.type}"`);
+  const ctx: BuildContext = {
+    kind,
+    standards,
+    expectedIntervalS: kindIntervals[kind.id] ?? kind.expectedIntervalS,
+    base: {
+      kind: kind.id,
+      severity: spec.severity,
+      enabled: spec.enabled,
+      escalateAfterMs: spec.escalateAfterS === undefined ? undefined : ms(spec.escalateAfterS),
+    },
+    field(name) {
+      const f = kind.fields[name];
+      if (!f) throw fail(`field "${name}" is not a field of ${kind.id}`);
+      return f;
+    },
+    limit(standard, parameter, bound, averaging) {
+      try {
+        return findLimit(standards, standard, {
+          parameter,
+          bound,
+          averaging,
+          unit: kind.fields[parameter]?.unit,
         });
+      } catch (err) {
+        throw fail((err as Error).message);
       }
-      if (out.length === 0)
-        throw new RulesError(`rule ${spec.id}: ${spec.standard} names no field of ${kind.id}`);
-      return out;
-    }
-    case 'mean': {
-      const f = fieldOf(spec, kind, spec.field);
-      const limit = spec.standard ? limitOf(spec.standard, spec.field, 'max', spec.averaging) : undefined;
-      const max = spec.max ?? limit?.value;
-      if (max === undefined) throw new RulesError(`rule ${spec.id}: needs max or a standard`);
-      return [
-        {
-          ...base,
-          id: spec.id,
-          ruleType: 'mean',
-          eval: 'mean',
-          parameter: spec.field,
-          unit: f.unit,
-          provisional: limit?.confidence === 'recalled',
-          source: limit?.standardTitle ?? 'local',
-          averaging: spec.averaging,
-          max,
-          deadband: spec.deadband,
-          windowMs: parseDuration(spec.averaging) as number,
-          minCoverage: spec.minCoverage,
-        },
-      ];
-    }
-    case 'rate': {
-      const f = fieldOf(spec, kind, spec.field);
-      return [
-        {
-          ...base,
-          id: spec.id,
-          ruleType: 'rate',
-          eval: 'rate',
-          parameter: spec.field,
-          unit: f.unit,
-          provisional: false,
-          source: 'local',
-          averaging: `${spec.windowS}s`,
-          change: spec.change,
-          direction: spec.direction,
-          windowMs: ms(spec.windowS),
-          deadband: spec.deadband ?? spec.change / 2,
-        },
-      ];
-    }
-    case 'stale': {
-      const fields = spec.fields ?? Object.keys(kind.fields);
-      const intervalS = spec.expectedIntervalS ?? kindIntervals[kind.id] ?? kind.expectedIntervalS;
-      return fields.map((field) => ({
-        ...base,
-        id: `${spec.id}-${field}`,
-        ruleType: 'stale' as const,
-        eval: 'stale' as const,
-        parameter: field,
-        unit: fieldOf(spec, kind, field).unit,
-        provisional: false,
-        source: 'catalogue expectedIntervalS',
-        factor: spec.factor,
-        expectedIntervalMs: ms(intervalS),
-      }));
-    }
-    case 'ispu': {
-      const ispu = findStandard(standards, spec.standard);
-      if (ispu?.kind !== 'index') throw new RulesError(`rule ${spec.id}: "${spec.standard}" is not an index`);
-      const pollutants = Object.entries(spec.pollutants).map(([parameter, p]) => {
-        fieldOf(spec, kind, parameter);
-        if (!ispu.pollutants.some((t) => t.parameter === parameter && t.breakpoints)) {
-          throw new RulesError(`rule ${spec.id}: ${spec.standard} has no breakpoints for ${parameter}`);
-        }
-        const hours = p.schedule === 'hourly' ? undefined : p.schedule;
-        return { parameter, averaging: p.averaging, windowMs: parseDuration(p.averaging) as number, hours };
-      });
-      const rule: IspuRule = {
-        ...base,
-        id: spec.id,
-        ruleType: 'ispu',
-        eval: 'ispu',
-        parameter: 'ispu',
-        unit: 'ISPU',
-        provisional: ispu.pollutants.some((p) => p.confidence === 'recalled'),
-        source: ispu.title,
-        pollutants,
-        utcOffsetMs: spec.utcOffsetH * 3_600_000,
-        minCoverage: spec.minCoverage,
-        raiseAbove: spec.raiseAbove,
-        criticalAbove: spec.criticalAbove,
-      };
-      return [rule];
-    }
-  }
+    },
+    fail,
+  };
+  return type.build(spec, ctx);
 }
 
-/** Applies an override patch; a patched limit is a local number, so the rule says so. */
-export function applyPatch(rule: Rule, patch: RulePatch, intervalS?: number): Rule {
-  const r = { ...rule } as Rule & Record<string, unknown>;
+/** Applies an override patch: the common fields here, the rest by the rule's type. */
+function applyPatch(rule: RuleBase, patch: RulePatch, expectedIntervalS?: number): RuleBase {
+  const r = { ...rule };
   if (patch.enabled !== undefined) r.enabled = patch.enabled;
   if (patch.severity) r.severity = patch.severity;
   if (patch.escalateAfterS !== undefined) r.escalateAfterMs = ms(patch.escalateAfterS);
-  if (patch.deadband !== undefined && 'deadband' in r) r.deadband = patch.deadband;
-  if (r.eval === 'threshold' || r.eval === 'mean') {
-    if (patch.max !== undefined) r.max = patch.max;
-    if (patch.min !== undefined && r.eval === 'threshold') r.min = patch.min;
-    if (patch.max !== undefined || patch.min !== undefined) r.source = `local override of ${r.source}`;
-  }
-  if (r.eval === 'threshold' && patch.minDurationS !== undefined) r.minDurationMs = ms(patch.minDurationS);
-  if (r.eval === 'mean' && patch.minCoverage !== undefined) r.minCoverage = patch.minCoverage;
-  if (r.eval === 'ispu' && patch.minCoverage !== undefined) r.minCoverage = patch.minCoverage;
-  if (r.eval === 'rate') {
-    if (patch.change !== undefined) r.change = patch.change;
-    if (patch.windowS !== undefined) r.windowMs = ms(patch.windowS);
-  }
-  if (r.eval === 'stale') {
-    if (patch.factor !== undefined) r.factor = patch.factor;
-    const s = patch.expectedIntervalS ?? intervalS;
-    if (s !== undefined) r.expectedIntervalMs = ms(s);
-  }
+  findRuleType(r.ruleType)?.patch?.apply(r, patch, { expectedIntervalS });
   return r;
 }
 
 export type RuleSet = {
-  all: readonly Rule[];
+  all: readonly RuleBase[];
   /** Enabled rules for one station (kind rules with the station's overrides applied), cached. */
-  forStation(kind: string, station: string): readonly Rule[];
+  forStation(kind: string, station: string): readonly RuleBase[];
 };
 
 export function buildRuleSet(
@@ -296,9 +132,9 @@ export function buildRuleSet(
   for (const [kind, o] of Object.entries(overrides.kinds)) checkPatches(`kinds.${kind}`, o.rules);
   for (const [station, o] of Object.entries(overrides.stations)) checkPatches(`stations.${station}`, o.rules);
 
-  const byKind = new Map<string, Rule[]>();
+  const byKind = new Map<string, RuleBase[]>();
   for (const rule of all) byKind.set(rule.kind, [...(byKind.get(rule.kind) ?? []), rule]);
-  const cache = new Map<string, readonly Rule[]>();
+  const cache = new Map<string, readonly RuleBase[]>();
   return {
     all,
     forStation(kind, station) {

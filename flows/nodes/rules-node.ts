@@ -3,7 +3,7 @@ import { findKind } from '../../lib/catalogue/index.ts';
 import { topics } from '../../lib/catalogue/topics.ts';
 import { createStateFile } from '../adapters/state-file.ts';
 import type { Effects } from '../core/alert.ts';
-import { createEngine, type Engine, type EngineSnapshot, type Reading } from '../core/engine.ts';
+import { createEngine, type Engine, type Reading, type StoredSnapshot } from '../core/engine.ts';
 import { handleApi } from '../core/http-api.ts';
 import { loadRuleSet } from '../load-rules.ts';
 import { parseNodeConfig, RulesNodeConfigSchema } from '../node-config.ts';
@@ -127,7 +127,7 @@ export default function register(RED: NodeRedApi) {
     };
 
     stateFile
-      .load<EngineSnapshot>()
+      .load<StoredSnapshot>()
       .then((snapshot) => {
         if (snapshot) engine.restore(snapshot, Date.now());
         ready = true;

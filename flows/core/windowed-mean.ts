@@ -1,0 +1,50 @@
+/**
+ * A rolling mean over an averaging window on device time, kept as 24 sub-periods (hourly buckets
+ * for 24 h, 2.5 min for 1 h), so memory stays constant however fast a sensor reports. Shared by the
+ * mean and ISPU rule types. bucket index -> [sum, count].
+ */
+const BUCKETS_PER_WINDOW = 24;
+export type MeanState = { latest: number; buckets: Record<string, [number, number]> };
+
+export const newMeanState = (): MeanState => ({ latest: 0, buckets: {} });
+
+function bucketMs(windowMs: number): number {
+  return Math.max(1000, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+}
+
+/** Adds a reading; returns false when it is older than the window (too late to count). */
+export function addToBuckets(state: MeanState, windowMs: number, ts: number, value: number): boolean {
+  const size = bucketMs(windowMs);
+  const b = Math.floor(ts / size);
+  const newest = Math.floor(Math.max(state.latest, ts) / size);
+  if (b <= newest - BUCKETS_PER_WINDOW) return false;
+  const cell = state.buckets[b] ?? [0, 0];
+  cell[0] += value;
+  cell[1] += 1;
+  state.buckets[b] = cell;
+  if (ts > state.latest) {
+    state.latest = ts;
+    for (const key of Object.keys(state.buckets))
+      if (Number(key) <= newest - BUCKETS_PER_WINDOW) delete state.buckets[key];
+  }
+  return true;
+}
+
+/** Mean of the bucket means in the window ending at `end` (regulatory practice: a 24 h mean of hourly means). */
+export function windowMean(
+  state: MeanState,
+  windowMs: number,
+  end: number,
+): { mean: number; coverage: number } | undefined {
+  const size = bucketMs(windowMs);
+  const last = Math.floor(end / size);
+  let sum = 0;
+  let n = 0;
+  for (let b = last - BUCKETS_PER_WINDOW + 1; b <= last; b++) {
+    const cell = state.buckets[b];
+    if (!cell || cell[1] === 0) continue;
+    sum += cell[0] / cell[1];
+    n++;
+  }
+  return n === 0 ? undefined : { mean: sum / n, coverage: n / BUCKETS_PER_WINDOW };
+}
