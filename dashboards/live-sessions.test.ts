@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
-import { TEST_SCRYPT } from '../testkit/pipeline.ts';
+import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { addToken, loadUsers, saveUsers, setUser, UserDirectory, type UsersFile } from './auth/users.ts';

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { verifySecret } from '../lib/registry/secrets.ts';
-import { TEST_SCRYPT } from '../testkit/pipeline.ts';
+import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp, type ConsoleDeps } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { saveUsers, setUser, UserDirectory, type UsersFile } from './auth/users.ts';

@@ -50,6 +50,9 @@ export async function startReceivers() {
       });
     },
   });
+  // A Node-RED that is stopped mid-session resets its SMTP connection; smtp-server reports that as an
+  // 'error' event on the server, which without a listener would be an uncaught exception in the test.
+  smtp.on('error', () => {});
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   const httpPort = (http.address() as AddressInfo).port;
   const smtpPort = (smtp.server.address() as AddressInfo).port;
