@@ -157,8 +157,16 @@ export const FlowsSettings = {
       secret: true,
     }),
     notifySetting('FLOWS_MAIL_FROM', notify.mailFrom, 'sender address'),
-    notifySetting('FLOWS_MAIL_TO', notify.mailTo, 'recipients, comma-separated'),
-    notifySetting('FLOWS_ESCALATION_MAIL_TO', notify.escalationMailTo, 'extra recipients of escalations'),
+    notifySetting(
+      'FLOWS_MAIL_TO',
+      notify.mailTo,
+      'recipients, comma-separated (the e-mail channel needs them)',
+    ),
+    notifySetting(
+      'FLOWS_ESCALATION_MAIL_TO',
+      notify.escalationMailTo,
+      'where escalations are mailed instead (unset: `FLOWS_MAIL_TO`)',
+    ),
     notifySetting('FLOWS_TELEGRAM_TOKEN', notify.telegramToken, 'Telegram channel: bot token', {
       secret: true,
     }),

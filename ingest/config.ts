@@ -12,6 +12,7 @@ const influxVersion = (raw: string | undefined) => (raw === '2' ? 2 : 1);
 const VERSION_MEANING =
   '`1`: `POST /write` (InfluxDB 1.x, or the v1-compatibility API of 2.x/3.x); `2`: `/api/v2/write` with the official client';
 const URL_MEANING = 'InfluxDB base URL';
+const V2_ONLY = 'required for v2';
 
 const InfluxV1Settings = {
   version: setting({
@@ -62,12 +63,13 @@ const InfluxV2Settings = {
     meaning: VERSION_MEANING,
   }),
   url: setting({ env: 'INFLUX_URL', schema: z.url(), meaning: URL_MEANING }),
-  org: setting({ env: 'INFLUX_ORG', schema: z.string().min(1), meaning: 'v2: organisation' }),
-  bucket: setting({ env: 'INFLUX_BUCKET', schema: z.string().min(1), meaning: 'v2: bucket' }),
+  org: setting({ env: 'INFLUX_ORG', schema: z.string().min(1), shown: V2_ONLY, meaning: 'v2: organisation' }),
+  bucket: setting({ env: 'INFLUX_BUCKET', schema: z.string().min(1), shown: V2_ONLY, meaning: 'v2: bucket' }),
   token: setting({
     env: 'INFLUX_TOKEN',
     schema: z.string().min(1),
     secret: true,
+    shown: V2_ONLY,
     meaning: 'v2: API token with write access to the bucket',
   }),
 };
@@ -127,7 +129,7 @@ export const IngestSettings = {
       default: 0,
       fromEnv: envNumber,
       meaning:
-        'QoS (0 or 1) of the normalized `readings/<kind>/<station>` messages; the flows take them at QoS 0 (a live view: InfluxDB is the archive)',
+        "QoS (0 or 1) of the normalized `readings/<kind>/<station>` messages; the flows take them at QoS 0 (a live view: InfluxDB is the archive), and 1 doubles the broker's durable stores",
     }),
   },
   influx: oneOf('version', [InfluxV1Settings, InfluxV2Settings]),
@@ -259,7 +261,7 @@ export const IngestSettings = {
     default: true,
     fromEnv: envFlag,
     meaning:
-      'with `REGISTRY_PATH`: reject unregistered (or revoked, or other-kind) stations; `false` accepts any well-formed station id, without registry tags',
+      'with `REGISTRY_PATH`: reject unregistered (or revoked, or other-kind) stations; `false` accepts any well-formed station id, without registry tags (as does no `REGISTRY_PATH`)',
   }),
 };
 

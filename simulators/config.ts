@@ -18,7 +18,7 @@ export const SimulatorSettings = {
     env: 'SIM_CREDENTIALS',
     schema: z.string(),
     default: 'state/simulator-credentials.json',
-    meaning: 'device secrets, `[{ "id", "kind", "secret" }]`, written by `npm start` or the devices CLI',
+    meaning: 'device secrets, `[{ "id", "kind", "secret" }]`, written by `npm start` or `--provision`',
   }),
   intervalMs: setting({
     env: 'SIM_INTERVAL_MS',

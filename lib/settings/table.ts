@@ -24,6 +24,7 @@ function readable(variable: string, value: number): string | undefined {
 }
 
 function code(value: unknown): string {
+  if ((Array.isArray(value) && value.length === 0) || value === '') return '-';
   return `\`${Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value)}\``;
 }
 
