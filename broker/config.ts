@@ -1,105 +1,205 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { envFlag, parseConfig } from '../lib/config.ts';
+import { envFlag, envNonEmpty } from '../lib/config.ts';
 import { FsyncPolicies } from '../lib/framing.ts';
+import { setting } from '../lib/settings/declare.ts';
+import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A listener port that may be turned off: 0 picks a free port, -1 turns it off. */
 const optionalPort = z.coerce.number().int().min(-1).max(65535);
 const positive = z.coerce.number().int().positive();
 
-/** Broker settings (broker/README.md "Configuration"). brokerConfigFromEnv is the only reader of process.env here. */
-export const BrokerConfigSchema = z
-  .object({
-    host: z.string().default('127.0.0.1'),
-    port: port.default(1883),
-    registryPath: z.string().min(1).default('state/registry.json'),
-    /** Re-read the registry when the file changes (CLI add/rotate/revoke take effect at once). */
-    watchRegistry: z.boolean().default(true),
-    httpHost: z.string().default('127.0.0.1'),
-    /** Health, Prometheus metrics and the admin API; 0 picks a free port, -1 turns HTTP off. */
-    httpPort: optionalPort.default(9101),
-    /** Bearer token for /admin/*; without one the admin API is not mounted. Never logged. */
-    adminToken: z.string().min(16, 'the admin token needs at least 16 characters').optional(),
-    tls: z
-      .object({
-        /** MQTT over TLS; -1 (default) turns it off. Needs certPath and keyPath. */
-        port: optionalPort.default(-1),
-        certPath: z.string().optional(),
-        keyPath: z.string().optional(),
-        /** Optional CA bundle sent with the chain. */
-        caPath: z.string().optional(),
-      })
-      .default({ port: -1 }),
-    ws: z
-      .object({
-        /** MQTT over WebSocket (path /mqtt) for browsers; -1 (default) turns it off. */
-        port: optionalPort.default(-1),
-        path: z.string().startsWith('/').default('/mqtt'),
-      })
-      .default({ port: -1, path: '/mqtt' }),
-    maxPayloadBytes: positive.default(256 * 1024),
-    connectTimeoutMs: positive.default(10_000),
-    limits: z
-      .object({
-        /** Open connections per source IP address, over all listeners. */
-        connectionsPerAddress: positive.default(256),
-        /** Sustained PUBLISH packets per second per device (token bucket); over it they are dropped and counted. */
-        deviceMessagesPerSecond: positive.default(100),
-        /** Bucket size: a device may send this many at once (a backlog after an outage) before the rate applies. */
-        deviceBurstMessages: positive.default(1000),
-        /** Largest keepalive a client may ask for, seconds; 0 (none) is refused too [MQTT-3.1.2-24]. */
-        keepaliveMaxSeconds: positive.max(65535).default(300),
-        /**
-         * journal only: messages queued for persistent sessions (held in RAM, about 1 KB each with a small
-         * payload) past which devices' QoS 1 publishes wait for their PUBACK (queue-limit.ts).
-         */
-        maxQueuedMessages: positive.default(500_000),
-      })
-      .default({
-        connectionsPerAddress: 256,
-        deviceMessagesPerSecond: 100,
-        deviceBurstMessages: 1000,
-        keepaliveMaxSeconds: 300,
-        maxQueuedMessages: 500_000,
+/** Broker settings, each with its variable (broker/README.md "Configuration" is generated from them). */
+export const BrokerSettings = {
+  host: setting({
+    env: 'BROKER_HOST',
+    schema: z.string(),
+    default: '127.0.0.1',
+    meaning: 'address of every MQTT listener',
+  }),
+  port: setting({
+    env: 'BROKER_PORT',
+    schema: port,
+    default: 1883,
+    meaning: 'MQTT/TCP port (0: a free one)',
+  }),
+  registryPath: setting({
+    env: 'REGISTRY_PATH',
+    schema: z.string().min(1),
+    default: 'state/registry.json',
+    meaning: 'device and service registry',
+  }),
+  watchRegistry: setting({
+    env: 'BROKER_WATCH_REGISTRY',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning: 'reload the registry when the file changes (CLI add, rotate, revoke take effect at once)',
+  }),
+  httpHost: setting({
+    env: 'BROKER_HTTP_HOST',
+    schema: z.string(),
+    default: '127.0.0.1',
+    meaning: 'address of the HTTP listener',
+  }),
+  httpPort: setting({
+    env: 'BROKER_HTTP_PORT',
+    schema: optionalPort,
+    default: 9101,
+    meaning: '`/healthz`, `/metrics`, admin API (`0`: a free port, `-1`: off)',
+  }),
+  adminToken: setting({
+    env: 'BROKER_ADMIN_TOKEN',
+    schema: z.string().min(16, 'the admin token needs at least 16 characters'),
+    optional: true,
+    fromEnv: envNonEmpty,
+    secret: true,
+    deploy: true,
+    meaning: 'bearer token for `/admin/*`, at least 16 characters; without one the admin API is off',
+  }),
+  tls: {
+    port: setting({
+      env: 'BROKER_TLS_PORT',
+      schema: optionalPort,
+      default: -1,
+      meaning: 'MQTT/TLS port (`-1`: off); needs `BROKER_TLS_CERT` and `BROKER_TLS_KEY`',
+    }),
+    certPath: setting({
+      env: 'BROKER_TLS_CERT',
+      schema: z.string(),
+      optional: true,
+      meaning: 'PEM certificate (chain)',
+    }),
+    keyPath: setting({
+      env: 'BROKER_TLS_KEY',
+      schema: z.string(),
+      optional: true,
+      meaning: 'PEM private key',
+    }),
+    caPath: setting({
+      env: 'BROKER_TLS_CA',
+      schema: z.string(),
+      optional: true,
+      meaning: 'optional CA bundle sent with the chain',
+    }),
+  },
+  ws: {
+    port: setting({
+      env: 'BROKER_WS_PORT',
+      schema: optionalPort,
+      default: -1,
+      meaning: 'MQTT over WebSocket port, for browsers (`-1`: off)',
+    }),
+    path: setting({
+      env: 'BROKER_WS_PATH',
+      schema: z.string().startsWith('/'),
+      default: '/mqtt',
+      meaning: 'WebSocket path',
+    }),
+  },
+  maxPayloadBytes: setting({
+    env: 'BROKER_MAX_PAYLOAD_BYTES',
+    schema: positive,
+    default: 256 * 1024,
+    meaning: 'larger publishes are dropped; a packet over this + 1 KiB closes the connection',
+  }),
+  connectTimeoutMs: setting({
+    env: 'BROKER_CONNECT_TIMEOUT_MS',
+    schema: positive,
+    default: 10_000,
+    meaning: 'time to send CONNECT (and to finish a TLS handshake)',
+  }),
+  limits: {
+    connectionsPerAddress: setting({
+      env: 'BROKER_MAX_CONNECTIONS_PER_ADDRESS',
+      schema: positive,
+      default: 256,
+      deploy: true,
+      meaning: 'open connections per source IP address, over all listeners',
+    }),
+    deviceMessagesPerSecond: setting({
+      env: 'BROKER_DEVICE_MESSAGES_PER_SECOND',
+      schema: positive,
+      default: 100,
+      meaning: 'sustained publishes per device (token bucket); more are dropped and counted',
+    }),
+    deviceBurstMessages: setting({
+      env: 'BROKER_DEVICE_BURST_MESSAGES',
+      schema: positive,
+      default: 1000,
+      meaning: 'publishes a device may send at once (a backlog after an outage) before the rate applies',
+    }),
+    keepaliveMaxSeconds: setting({
+      env: 'BROKER_KEEPALIVE_MAX_SECONDS',
+      schema: positive.max(65535),
+      default: 300,
+      // [MQTT-3.1.2-24]: a keepalive of 0 (none) is refused too.
+      meaning: 'largest keepalive a client may ask for; 0 (none) is refused too',
+    }),
+    maxQueuedMessages: setting({
+      env: 'BROKER_MAX_QUEUED_MESSAGES',
+      schema: positive,
+      default: 500_000,
+      meaning:
+        'journal: messages queued for persistent sessions (in RAM, about 1 KB each) past which devices wait for their QoS 1 PUBACK',
+    }),
+  },
+  persistence: {
+    type: setting({
+      env: 'BROKER_PERSISTENCE',
+      schema: z.enum(['journal', 'level', 'redis', 'memory']),
+      default: 'journal',
+      meaning:
+        '`journal` (memory + journal on disk), `level` (LevelDB, about 4x slower, backlog on disk), `redis` (cluster), `memory` (lost on restart)',
+    }),
+    dir: setting({
+      env: 'BROKER_PERSISTENCE_DIR',
+      schema: z.string().min(1),
+      optional: true,
+      shown: '`broker/` beside the registry (`state/broker`)',
+      meaning: 'journal or LevelDB folder; one broker process per folder',
+    }),
+    redisUrl: setting({
+      env: 'BROKER_REDIS_URL',
+      schema: z.string().url(),
+      optional: true,
+      secret: true,
+      meaning: '`redis://[user:pass@]host:port[/db]`, required for `redis`; also the cluster message bus',
+    }),
+    journal: {
+      compactBytes: setting({
+        env: 'BROKER_JOURNAL_COMPACT_BYTES',
+        schema: positive,
+        default: 64 * 1024 * 1024,
+        meaning: 'rewrite the journal as a snapshot past this size (and twice the last snapshot)',
       }),
-    persistence: z
-      .object({
-        /**
-         * journal: in memory, every change appended to a journal on disk (dir), about 4x faster than
-         * level: LevelDB (dir), which keeps a long backlog on disk rather than in RAM; redis: shared by
-         * cluster nodes (redisUrl); memory: lost on restart (tests only).
-         */
-        type: z.enum(['journal', 'level', 'redis', 'memory']).default('journal'),
-        /** Default: a `broker` folder next to the registry (state/broker). */
-        dir: z.string().min(1).optional(),
-        /** redis://host:port[/db]; with type=redis, also the cluster's message bus (mqemitter-redis). */
-        redisUrl: z.string().url().optional(),
-        journal: z
-          .object({
-            /** Rewrite the journal as a snapshot of the live state past this size (and twice the last snapshot). */
-            compactBytes: positive.default(64 * 1024 * 1024),
-            /** What a power cut may cost (README "Persistence"); a process crash loses nothing in any mode. */
-            fsync: z.enum(FsyncPolicies).default('interval'),
-            fsyncIntervalMs: positive.default(1000),
-          })
-          .default({ compactBytes: 64 * 1024 * 1024, fsync: 'interval', fsyncIntervalMs: 1000 }),
-      })
-      .default({
-        type: 'journal',
-        journal: { compactBytes: 64 * 1024 * 1024, fsync: 'interval', fsyncIntervalMs: 1000 },
+      fsync: setting({
+        env: 'BROKER_JOURNAL_FSYNC',
+        schema: z.enum(FsyncPolicies),
+        default: 'interval',
+        meaning: '`none`, `interval`, `always`: what a power cut may cost (see Persistence)',
       }),
-  })
-  .superRefine((c, ctx) => {
-    if (c.tls.port >= 0 && (!c.tls.certPath || !c.tls.keyPath))
-      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'a TLS port needs certPath and keyPath' });
-    if (c.persistence.type === 'redis' && !c.persistence.redisUrl)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['persistence', 'redisUrl'],
-        message: 'type=redis needs a redisUrl',
-      });
-  });
+      fsyncIntervalMs: setting({
+        env: 'BROKER_JOURNAL_FSYNC_INTERVAL_MS',
+        schema: positive,
+        default: 1000,
+        meaning: 'fdatasync period under `interval`',
+      }),
+    },
+  },
+};
+
+export const BrokerConfigSchema = settingsSchema(BrokerSettings).superRefine((c, ctx) => {
+  if (c.tls.port >= 0 && (!c.tls.certPath || !c.tls.keyPath))
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'a TLS port needs certPath and keyPath' });
+  if (c.persistence.type === 'redis' && !c.persistence.redisUrl)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['persistence', 'redisUrl'],
+      message: 'type=redis needs a redisUrl',
+    });
+});
 export type BrokerConfig = z.infer<typeof BrokerConfigSchema>;
 export type BrokerConfigInput = z.input<typeof BrokerConfigSchema>;
 
@@ -108,40 +208,7 @@ export function persistenceDir(config: BrokerConfig): string {
   return config.persistence.dir ?? join(dirname(config.registryPath), 'broker');
 }
 
+/** The only reader of process.env in the broker. */
 export function brokerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
-  return parseConfig(BrokerConfigSchema, {
-    host: env.BROKER_HOST,
-    port: env.BROKER_PORT,
-    registryPath: env.REGISTRY_PATH,
-    watchRegistry: envFlag(env.BROKER_WATCH_REGISTRY),
-    httpHost: env.BROKER_HTTP_HOST,
-    httpPort: env.BROKER_HTTP_PORT,
-    adminToken: env.BROKER_ADMIN_TOKEN || undefined,
-    tls: {
-      port: env.BROKER_TLS_PORT,
-      certPath: env.BROKER_TLS_CERT,
-      keyPath: env.BROKER_TLS_KEY,
-      caPath: env.BROKER_TLS_CA,
-    },
-    ws: { port: env.BROKER_WS_PORT, path: env.BROKER_WS_PATH },
-    maxPayloadBytes: env.BROKER_MAX_PAYLOAD_BYTES,
-    connectTimeoutMs: env.BROKER_CONNECT_TIMEOUT_MS,
-    limits: {
-      connectionsPerAddress: env.BROKER_MAX_CONNECTIONS_PER_ADDRESS,
-      deviceMessagesPerSecond: env.BROKER_DEVICE_MESSAGES_PER_SECOND,
-      deviceBurstMessages: env.BROKER_DEVICE_BURST_MESSAGES,
-      keepaliveMaxSeconds: env.BROKER_KEEPALIVE_MAX_SECONDS,
-      maxQueuedMessages: env.BROKER_MAX_QUEUED_MESSAGES,
-    },
-    persistence: {
-      type: env.BROKER_PERSISTENCE,
-      dir: env.BROKER_PERSISTENCE_DIR,
-      redisUrl: env.BROKER_REDIS_URL,
-      journal: {
-        compactBytes: env.BROKER_JOURNAL_COMPACT_BYTES,
-        fsync: env.BROKER_JOURNAL_FSYNC,
-        fsyncIntervalMs: env.BROKER_JOURNAL_FSYNC_INTERVAL_MS,
-      },
-    },
-  });
+  return settingsFromEnv(BrokerSettings, BrokerConfigSchema, env);
 }

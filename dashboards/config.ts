@@ -1,94 +1,171 @@
 import { z } from 'zod';
-import { envFlag, parseConfig } from '../lib/config.ts';
+import { envFlag, envNonEmpty } from '../lib/config.ts';
+import { setting } from '../lib/settings/declare.ts';
+import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
 
-/** Operator console settings (dashboards/README.md "Configuration"). The only reader of process.env here. */
-export const ConsoleConfigSchema = z.object({
-  http: z.object({
-    host: z.string().default('127.0.0.1'),
-    /** 0 picks a free port (tests). */
-    port: z.coerce.number().int().min(0).max(65535).default(8080),
-    /** Adds `Secure` to the session cookie: set it when the console is served over HTTPS (behind a proxy). */
-    secureCookie: z.boolean().default(false),
-    /** Let anyone read status, alerts and charts (a lobby screen); acknowledging always needs a login. */
-    publicRead: z.boolean().default(false),
-    sessionTtlMs: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(8 * 3_600_000),
-    maxSseClients: z.coerce.number().int().positive().default(200),
-    /** Live streams one session or API token may hold (anonymous public readers: per address). */
-    maxSsePerPrincipal: z.coerce.number().int().positive().default(4),
-    /**
-     * Behind a reverse proxy: take the client address from X-Forwarded-For, so login limits are per
-     * client, not per proxy. true trusts any forwarder; or list the proxy's addresses / CIDRs.
-     */
-    trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
+const MISSING_PASSWORD = 'CONSOLE_MQTT_PASSWORD is required: the broker admits no anonymous clients';
+
+/** Operator console settings, each with its variable (dashboards/README.md "Configuration" is generated). */
+export const ConsoleSettings = {
+  http: {
+    host: setting({
+      env: 'CONSOLE_HTTP_HOST',
+      schema: z.string(),
+      default: '127.0.0.1',
+      meaning: 'listener address',
+    }),
+    port: setting({
+      env: 'CONSOLE_HTTP_PORT',
+      schema: z.coerce.number().int().min(0).max(65535),
+      default: 8080,
+      meaning: 'listener port (`0` picks a free one)',
+    }),
+    secureCookie: setting({
+      env: 'CONSOLE_SECURE_COOKIE',
+      schema: z.boolean(),
+      default: false,
+      fromEnv: envFlag,
+      deploy: true,
+      meaning: '`Secure` + `__Host-` cookie: set it when served over HTTPS (behind a proxy)',
+    }),
+    publicRead: setting({
+      env: 'CONSOLE_PUBLIC_READ',
+      schema: z.boolean(),
+      default: false,
+      fromEnv: envFlag,
+      deploy: true,
+      meaning: 'status, alerts and charts without login (a lobby screen); acknowledging always needs one',
+    }),
+    sessionTtlMs: setting({
+      env: 'CONSOLE_SESSION_TTL_MS',
+      schema: z.coerce.number().int().positive(),
+      default: 8 * 3_600_000,
+      meaning: 'session lifetime from login',
+    }),
+    maxSseClients: setting({
+      env: 'CONSOLE_MAX_SSE_CLIENTS',
+      schema: z.coerce.number().int().positive(),
+      default: 200,
+      meaning: 'open live streams; more get 503',
+    }),
+    maxSsePerPrincipal: setting({
+      env: 'CONSOLE_MAX_SSE_PER_LOGIN',
+      schema: z.coerce.number().int().positive(),
+      default: 4,
+      meaning:
+        'live streams one session or API token may hold (anonymous readers: per address); more get 429',
+    }),
+    trustProxy: setting({
+      env: 'CONSOLE_TRUST_PROXY',
+      schema: z.union([z.boolean(), z.string().min(1)]),
+      default: false,
+      fromEnv: proxySetting,
+      meaning:
+        'behind a reverse proxy: `true` trusts any forwarder, or list the proxy addresses / CIDRs; the client address (login limits) then comes from X-Forwarded-For',
+    }),
+  },
+  mqtt: {
+    url: setting({
+      env: 'MQTT_URL',
+      schema: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+      default: 'mqtt://127.0.0.1:1883',
+      meaning: 'broker',
+    }),
+    username: setting({
+      env: 'CONSOLE_MQTT_USERNAME',
+      schema: z.string().min(1),
+      default: 'dashboard',
+      meaning: 'read-only feed account (role `dashboard`)',
+    }),
+    password: setting({
+      env: 'CONSOLE_MQTT_PASSWORD',
+      schema: z.string({ error: MISSING_PASSWORD }).min(1, MISSING_PASSWORD),
+      secret: true,
+      meaning: 'its secret',
+    }),
+    ackUsername: setting({
+      env: 'CONSOLE_ACK_MQTT_USERNAME',
+      schema: z.string().min(1),
+      default: 'operator',
+      meaning: 'account with role `operator` that publishes acknowledgements',
+    }),
+    ackPassword: setting({
+      env: 'CONSOLE_ACK_MQTT_PASSWORD',
+      schema: z.string().min(1),
+      optional: true,
+      fromEnv: envNonEmpty,
+      secret: true,
+      deploy: true,
+      meaning: 'its secret; unset, acknowledgements answer 503',
+    }),
+  },
+  influx: {
+    url: setting({
+      env: 'INFLUX_URL',
+      schema: z.url(),
+      default: 'http://127.0.0.1:8086',
+      meaning: 'history charts: InfluxQL over the v1 `/query` API',
+    }),
+    database: setting({
+      env: 'INFLUX_DATABASE',
+      schema: z.string().min(1),
+      default: 'environment',
+      meaning: 'database the charts query',
+    }),
+    username: setting({
+      env: 'INFLUX_USERNAME',
+      schema: z.string(),
+      optional: true,
+      meaning: 'Basic auth (1.x, or a 2.x v1 authorization)',
+    }),
+    password: setting({
+      env: 'INFLUX_PASSWORD',
+      schema: z.string(),
+      optional: true,
+      secret: true,
+      meaning: "that user's password",
+    }),
+    token: setting({
+      env: 'INFLUX_TOKEN',
+      schema: z.string(),
+      optional: true,
+      secret: true,
+      meaning: 'InfluxDB 2.x/3.x through the v1 compatibility API: `Authorization: Token ...`',
+    }),
+    timeoutMs: setting({
+      env: 'CONSOLE_INFLUX_TIMEOUT_MS',
+      schema: z.coerce.number().int().positive(),
+      default: 10_000,
+      meaning: 'per history query',
+    }),
+  },
+  registryPath: setting({
+    env: 'REGISTRY_PATH',
+    schema: z.string(),
+    optional: true,
+    meaning: "station list (the broker's registry); stations seen only on MQTT are shown too",
   }),
-  mqtt: z.object({
-    url: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL')
-      .default('mqtt://127.0.0.1:1883'),
-    /** Read-only `dashboard` role account: the live view. */
-    username: z.string().min(1).default('dashboard'),
-    password: z
-      .string({ error: 'CONSOLE_MQTT_PASSWORD is required: the broker admits no anonymous clients' })
-      .min(1, 'CONSOLE_MQTT_PASSWORD is required: the broker admits no anonymous clients'),
-    /** `operator` role account that publishes acknowledgements; without a password acks are refused (503). */
-    ackUsername: z.string().min(1).default('operator'),
-    ackPassword: z.string().min(1).optional(),
+  usersPath: setting({
+    env: 'CONSOLE_USERS_PATH',
+    schema: z.string().min(1),
+    default: 'state/console-users.json',
+    meaning: 'console users and API tokens (hashes only, `users-cli.ts`), re-read when it changes',
   }),
-  influx: z.object({
-    url: z.url().default('http://127.0.0.1:8086'),
-    database: z.string().min(1).default('environment'),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    /** InfluxDB 2.x/3.x through the v1 compatibility API: `Authorization: Token ...`. */
-    token: z.string().optional(),
-    timeoutMs: z.coerce.number().int().positive().default(10_000),
+  keepCleared: setting({
+    env: 'CONSOLE_KEEP_CLEARED',
+    schema: z.coerce.number().int().min(0).max(10_000),
+    default: 100,
+    meaning: 'cleared alerts kept in memory for the list',
   }),
-  /** Station list (the broker's registry); stations seen only on MQTT are shown too. */
-  registryPath: z.string().optional(),
-  /** Console users and API tokens (scrypt / SHA-256 hashes only), managed with users-cli.ts. */
-  usersPath: z.string().min(1).default('state/console-users.json'),
-  /** Cleared alerts kept in memory for the list, newest first. */
-  keepCleared: z.coerce.number().int().min(0).max(10_000).default(100),
-});
+};
+
+export const ConsoleConfigSchema = settingsSchema(ConsoleSettings);
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 export type ConsoleConfigInput = z.input<typeof ConsoleConfigSchema>;
 
+/** The only reader of process.env in the console. */
 export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
-  return parseConfig(ConsoleConfigSchema, {
-    http: {
-      host: env.CONSOLE_HTTP_HOST,
-      port: env.CONSOLE_HTTP_PORT,
-      secureCookie: envFlag(env.CONSOLE_SECURE_COOKIE),
-      publicRead: envFlag(env.CONSOLE_PUBLIC_READ),
-      sessionTtlMs: env.CONSOLE_SESSION_TTL_MS,
-      maxSseClients: env.CONSOLE_MAX_SSE_CLIENTS,
-      maxSsePerPrincipal: env.CONSOLE_MAX_SSE_PER_LOGIN,
-      trustProxy: proxySetting(env.CONSOLE_TRUST_PROXY),
-    },
-    mqtt: {
-      url: env.MQTT_URL,
-      username: env.CONSOLE_MQTT_USERNAME,
-      password: env.CONSOLE_MQTT_PASSWORD,
-      ackUsername: env.CONSOLE_ACK_MQTT_USERNAME,
-      ackPassword: env.CONSOLE_ACK_MQTT_PASSWORD || undefined,
-    },
-    influx: {
-      url: env.INFLUX_URL,
-      database: env.INFLUX_DATABASE,
-      username: env.INFLUX_USERNAME,
-      password: env.INFLUX_PASSWORD,
-      token: env.INFLUX_TOKEN,
-      timeoutMs: env.CONSOLE_INFLUX_TIMEOUT_MS,
-    },
-    registryPath: env.REGISTRY_PATH,
-    usersPath: env.CONSOLE_USERS_PATH,
-    keepCleared: env.CONSOLE_KEEP_CLEARED,
-  });
+  return settingsFromEnv(ConsoleSettings, ConsoleConfigSchema, env);
 }
 
 /** CONSOLE_TRUST_PROXY: a yes/no word is a flag; anything else is a list of addresses ("127.0.0.1,10.0.0.0/8"). */

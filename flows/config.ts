@@ -1,103 +1,196 @@
 import { z } from 'zod';
-import { parseConfig } from '../lib/config.ts';
+import { passThrough, setting } from '../lib/settings/declare.ts';
+import { LogLevelSetting } from '../lib/settings/log-level.ts';
+import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
+import { NotifyNodeConfigSchema } from './node-config.ts';
 
-/** Settings of the flows service (flows/README.md "Configuration"); the only reader of process.env here. */
-export const FlowsConfigSchema = z.object({
-  mqtt: z.object({
-    url: z
-      .string()
-      .regex(/^(mqtt|tcp):\/\/[^/:]+:\d+\/?$/, 'an mqtt://host:port URL')
-      .default('mqtt://127.0.0.1:1883'),
-    username: z.string().min(1).default('flows'),
-    password: z.string().min(1, 'FLOWS_MQTT_PASSWORD is required: the broker admits no anonymous clients'),
-    /** Persistent session id: the broker keeps readings for Node-RED while it restarts. */
-    clientId: z.string().min(1).default('flows'),
+const optionalText = (env: string, fallback: string, meaning: string, secret?: true) =>
+  setting({ env, fallback, schema: z.string(), optional: true, meaning, ...(secret && { secret }) });
+
+// The depok-notify node validates these and holds their defaults (node-config.ts); the table shows them.
+const notify = NotifyNodeConfigSchema.shape;
+const notifySetting = (env: string, schema: z.ZodType, meaning: string, extra: { secret?: true } = {}) =>
+  setting({ env, schema, meaning, deploy: true, ...extra });
+
+/** Settings of the flows service, each with its variable (flows/README.md "Configuration" is generated). */
+export const FlowsSettings = {
+  mqtt: {
+    url: setting({
+      env: 'FLOWS_MQTT_URL',
+      fallback: 'MQTT_URL',
+      schema: z.string().regex(/^(mqtt|tcp):\/\/[^/:]+:\d+\/?$/, 'an mqtt://host:port URL'),
+      default: 'mqtt://127.0.0.1:1883',
+      meaning: 'broker (`mqtt://host:port`)',
+    }),
+    username: setting({
+      env: 'FLOWS_MQTT_USERNAME',
+      schema: z.string().min(1),
+      default: 'flows',
+      meaning: 'service account with role `flows`',
+    }),
+    password: setting({
+      env: 'FLOWS_MQTT_PASSWORD',
+      schema: z.string().min(1, 'FLOWS_MQTT_PASSWORD is required: the broker admits no anonymous clients'),
+      secret: true,
+      meaning: 'its secret',
+    }),
+    clientId: setting({
+      env: 'FLOWS_MQTT_CLIENT_ID',
+      schema: z.string().min(1),
+      default: 'flows',
+      meaning: 'persistent-session id: the broker keeps readings for Node-RED while it restarts',
+    }),
+  },
+  influx: {
+    version: setting({
+      env: 'FLOWS_INFLUX_VERSION',
+      fallback: 'INFLUX_VERSION',
+      schema: z.union([z.literal(1), z.literal(2)]),
+      default: 1,
+      fromEnv: (raw) => (raw === '2' ? 2 : 1),
+      meaning: 'InfluxDB API the depok-influx node writes with: `1` (`/write`) or `2` (`/api/v2/write`)',
+    }),
+    url: setting({
+      env: 'FLOWS_INFLUX_URL',
+      fallback: 'INFLUX_URL',
+      schema: z.url(),
+      default: 'http://127.0.0.1:8086',
+      meaning: 'InfluxDB base URL',
+    }),
+    database: setting({
+      env: 'FLOWS_INFLUX_DATABASE',
+      fallback: 'INFLUX_DATABASE',
+      schema: z.string().min(1),
+      default: 'environment',
+      meaning: 'v1: database',
+    }),
+    retentionPolicy: optionalText(
+      'FLOWS_INFLUX_RETENTION_POLICY',
+      'INFLUX_RETENTION_POLICY',
+      'v1: retention policy',
+    ),
+    username: optionalText('FLOWS_INFLUX_USERNAME', 'INFLUX_USERNAME', 'v1: HTTP Basic auth user'),
+    password: optionalText('FLOWS_INFLUX_PASSWORD', 'INFLUX_PASSWORD', "v1: that user's password", true),
+    org: optionalText('FLOWS_INFLUX_ORG', 'INFLUX_ORG', 'v2: organisation'),
+    bucket: optionalText('FLOWS_INFLUX_BUCKET', 'INFLUX_BUCKET', 'v2: bucket'),
+    token: optionalText('FLOWS_INFLUX_TOKEN', 'INFLUX_TOKEN', 'v2: API token', true),
+  },
+  host: setting({
+    env: 'FLOWS_HOST',
+    schema: z.string(),
+    default: '127.0.0.1',
+    meaning: 'editor and HTTP API address',
   }),
-  influx: z.object({
-    version: z.union([z.literal(1), z.literal(2)]).default(1),
-    url: z.url().default('http://127.0.0.1:8086'),
-    database: z.string().min(1).default('environment'),
-    retentionPolicy: z.string().optional(),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    org: z.string().optional(),
-    bucket: z.string().optional(),
-    token: z.string().optional(),
+  port: setting({
+    env: 'FLOWS_PORT',
+    schema: z.coerce.number().int().min(0).max(65535),
+    default: 1880,
+    meaning: 'editor and HTTP API port (`0`: a free one)',
   }),
-  /** Editor and HTTP API listener; port 0 picks a free one. */
-  host: z.string().default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65535).default(1880),
-  /** Alert state, Node-RED's user folder and a generated editor password live here. */
-  stateDir: z.string().default('state/flows'),
-  rulesFile: z.string().optional(),
-  overridesFile: z.string().optional(),
-  tickMs: z.coerce.number().int().min(50).default(5000),
-  snapshotMs: z.coerce.number().int().min(100).default(30_000),
-  escalateAfterS: z.coerce.number().min(0).default(1800),
-  apiToken: z.string().min(16, 'FLOWS_API_TOKEN must be at least 16 characters').optional(),
-  admin: z.object({
-    username: z.string().min(1).default('admin'),
-    /** bcrypt hash; when absent a password is generated into <stateDir>/editor-password. */
-    passwordHash: z
-      .string()
-      .regex(/^\$2[aby]\$\d\d\$/, 'a bcrypt hash ($2b$...)')
-      .optional(),
+  stateDir: setting({
+    env: 'FLOWS_STATE_DIR',
+    schema: z.string(),
+    default: 'state/flows',
+    meaning:
+      'alert state, Node-RED user folder, generated editor password; unset: `$STATE_DIR/flows` when `STATE_DIR` is set',
   }),
-  /** Passed to the depok-notify node as FLOWS_* variables (see node-config.ts NotifyNodeConfigSchema). */
-  notify: z.record(z.string(), z.string()).default({}),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  rulesFile: setting({
+    env: 'FLOWS_RULES_FILE',
+    schema: z.string(),
+    optional: true,
+    shown: '`flows/rules.json`',
+    meaning: 'alert rules',
+  }),
+  overridesFile: setting({
+    env: 'FLOWS_RULES_OVERRIDES',
+    schema: z.string(),
+    optional: true,
+    meaning: 'local overrides of the rules (per kind and station)',
+  }),
+  tickMs: setting({
+    env: 'FLOWS_TICK_MS',
+    schema: z.coerce.number().int().min(50),
+    default: 5000,
+    meaning: 'how often stale sensors and escalations are checked',
+  }),
+  snapshotMs: setting({
+    env: 'FLOWS_SNAPSHOT_MS',
+    schema: z.coerce.number().int().min(100),
+    default: 30_000,
+    meaning: 'evaluator state (means, last values) save interval; alerts are saved on every transition',
+  }),
+  escalateAfterS: setting({
+    env: 'FLOWS_ESCALATE_AFTER_S',
+    schema: z.coerce.number().min(0),
+    default: 1800,
+    meaning: "escalate alerts unacknowledged this long (0 = never; a rule's `escalateAfterS` wins)",
+  }),
+  apiToken: setting({
+    env: 'FLOWS_API_TOKEN',
+    schema: z.string().min(16, 'FLOWS_API_TOKEN must be at least 16 characters'),
+    optional: true,
+    secret: true,
+    deploy: true,
+    meaning: 'bearer token of the HTTP API, at least 16 characters; without it the API answers 503',
+  }),
+  admin: {
+    username: setting({
+      env: 'FLOWS_ADMIN_USER',
+      schema: z.string().min(1),
+      default: 'admin',
+      meaning: 'Node-RED editor login',
+    }),
+    passwordHash: setting({
+      env: 'FLOWS_ADMIN_PASSWORD_HASH',
+      schema: z.string().regex(/^\$2[aby]\$\d\d\$/, 'a bcrypt hash ($2b$...)'),
+      optional: true,
+      shown: 'generated',
+      meaning:
+        'its bcrypt hash; without one a password is generated once into `<state>/editor-password` (0600)',
+    }),
+  },
+  notify: passThrough([
+    notifySetting('FLOWS_WEBHOOK_URL', notify.webhookUrl, 'webhook channel: alerts are POSTed here', {
+      secret: true,
+    }),
+    notifySetting('FLOWS_SMTP_URL', notify.smtpUrl, 'e-mail channel: `smtp://user:pass@host:port`', {
+      secret: true,
+    }),
+    notifySetting('FLOWS_MAIL_FROM', notify.mailFrom, 'sender address'),
+    notifySetting(
+      'FLOWS_MAIL_TO',
+      notify.mailTo,
+      'recipients, comma-separated (the e-mail channel needs them)',
+    ),
+    notifySetting(
+      'FLOWS_ESCALATION_MAIL_TO',
+      notify.escalationMailTo,
+      'where escalations are mailed instead (unset: `FLOWS_MAIL_TO`)',
+    ),
+    notifySetting('FLOWS_TELEGRAM_TOKEN', notify.telegramToken, 'Telegram channel: bot token', {
+      secret: true,
+    }),
+    notifySetting('FLOWS_TELEGRAM_CHAT_ID', notify.telegramChatId, 'chat the bot writes to'),
+    setting({ env: 'FLOWS_TELEGRAM_API_URL', schema: notify.telegramApiUrl, meaning: 'Bot API base URL' }),
+    setting({ env: 'FLOWS_NOTIFY_EVENTS', schema: notify.events, meaning: 'transitions that notify' }),
+    setting({
+      env: 'FLOWS_NOTIFY_RATE_COUNT',
+      schema: notify.rateLimitCount,
+      meaning: 'notifications per alert and channel within the window below',
+    }),
+    setting({ env: 'FLOWS_NOTIFY_RATE_WINDOW_S', schema: notify.rateLimitWindowS, meaning: 'that window' }),
+  ]),
+  logLevel: LogLevelSetting,
   startTimeoutMs: z.coerce.number().int().positive().default(30_000),
-});
+};
+
+export const FlowsConfigSchema = settingsSchema(FlowsSettings);
 export type FlowsConfig = z.infer<typeof FlowsConfigSchema>;
 export type FlowsConfigInput = z.input<typeof FlowsConfigSchema>;
 
-const NOTIFY_VARS = [
-  'FLOWS_WEBHOOK_URL',
-  'FLOWS_SMTP_URL',
-  'FLOWS_MAIL_FROM',
-  'FLOWS_MAIL_TO',
-  'FLOWS_ESCALATION_MAIL_TO',
-  'FLOWS_TELEGRAM_TOKEN',
-  'FLOWS_TELEGRAM_CHAT_ID',
-  'FLOWS_TELEGRAM_API_URL',
-  'FLOWS_NOTIFY_EVENTS',
-  'FLOWS_NOTIFY_RATE_COUNT',
-  'FLOWS_NOTIFY_RATE_WINDOW_S',
-] as const;
-
-/** FLOWS_* variables, falling back to the stack's MQTT_URL / INFLUX_* where they mean the same thing. */
+/** The only reader of process.env in the flows; FLOWS_* variables fall back to the stack's where declared. */
 export function flowsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FlowsConfig {
-  const notify: Record<string, string> = {};
-  for (const name of NOTIFY_VARS) if (env[name]) notify[name] = env[name] as string;
-  return parseConfig(FlowsConfigSchema, {
-    mqtt: {
-      url: env.FLOWS_MQTT_URL ?? env.MQTT_URL,
-      username: env.FLOWS_MQTT_USERNAME,
-      password: env.FLOWS_MQTT_PASSWORD,
-      clientId: env.FLOWS_MQTT_CLIENT_ID,
-    },
-    influx: {
-      version: (env.FLOWS_INFLUX_VERSION ?? env.INFLUX_VERSION) === '2' ? 2 : 1,
-      url: env.FLOWS_INFLUX_URL ?? env.INFLUX_URL,
-      database: env.FLOWS_INFLUX_DATABASE ?? env.INFLUX_DATABASE,
-      retentionPolicy: env.FLOWS_INFLUX_RETENTION_POLICY ?? env.INFLUX_RETENTION_POLICY,
-      username: env.FLOWS_INFLUX_USERNAME ?? env.INFLUX_USERNAME,
-      password: env.FLOWS_INFLUX_PASSWORD ?? env.INFLUX_PASSWORD,
-      org: env.FLOWS_INFLUX_ORG ?? env.INFLUX_ORG,
-      bucket: env.FLOWS_INFLUX_BUCKET ?? env.INFLUX_BUCKET,
-      token: env.FLOWS_INFLUX_TOKEN ?? env.INFLUX_TOKEN,
-    },
-    host: env.FLOWS_HOST,
-    port: env.FLOWS_PORT,
-    stateDir: env.FLOWS_STATE_DIR ?? (env.STATE_DIR ? `${env.STATE_DIR}/flows` : undefined),
-    rulesFile: env.FLOWS_RULES_FILE,
-    overridesFile: env.FLOWS_RULES_OVERRIDES,
-    tickMs: env.FLOWS_TICK_MS,
-    snapshotMs: env.FLOWS_SNAPSHOT_MS,
-    escalateAfterS: env.FLOWS_ESCALATE_AFTER_S,
-    apiToken: env.FLOWS_API_TOKEN,
-    admin: { username: env.FLOWS_ADMIN_USER, passwordHash: env.FLOWS_ADMIN_PASSWORD_HASH },
-    notify,
-    logLevel: env.LOG_LEVEL,
-  });
+  // `npm start` gives one state folder; the flows keep theirs inside it.
+  const stateDir = env.FLOWS_STATE_DIR ?? (env.STATE_DIR ? `${env.STATE_DIR}/flows` : undefined);
+  return settingsFromEnv(FlowsSettings, FlowsConfigSchema, { ...env, FLOWS_STATE_DIR: stateDir });
 }

@@ -1,184 +1,275 @@
 import { z } from 'zod';
-import { envFlag, parseConfig } from '../lib/config.ts';
+import { envFlag, envNumber } from '../lib/config.ts';
 import { FsyncPolicies } from '../lib/framing.ts';
+import { oneOf, setting } from '../lib/settings/declare.ts';
+import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
 
 const DAY_MS = 86_400_000;
+const positive = z.coerce.number().int().positive();
 
-const InfluxV1Schema = z.object({
-  version: z.literal(1),
-  url: z.url(),
-  database: z.string().min(1),
-  retentionPolicy: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-});
-const InfluxV2Schema = z.object({
-  version: z.literal(2),
-  url: z.url(),
-  org: z.string().min(1),
-  bucket: z.string().min(1),
-  token: z.string().min(1),
-});
+/** INFLUX_VERSION: `2` picks the v2 writer, anything else the v1 one. */
+const influxVersion = (raw: string | undefined) => (raw === '2' ? 2 : 1);
+const VERSION_MEANING =
+  '`1`: `POST /write` (InfluxDB 1.x, or the v1-compatibility API of 2.x/3.x); `2`: `/api/v2/write` with the official client';
+const URL_MEANING = 'InfluxDB base URL';
+const V2_ONLY = 'required for v2';
 
-export const IngestConfigSchema = z.object({
-  mqtt: z.object({
-    url: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL')
-      .default('mqtt://127.0.0.1:1883'),
-    username: z.string().min(1).default('ingest'),
-    password: z.string().min(1, 'MQTT_PASSWORD is required: the broker admits no anonymous clients'),
-    /** Persistent session id: keep it stable across restarts or the broker forgets queued readings. */
-    clientId: z.string().min(1).default('ingest'),
-    /**
-     * `sensors/+/+` on aedes; on an MQTT 5 broker several workers share one stream with
-     * `$share/ingest/sensors/+/+` (README "Several workers").
-     */
-    subscription: z.string().default('sensors/+/+'),
-    /** 4 = MQTT 3.1.1 (aedes); 5 for shared subscriptions on Mosquitto, EMQX, HiveMQ. */
-    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
-    /** MQTT 5 only: how long the broker keeps this worker's session while it is away (seconds). */
-    sessionExpirySeconds: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(7 * 24 * 3600),
-    /**
-     * QoS of the normalized readings published for the alert flows. 0 by default: the flows subscribe at
-     * QoS 0 (they are a live view; the archive is InfluxDB), and at QoS 1 every reading costs the broker a
-     * second durable store while mqtt.js holds each one in memory until the broker acknowledges it.
-     */
-    readingsQos: z.union([z.literal(0), z.literal(1)]).default(0),
+const InfluxV1Settings = {
+  version: setting({
+    env: 'INFLUX_VERSION',
+    schema: z.literal(1),
+    default: 1,
+    fromEnv: influxVersion,
+    meaning: VERSION_MEANING,
   }),
-  influx: z.discriminatedUnion('version', [InfluxV1Schema, InfluxV2Schema]),
-  http: z
-    .object({
-      host: z.string().default('127.0.0.1'),
-      /** 0 picks a free port; -1 turns the HTTP server off. */
-      port: z.coerce.number().int().min(-1).max(65535).default(9102),
-      /** HTTP ingest, per device (token bucket): requests a second, and how many at once after a gap. */
-      deviceLimits: z
-        .object({
-          requestsPerSecond: z.coerce.number().positive().default(1),
-          burst: z.coerce.number().int().positive().default(60),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  batch: z
-    .object({
-      maxLines: z.coerce.number().int().positive().default(5000),
-      flushIntervalMs: z.coerce.number().int().positive().default(200),
-      writeTimeoutMs: z.coerce.number().int().positive().default(10_000),
-      retryBaseMs: z.coerce.number().int().positive().default(250),
-      retryMaxMs: z.coerce.number().int().positive().default(30_000),
-    })
-    .prefault({}),
-  spool: z
-    .object({
-      /** One folder per worker: the spool is this worker's, never shared. */
-      dir: z.string().min(1).default('state/spool/ingest'),
-      /** Bound on disk use; when reached, acknowledgements stop and the broker holds the rest. */
-      maxBytes: z.coerce
-        .number()
-        .int()
-        .positive()
-        .default(1024 ** 3),
-      segmentBytes: z.coerce
-        .number()
-        .int()
-        .positive()
-        .default(16 * 1024 ** 2),
-      fsync: z.enum(FsyncPolicies).default('interval'),
-      fsyncIntervalMs: z.coerce.number().int().positive().default(1000),
-    })
-    .prefault({}),
-  limits: z
-    .object({
-      maxPayloadBytes: z.coerce
-        .number()
-        .int()
-        .positive()
-        .default(64 * 1024),
-      maxPastMs: z.coerce
-        .number()
-        .int()
-        .positive()
-        .default(30 * DAY_MS),
-      maxFutureMs: z.coerce
-        .number()
-        .int()
-        .positive()
-        .default(5 * 60_000),
-    })
-    .prefault({}),
-  /** Station registry (broker's file): unknown stations are rejected and registry tags are stored. */
-  registryPath: z.string().optional(),
-  requireRegisteredStation: z.boolean().default(true),
-});
+  url: setting({
+    env: 'INFLUX_URL',
+    schema: z.url(),
+    default: 'http://127.0.0.1:8086',
+    shown: '`http://127.0.0.1:8086` (v1); required for v2',
+    meaning: URL_MEANING,
+  }),
+  database: setting({
+    env: 'INFLUX_DATABASE',
+    schema: z.string().min(1),
+    default: 'environment',
+    meaning: 'v1: database (`db=`)',
+  }),
+  retentionPolicy: setting({
+    env: 'INFLUX_RETENTION_POLICY',
+    schema: z.string(),
+    optional: true,
+    meaning: 'v1: retention policy (`rp=`)',
+  }),
+  username: setting({
+    env: 'INFLUX_USERNAME',
+    schema: z.string(),
+    optional: true,
+    meaning: 'v1: user for HTTP Basic auth (sent when set)',
+  }),
+  password: setting({
+    env: 'INFLUX_PASSWORD',
+    schema: z.string(),
+    optional: true,
+    secret: true,
+    meaning: "v1: that user's password",
+  }),
+};
+const InfluxV2Settings = {
+  version: setting({
+    env: 'INFLUX_VERSION',
+    schema: z.literal(2),
+    fromEnv: influxVersion,
+    meaning: VERSION_MEANING,
+  }),
+  url: setting({ env: 'INFLUX_URL', schema: z.url(), meaning: URL_MEANING }),
+  org: setting({ env: 'INFLUX_ORG', schema: z.string().min(1), shown: V2_ONLY, meaning: 'v2: organisation' }),
+  bucket: setting({ env: 'INFLUX_BUCKET', schema: z.string().min(1), shown: V2_ONLY, meaning: 'v2: bucket' }),
+  token: setting({
+    env: 'INFLUX_TOKEN',
+    schema: z.string().min(1),
+    secret: true,
+    shown: V2_ONLY,
+    meaning: 'v2: API token with write access to the bucket',
+  }),
+};
+
+/** Ingest settings, each with its variable (ingest/README.md "Configuration" is generated from them). */
+export const IngestSettings = {
+  mqtt: {
+    url: setting({
+      env: 'MQTT_URL',
+      schema: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+      default: 'mqtt://127.0.0.1:1883',
+      meaning: 'broker; `mqtt://`, `mqtts://`, `ws://`, `wss://` or `tcp://`',
+    }),
+    username: setting({
+      env: 'MQTT_USERNAME',
+      schema: z.string().min(1),
+      default: 'ingest',
+      meaning: 'service account (role `ingest` in the broker registry)',
+    }),
+    password: setting({
+      env: 'MQTT_PASSWORD',
+      schema: z.string().min(1, 'MQTT_PASSWORD is required: the broker admits no anonymous clients'),
+      secret: true,
+      meaning: 'its secret; the broker admits no anonymous client',
+    }),
+    clientId: setting({
+      env: 'MQTT_CLIENT_ID',
+      schema: z.string().min(1),
+      default: 'ingest',
+      meaning:
+        'persistent-session id: keep it stable across restarts (or the broker forgets queued readings), and distinct per worker',
+    }),
+    subscription: setting({
+      env: 'INGEST_SUBSCRIPTION',
+      schema: z.string(),
+      default: 'sensors/+/+',
+      meaning: 'topic filter; `$share/ingest/sensors/+/+` for several workers on an MQTT 5 broker',
+    }),
+    protocolVersion: setting({
+      env: 'MQTT_PROTOCOL_VERSION',
+      schema: z.union([z.literal(4), z.literal(5)]),
+      default: 4,
+      fromEnv: envNumber,
+      meaning: '`4` = MQTT 3.1.1 (aedes); `5` for shared subscriptions (Mosquitto, EMQX, HiveMQ)',
+    }),
+    sessionExpirySeconds: setting({
+      env: 'MQTT_SESSION_EXPIRY_SECONDS',
+      schema: positive,
+      default: 7 * 24 * 3600,
+      meaning: 'MQTT 5 only: how long the broker keeps the session (and its queue) while the worker is away',
+    }),
+    // QoS 1 would cost the broker a second durable store per reading, and mqtt.js would hold each one in
+    // memory until the broker acknowledges it; the flows subscribe at QoS 0 anyway.
+    readingsQos: setting({
+      env: 'INGEST_READINGS_QOS',
+      schema: z.union([z.literal(0), z.literal(1)]),
+      default: 0,
+      fromEnv: envNumber,
+      meaning:
+        "QoS (0 or 1) of the normalized `readings/<kind>/<station>` messages; the flows take them at QoS 0 (a live view: InfluxDB is the archive), and 1 doubles the broker's durable stores",
+    }),
+  },
+  influx: oneOf('version', [InfluxV1Settings, InfluxV2Settings]),
+  http: {
+    host: setting({
+      env: 'INGEST_HTTP_HOST',
+      schema: z.string(),
+      default: '127.0.0.1',
+      meaning: 'HTTP listener address (`0.0.0.0` in a container)',
+    }),
+    port: setting({
+      env: 'INGEST_HTTP_PORT',
+      schema: z.coerce.number().int().min(-1).max(65535),
+      default: 9102,
+      meaning: '`/healthz`, `/readyz`, `/metrics`, HTTP ingest; `0` picks a free port, `-1` turns HTTP off',
+    }),
+    deviceLimits: {
+      requestsPerSecond: setting({
+        env: 'INGEST_HTTP_DEVICE_REQUESTS_PER_SECOND',
+        schema: z.coerce.number().positive(),
+        default: 1,
+        meaning:
+          'HTTP ingest requests a device may make a second (token bucket; one request may carry a SenML pack)',
+      }),
+      burst: setting({
+        env: 'INGEST_HTTP_DEVICE_BURST',
+        schema: positive,
+        default: 60,
+        meaning: 'HTTP ingest requests a device may make at once (a backlog after a network gap)',
+      }),
+    },
+  },
+  batch: {
+    maxLines: setting({
+      env: 'INGEST_BATCH_MAX_LINES',
+      schema: positive,
+      default: 5000,
+      meaning: 'lines per InfluxDB write',
+    }),
+    flushIntervalMs: setting({
+      env: 'INGEST_FLUSH_INTERVAL_MS',
+      schema: positive,
+      default: 200,
+      meaning: 'how long a partial batch waits for more readings before it is written',
+    }),
+    writeTimeoutMs: setting({
+      env: 'INGEST_WRITE_TIMEOUT_MS',
+      schema: positive,
+      default: 10_000,
+      meaning: 'per write request',
+    }),
+    retryBaseMs: setting({
+      env: 'INGEST_RETRY_BASE_MS',
+      schema: positive,
+      default: 250,
+      meaning: 'first retry delay (exponential, full jitter)',
+    }),
+    retryMaxMs: setting({
+      env: 'INGEST_RETRY_MAX_MS',
+      schema: positive,
+      default: 30_000,
+      meaning: 'retry delay ceiling',
+    }),
+  },
+  spool: {
+    dir: setting({
+      env: 'INGEST_SPOOL_DIR',
+      schema: z.string().min(1),
+      default: 'state/spool/ingest',
+      meaning: "this worker's spool folder; never share one between workers",
+    }),
+    maxBytes: setting({
+      env: 'INGEST_SPOOL_MAX_BYTES',
+      schema: positive,
+      default: 1024 ** 3,
+      deploy: true,
+      meaning: 'undrained bytes at which the worker stops acknowledging (the broker holds the rest)',
+    }),
+    segmentBytes: setting({
+      env: 'INGEST_SPOOL_SEGMENT_BYTES',
+      schema: positive,
+      default: 16 * 1024 ** 2,
+      meaning: 'size of one spool segment file',
+    }),
+    fsync: setting({
+      env: 'INGEST_SPOOL_FSYNC',
+      schema: z.enum(FsyncPolicies),
+      default: 'interval',
+      deploy: true,
+      meaning: '`none`, `interval` or `always`: what a power loss may cost (see "Spool")',
+    }),
+    fsyncIntervalMs: setting({
+      env: 'INGEST_SPOOL_FSYNC_INTERVAL_MS',
+      schema: positive,
+      default: 1000,
+      meaning: 'period of the `interval` policy',
+    }),
+  },
+  limits: {
+    maxPayloadBytes: setting({
+      env: 'INGEST_MAX_PAYLOAD_BYTES',
+      schema: positive,
+      default: 64 * 1024,
+      meaning: 'larger payloads are rejected (`payload_too_large`)',
+    }),
+    maxPastMs: setting({
+      env: 'INGEST_MAX_PAST_MS',
+      schema: positive,
+      default: 30 * DAY_MS,
+      meaning: 'oldest device time accepted, relative to now',
+    }),
+    maxFutureMs: setting({
+      env: 'INGEST_MAX_FUTURE_MS',
+      schema: positive,
+      default: 5 * 60_000,
+      meaning: 'newest device time accepted (clock skew)',
+    }),
+  },
+  registryPath: setting({
+    env: 'REGISTRY_PATH',
+    schema: z.string(),
+    optional: true,
+    meaning:
+      "the broker's registry file, re-read when it changes: stations it does not list are rejected, and its `district` and `operator` become tags",
+  }),
+  requireRegisteredStation: setting({
+    env: 'INGEST_REQUIRE_REGISTERED_STATION',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning:
+      'with `REGISTRY_PATH`: reject unregistered (or revoked, or other-kind) stations; `false` accepts any well-formed station id, without registry tags (as does no `REGISTRY_PATH`)',
+  }),
+};
+
+export const IngestConfigSchema = settingsSchema(IngestSettings);
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 export type IngestConfigInput = z.input<typeof IngestConfigSchema>;
 
+/** The only reader of process.env in the ingest. */
 export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const version = env.INFLUX_VERSION === '2' ? 2 : 1;
-  const influx =
-    version === 2
-      ? {
-          version,
-          url: env.INFLUX_URL,
-          org: env.INFLUX_ORG,
-          bucket: env.INFLUX_BUCKET,
-          token: env.INFLUX_TOKEN,
-        }
-      : {
-          version,
-          url: env.INFLUX_URL ?? 'http://127.0.0.1:8086',
-          database: env.INFLUX_DATABASE ?? 'environment',
-          retentionPolicy: env.INFLUX_RETENTION_POLICY,
-          username: env.INFLUX_USERNAME,
-          password: env.INFLUX_PASSWORD,
-        };
-  return parseConfig(IngestConfigSchema, {
-    mqtt: {
-      url: env.MQTT_URL,
-      username: env.MQTT_USERNAME,
-      password: env.MQTT_PASSWORD,
-      clientId: env.MQTT_CLIENT_ID,
-      subscription: env.INGEST_SUBSCRIPTION,
-      protocolVersion:
-        env.MQTT_PROTOCOL_VERSION === undefined ? undefined : Number(env.MQTT_PROTOCOL_VERSION),
-      sessionExpirySeconds: env.MQTT_SESSION_EXPIRY_SECONDS,
-      readingsQos: env.INGEST_READINGS_QOS === undefined ? undefined : Number(env.INGEST_READINGS_QOS),
-    },
-    influx,
-    http: {
-      host: env.INGEST_HTTP_HOST,
-      port: env.INGEST_HTTP_PORT,
-      deviceLimits: {
-        requestsPerSecond: env.INGEST_HTTP_DEVICE_REQUESTS_PER_SECOND,
-        burst: env.INGEST_HTTP_DEVICE_BURST,
-      },
-    },
-    batch: {
-      maxLines: env.INGEST_BATCH_MAX_LINES,
-      flushIntervalMs: env.INGEST_FLUSH_INTERVAL_MS,
-      writeTimeoutMs: env.INGEST_WRITE_TIMEOUT_MS,
-      retryBaseMs: env.INGEST_RETRY_BASE_MS,
-      retryMaxMs: env.INGEST_RETRY_MAX_MS,
-    },
-    spool: {
-      dir: env.INGEST_SPOOL_DIR,
-      maxBytes: env.INGEST_SPOOL_MAX_BYTES,
-      segmentBytes: env.INGEST_SPOOL_SEGMENT_BYTES,
-      fsync: env.INGEST_SPOOL_FSYNC,
-      fsyncIntervalMs: env.INGEST_SPOOL_FSYNC_INTERVAL_MS,
-    },
-    limits: {
-      maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
-      maxPastMs: env.INGEST_MAX_PAST_MS,
-      maxFutureMs: env.INGEST_MAX_FUTURE_MS,
-    },
-    registryPath: env.REGISTRY_PATH,
-    requireRegisteredStation: envFlag(env.INGEST_REQUIRE_REGISTERED_STATION),
-  });
+  return settingsFromEnv(IngestSettings, IngestConfigSchema, env);
 }

@@ -5,11 +5,22 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-/** Validates before anything connects; the message names each bad setting. */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+/**
+ * Validates before anything connects; the message names each bad setting: by the environment variable it
+ * came from when `variableAt` knows one (lib/settings), else by its path in the config object.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  variableAt?: (path: string) => string | undefined,
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const lines = result.error.issues.map((i) => {
+    const path = i.path.join('.') || '(root)';
+    const variable = variableAt?.(path);
+    return `  ${variable ? `${variable} (${path})` : path}: ${i.message}`;
+  });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
 
@@ -17,4 +28,14 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown): z.i
 export function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return !['false', '0', 'no', 'off'].includes(value.toLowerCase());
+}
+
+/** For settings whose schema takes numbers, not strings (a union of literals): unset stays unset. */
+export function envNumber(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+/** An empty value counts as unset: docker compose passes `${NAME:-}` through as "". */
+export function envNonEmpty(value: string | undefined): string | undefined {
+  return value || undefined;
 }

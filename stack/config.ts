@@ -1,35 +1,76 @@
 import { z } from 'zod';
-import { envFlag, parseConfig } from '../lib/config.ts';
+import { envFlag } from '../lib/config.ts';
+import { setting } from '../lib/settings/declare.ts';
+import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
 
-/** `npm start` settings (README "Configuration"); each service's own settings come from its config.ts. */
-export const StackConfigSchema = z.object({
-  stateDir: z.string().default('state'),
-  /** Use this InfluxDB instead of starting a local influxd. */
-  influxUrl: z.url().optional(),
-  influxPort: z.coerce.number().int().min(1).max(65535).default(8086),
-  database: z.string().min(1).default('environment'),
-  brokerPort: z.coerce.number().int().min(1).max(65535).default(1883),
-  /** Station catalogue that provisions the devices and drives the simulators (default: Depok's). */
-  stationsPath: z.string().min(1).optional(),
-  /** Run Node-RED with the alert flows and the operator console as part of the stack. */
-  flows: z.boolean().default(true),
-  console: z.boolean().default(true),
-  intervalMs: z.coerce.number().int().min(100).default(5000),
-  timeScale: z.coerce.number().positive().default(1),
-});
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** `npm start` settings (the README's "Configuration" table); each service's own are in its config.ts. */
+export const StackSettings = {
+  stateDir: setting({
+    env: 'STATE_DIR',
+    schema: z.string(),
+    default: 'state',
+    meaning: 'registry, secrets, local influxd data, broker persistence, spool, alert state',
+  }),
+  influxUrl: setting({
+    env: 'INFLUX_URL',
+    schema: z.url(),
+    optional: true,
+    shown: '(local influxd)',
+    meaning: 'use this InfluxDB instead of starting one',
+  }),
+  influxPort: setting({
+    env: 'INFLUX_PORT',
+    schema: port,
+    default: 8086,
+    meaning: 'port of the local influxd',
+  }),
+  database: setting({
+    env: 'INFLUX_DATABASE',
+    schema: z.string().min(1),
+    default: 'environment',
+    meaning: 'database (v1), created in the local influxd',
+  }),
+  brokerPort: setting({ env: 'BROKER_PORT', schema: port, default: 1883, meaning: 'MQTT/TCP listener' }),
+  stationsPath: setting({
+    env: 'SIM_STATIONS',
+    schema: z.string().min(1),
+    optional: true,
+    shown: '`simulators/stations/depok.json`',
+    meaning: 'station catalogue: provisions the devices and drives the simulators',
+  }),
+  flows: setting({
+    env: 'STACK_FLOWS',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning: 'run Node-RED with the alert flows as part of `npm start`',
+  }),
+  console: setting({
+    env: 'STACK_CONSOLE',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning: 'run the operator console as part of `npm start`',
+  }),
+  intervalMs: setting({
+    env: 'SIM_INTERVAL_MS',
+    schema: z.coerce.number().int().min(100),
+    default: 5000,
+    meaning: 'publish interval per station',
+  }),
+  timeScale: setting({
+    env: 'SIM_TIME_SCALE',
+    schema: z.coerce.number().positive(),
+    default: 1,
+    meaning: 'simulated seconds per real second (1440: a day per minute)',
+  }),
+};
+
+export const StackConfigSchema = settingsSchema(StackSettings);
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 
 export function stackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  return parseConfig(StackConfigSchema, {
-    stateDir: env.STATE_DIR,
-    influxUrl: env.INFLUX_URL,
-    influxPort: env.INFLUX_PORT,
-    database: env.INFLUX_DATABASE,
-    brokerPort: env.BROKER_PORT,
-    stationsPath: env.SIM_STATIONS,
-    flows: envFlag(env.STACK_FLOWS),
-    console: envFlag(env.STACK_CONSOLE),
-    intervalMs: env.SIM_INTERVAL_MS,
-    timeScale: env.SIM_TIME_SCALE,
-  });
+  return settingsFromEnv(StackSettings, StackConfigSchema, env);
 }
