@@ -16,6 +16,8 @@ const EVERY_VARIABLE = {
   CONSOLE_PUBLIC_READ: 'yes',
   CONSOLE_SESSION_TTL_MS: '100',
   CONSOLE_MAX_SSE_CLIENTS: '5',
+  CONSOLE_MAX_SSE_PER_LOGIN: '2',
+  CONSOLE_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
   CONSOLE_MQTT_USERNAME: 'cu',
   CONSOLE_MQTT_PASSWORD: 'cp',
   CONSOLE_ACK_MQTT_USERNAME: 'cau',
@@ -39,6 +41,8 @@ describe('console settings', () => {
         publicRead: false,
         sessionTtlMs: 28800000,
         maxSseClients: 200,
+        maxSsePerPrincipal: 4,
+        trustProxy: false,
       },
       mqtt: {
         url: 'mqtt://127.0.0.1:1883',
@@ -65,6 +69,8 @@ describe('console settings', () => {
         publicRead: true,
         sessionTtlMs: 100,
         maxSseClients: 5,
+        maxSsePerPrincipal: 2,
+        trustProxy: '10.0.0.0/8,127.0.0.1',
       },
       mqtt: {
         url: 'mqtts://b:8883',
