@@ -28,7 +28,7 @@ const node = existsSync(join(root, 'node_modules/.bin/node'))
   ? join(root, 'node_modules/.bin/node')
   : process.execPath;
 
-/** One mqtt.js publisher -> one subscriber at QoS 1, as in DESIGN.md's reference figures. */
+/** One mqtt.js publisher -> one subscriber at QoS 1, as in docs/ARCHITECTURE.md's reference figures. */
 async function qos1Rate(url: string, publisher: IClientOptions, subscriber: IClientOptions, topic: string) {
   const sub = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...subscriber });
   const pub = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...publisher });

@@ -8,8 +8,7 @@ import { type Pipeline, startPipeline } from '../testkit/pipeline.ts';
 const AQ = 'aq-http-01';
 const AQ2 = 'aq-http-02';
 const WN = 'wn-http-01';
-// The copy of shared/payloads/sensor-community.json the decoder's golden tests use (the repository
-// must not depend on files outside it: CI runs a clean clone).
+// The real Sensor.Community payload the decoder's golden tests use.
 const SENSOR_COMMUNITY = resolve(import.meta.dirname, 'core/testdata/shared-sensor-community/input.json');
 
 describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline', () => {

@@ -33,6 +33,14 @@ describe('layers point one way', () => {
     expect(layerViolations(files)).toEqual([]);
   });
 
+  it('cites no file a clone lacks (the original design brief, the shared folder, absolute paths)', () => {
+    const outside = /DESIGN\.md|\.\.\/shared\/|\/work\//;
+    const citing = sourceFiles()
+      .filter((f) => f.path !== 'stack/layers.test.ts' && outside.test(f.text))
+      .map((f) => f.path);
+    expect(citing).toEqual([]);
+  });
+
   it('refuses a broker file that imports stack/', () => {
     const file = { path: 'broker/service.ts', text: `import { x } from ${q}../stack/start.ts${q};` };
     expect(layerViolations([file])).toEqual([

@@ -49,7 +49,7 @@ export async function publishSteady(
 export type LoadDevice = { id: string; kind: string; client: MqttClient };
 
 /**
- * A six-field water-network reading (DESIGN.md's reference figures use six fields). Reading `index`
+ * A six-field water-network reading (docs/ARCHITECTURE.md's reference figures use six fields). Reading `index`
  * has device time `baseTs + index` ms, so every reading is its own InfluxDB point whichever station
  * sends it, and `seq` = index lets a query name exactly which readings are stored.
  */

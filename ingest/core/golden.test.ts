@@ -6,7 +6,8 @@ import { decodeMessage } from './decode.ts';
 /**
  * Golden cases in the Telegraf style: each folder of testdata/ holds `topic.txt`, `input.json` (the
  * payload bytes, sent as they are) and `expected.json` (the DecodeResult; for a rejection `detail`
- * may be left out). A new case is a new folder. The shared-* cases are copies of ../../shared/payloads.
+ * may be left out). A new case is a new folder. The shared-* cases are the real payload shapes
+ * the project was given (native, SenML, Sensor.Community), kept here verbatim.
  */
 const root = join(import.meta.dirname, 'testdata');
 // One clock for every case: the shared payloads carry 2025 and 2026 device times.

@@ -17,7 +17,7 @@ export type V2Target = {
 
 /**
  * InfluxDB 2.x `/api/v2/write` through the official client. The client's own batching and retry are
- * switched off: its background flush only logs failures and drops the points (DESIGN.md, known traps),
+ * switched off: its background flush only logs failures and drops the points (docs/ARCHITECTURE.md, known traps),
  * whereas we need every failure classified and the batch kept.
  */
 export function createV2Writer(target: V2Target): PointWriter {

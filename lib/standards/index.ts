@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * Typed access to standards.json (a verbatim copy of the shared regulatory data; see its README in
- * /work/shared/standards). Only the parts the product uses are typed strictly; the rest passes through.
+ * Typed access to standards.json (regulatory thresholds with the source of each, copied verbatim
+ * from the regulations' data set the project started from). Only the parts the product uses are typed strictly; the rest passes through.
  */
 export const ConfidenceSchema = z.enum(['verified', 'recalled']);
 export type Confidence = z.infer<typeof ConfidenceSchema>;

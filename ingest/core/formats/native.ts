@@ -43,7 +43,7 @@ function parseEnvelope(json: unknown): { ok: true; envelope: Envelope } | { ok: 
     : { ok: false, detail: firstIssue(parsed.error.issues) };
 }
 
-/** The project's own payload (DESIGN.md "Contracts"): values already in the catalogue's units. */
+/** The project's own payload (docs/ARCHITECTURE.md, "Contracts"): values already in the catalogue's units. */
 export function decodeNative(json: unknown, target: Target, ctx: DecodeContext): DecodeResult {
   const parsed = parseEnvelope(json);
   if (!parsed.ok) return reject(Reasons.invalidPayload, parsed.detail);
