@@ -38,11 +38,6 @@ export function categoryOf(index: number): IspuCategory {
   return 'Berbahaya';
 }
 
-/** Rank of a category, 0 (Baik) to 4 (Berbahaya), for "Tidak Sehat or worse" comparisons. */
-export function categoryRank(category: IspuCategory): number {
-  return ISPU_CATEGORIES.indexOf(category);
-}
-
 function bandFor(breakpoints: readonly Breakpoint[], conc: number): Breakpoint | undefined {
   // conc_lo is exclusive except for the first band, which starts at 0 inclusive.
   return breakpoints.find((b, i) => (i === 0 ? conc >= b.conc_lo : conc > b.conc_lo) && conc <= b.conc_hi);
