@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filters } from '../lib/catalogue/topics.ts';
 import { envFlag, parseConfig } from '../lib/config.ts';
 import { FsyncPolicies } from '../lib/framing.ts';
 
@@ -34,7 +35,7 @@ export const IngestConfigSchema = z.object({
      * `sensors/+/+` on aedes; on an MQTT 5 broker several workers share one stream with
      * `$share/ingest/sensors/+/+` (README "Several workers").
      */
-    subscription: z.string().default('sensors/+/+'),
+    subscription: z.string().default(filters.readings),
     /** 4 = MQTT 3.1.1 (aedes); 5 for shared subscriptions on Mosquitto, EMQX, HiveMQ. */
     protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
     /** MQTT 5 only: how long the broker keeps this worker's session while it is away (seconds). */

@@ -106,7 +106,7 @@ export function ispuMqtt(station: string, r: IspuResult, tags: StationTags): Mqt
     averaging,
   };
   if (tags.district || tags.operator) body.tags = tags;
-  return { topic: `readings/ispu/${station}`, payload: JSON.stringify(body), retain: false, qos: 1 };
+  return { topic: topics.ispu(station), payload: JSON.stringify(body), retain: false, qos: 1 };
 }
 
 export function ispuLine(station: string, r: IspuResult, tags: StationTags): string {
