@@ -1,39 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type FolderLock, lockFolder } from '../../lib/folder-lock.ts';
 import type { Logger } from '../../lib/log.ts';
-import { AedesPacket } from '../aedes-packet.ts';
+import { AedesPacket, MemoryPersistence } from '../aedes-internals.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
 import { entry, Queues } from './queues.ts';
 import { decodeBody, encodeRecord, type Meta, Op, type OpCode } from './records.ts';
 import { type Client, type Packet, packetMeta, type Subscriber, type Subscription } from './types.ts';
-
-// The copy aedes itself loads of its in-memory persistence (aedes-persistence 11, a dependency of aedes).
-const aedesRequire = createRequire(import.meta.resolve('aedes'));
-type MemoryPersistenceClass = new (
-  opts?: object,
-) => {
-  readonly broker: { id: string } | undefined;
-  setup(broker: unknown): Promise<void>;
-  storeRetained(packet: Packet): Promise<void>;
-  addSubscriptions(client: Client, subs: Subscription[]): Promise<void>;
-  removeSubscriptions(client: Client, topics: string[]): Promise<void>;
-  cleanSubscriptions(client: Client): Promise<void>;
-  putWill(client: Client, packet: Packet): Promise<void>;
-  delWill(client: Client): Promise<Packet | undefined>;
-  destroy(): Promise<void>;
-  // Reads, served by the base class as they are.
-  createRetainedStream(pattern: string): Readable;
-  createRetainedStreamCombi(patterns: string[]): Readable;
-  subscriptionsByClient(client: Client): Promise<Subscription[]>;
-  subscriptionsByTopic(topic: string): Promise<(Subscription & Subscriber)[]>;
-  countOffline(): Promise<{ subsCount: number; clientsCount: number }>;
-  getWill(client: Client): Promise<Packet | undefined>;
-  streamWill(brokers?: Record<string, unknown>): Readable;
-  getClientList(topic: string): Readable;
-};
-const MemoryPersistence = aedesRequire('aedes-persistence/asyncPersistence.js') as MemoryPersistenceClass;
 
 export type JournalPersistenceOptions = JournalOptions & { log?: Logger };
 
