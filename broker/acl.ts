@@ -1,3 +1,4 @@
+import { filters, topics } from '../lib/catalogue/topics.ts';
 import type { ServiceRole } from '../lib/registry/schema.ts';
 import { filterCovers, topicMatches } from './topic-filter.ts';
 
@@ -9,39 +10,37 @@ export type Identity =
 type Rules = { publish: readonly string[]; subscribe: readonly string[] };
 
 /**
- * The ACL as data. Device rules use {kind} and {id}; everything not listed is refused.
- * Topic contract: README.md "Topics".
+ * The ACL as data, made of the topic contract's builders and filters (lib/catalogue/topics.ts);
+ * everything not listed is refused. A device publishes its own reading and status and subscribes to its
+ * own commands; its ids come from the registry.
  */
-export const DEVICE_RULES: Rules = {
-  publish: ['sensors/{kind}/{id}', 'sensors/{kind}/{id}/status'],
-  subscribe: ['cmd/{id}'],
-};
+export function deviceRules(kind: string, id: string): Rules {
+  return { publish: [topics.reading(kind, id), topics.status(kind, id)], subscribe: [topics.command(id)] };
+}
 
 export const SERVICE_RULES: Record<ServiceRole, Rules> = {
   ingest: {
-    publish: ['readings/#', 'ingest/rejected/#'],
-    subscribe: ['sensors/#'],
+    publish: [filters.normalized, filters.rejected],
+    subscribe: [filters.sensors],
   },
   flows: {
-    publish: ['alerts/#', 'readings/ispu/#'],
-    subscribe: ['readings/#', 'alerts/#', 'sensors/+/+/status'],
+    publish: [filters.alerts, filters.ispu],
+    subscribe: [filters.normalized, filters.alerts, filters.statuses],
   },
   dashboard: {
     publish: [],
-    subscribe: ['readings/#', 'alerts/#', 'sensors/+/+/status', 'ingest/rejected/#'],
+    subscribe: [filters.normalized, filters.alerts, filters.statuses, filters.rejected],
   },
-  // Operators acknowledge alerts over MQTT: alerts/<kind>/<station>/<rule>/ack.
+  // Operators acknowledge alerts over MQTT (topics.alertAck).
   operator: {
-    publish: ['alerts/+/+/+/ack'],
-    subscribe: ['readings/#', 'alerts/#'],
+    publish: [filters.alertAcks],
+    subscribe: [filters.normalized, filters.alerts],
   },
 };
 
 function rulesFor(identity: Identity): Rules {
   if (identity.type === 'service') return SERVICE_RULES[identity.role];
-  const fill = (pattern: string) =>
-    pattern.replaceAll('{kind}', identity.kind).replaceAll('{id}', identity.id);
-  return { publish: DEVICE_RULES.publish.map(fill), subscribe: DEVICE_RULES.subscribe.map(fill) };
+  return deviceRules(identity.kind, identity.id);
 }
 
 const cache = new WeakMap<Identity, Rules>();

@@ -1,26 +1,13 @@
 import type { Aedes, Client, PublishPacket } from 'aedes';
-import { AedesPacket as Packet } from './aedes-packet.ts';
+import {
+  type AedesPublishPacket,
+  AedesPacket as Packet,
+  publishInternals,
+  replacePublish,
+} from './aedes-internals.ts';
 import { MessageBus } from './bus.ts';
 
 type Done = (err?: Error | null) => void;
-type Publish = (packet: PublishPacket, client: Client | null, done: Done) => void;
-
-type AedesPacket = PublishPacket & { brokerId: string; brokerCounter: number; clientId?: string };
-
-/** The parts of an aedes 1.2 instance this drives: the aedes-persistence 11 API, the bus and the hooks. */
-type Internals = {
-  persistence: {
-    storeRetained(packet: AedesPacket): Promise<void>;
-    subscriptionsByTopic(topic: string): Promise<unknown[]>;
-    outgoingEnqueueCombi(subs: unknown[], packet: AedesPacket): Promise<void>;
-  };
-  mq: {
-    emit(packet: AedesPacket, done: (err?: Error | null) => void): void;
-    on(topic: string, listener: (packet: AedesPacket, done: () => void) => void): void;
-  };
-  published(packet: PublishPacket, client: Client | null, done: Done): void;
-  emit(event: 'publish', packet: PublishPacket, client: Client | null): boolean;
-};
 
 /** A stored publish on its way to the connected subscribers. */
 type InFlight = { finished: boolean; err: Error | null | undefined; onFinish: Done | undefined };
@@ -47,8 +34,7 @@ export type DurablePublish = {
  * packets are read once its current ones are delivered (lib/client.js, nextBatch).
  */
 export function installDurablePublish(aedes: Aedes): DurablePublish {
-  const broker = aedes as unknown as Internals & { publish: Publish };
-  const basePublish = broker.publish.bind(aedes);
+  const broker = publishInternals(aedes);
   // mqemitter (mqemitter-redis in cluster mode) runs its queue (past `concurrency` messages in delivery)
   // by recursion, and a message no one subscribes to completes synchronously: a long run of them
   // (readings/... while nothing listens) overflowed the stack under load. A catch-all listener that
@@ -58,7 +44,8 @@ export function installDurablePublish(aedes: Aedes): DurablePublish {
   // The raw packet aedes hands to authorizePublish is the object it passes to publish next. null: dropped.
   const inFlight = new WeakMap<PublishPacket, InFlight | null>();
 
-  broker.publish = (packet, client, done) => {
+  replacePublish(aedes, (basePublish) => (packet, client, done) => {
+    // aedes.publish(packet, done) is the two-argument form (aedes.js).
     if (typeof client === 'function') return basePublish(packet, null, client);
     const flight = inFlight.get(packet);
     if (flight === undefined) return basePublish(packet, client, done);
@@ -71,11 +58,11 @@ export function installDurablePublish(aedes: Aedes): DurablePublish {
     };
     if (flight.finished) finish(flight.err);
     else flight.onFinish = finish;
-  };
+  });
 
   return {
     store(packet, client, done) {
-      const stored: AedesPacket = new Packet(packet, aedes);
+      const stored: AedesPublishPacket = new Packet(packet, aedes);
       const { persistence } = broker;
       // aedes drops `#`/`+` subscriptions for $SYS topics here; the ACL never lets a client publish `$`.
       const enqueue = () =>

@@ -5,6 +5,7 @@ import type { LiveRegistry } from '../lib/registry/live-registry.ts';
 import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
 import { verifyAccount } from '../lib/registry/verify-account.ts';
 import { canPublish, canSubscribe, type Identity } from './acl.ts';
+import { forwardEverything, pendingWill } from './aedes-internals.ts';
 import type { BrokerConfig } from './config.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
@@ -29,19 +30,6 @@ function clientIdFits(clientId: string, username: string): boolean {
 export function accountName(identity: Identity): string {
   return identity.type === 'device' ? identity.id : identity.username;
 }
-
-/**
- * aedes drops a delivery whose broker counter is not above the last one the client got
- * (lib/client.js, dedupe). The counter is taken when a publish starts, but on-disk persistence
- * finishes publishes out of order, so later-numbered messages overtake earlier ones and the earlier
- * ones were silently lost (about 1 in 100 under a burst with aedes-persistence-level). QoS 1 is
- * at-least-once anyway: a rare duplicate (a queued message also delivered live on reconnect) is
- * what subscribers already handle; a lost message is not.
- */
-const FORWARD_EVERYTHING: object = new Proxy(Object.create(null), {
-  get: () => 0,
-  set: () => true,
-});
 
 export type Sessions = {
   identities: WeakMap<Client, Identity>;
@@ -70,7 +58,8 @@ export function installHooks(
   // aedes's keepaliveLimit would answer CONNACK 6, a reserved code in 3.1.1; the CONNECT is kept here and
   // judged in authenticate instead.
   aedes.preConnect = (client, packet, done) => {
-    (client as Client & { duplicates: object }).duplicates = FORWARD_EVERYTHING;
+    // On-disk persistence finishes publishes out of order: aedes's dedupe would drop some (aedes-internals.ts).
+    forwardEverything(client);
     connects.set(client, {
       clientId: packet.clientId,
       clean: packet.clean !== false,
@@ -104,7 +93,7 @@ export function installHooks(
             ? { type: 'device', id: account.device.id, kind: account.device.kind }
             : { type: 'service', username, role: account.service.role };
         // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
-        const will = (client as Client & { _will?: { topic: string } })._will;
+        const will = pendingWill(client);
         if (will && !canPublish(identity, will.topic)) return refuse(NOT_AUTHORIZED, 'will_topic_denied');
         sessions.identities.set(client, identity);
         sessions.current.set(username, client);

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { inspectReads } from './aedes-internals.ts';
 
 /**
  * Refuses an MQTT packet as soon as its fixed header announces more than `maxRemainingLength` bytes,
@@ -51,20 +52,16 @@ export class PacketSizeGuard {
 }
 
 /**
- * Puts the guard in front of aedes on one connection. aedes pulls bytes with `conn.read()` on
- * 'readable' (lib/client.js nextBatch), so wrapping `read` inspects every chunk without another stream
- * in the path (a Transform would cost throughput on every packet). On a violation the connection is
- * destroyed before the parser sees the chunk.
+ * Puts the guard in front of aedes on one connection: every chunk aedes reads passes it first
+ * (aedes-internals.ts, inspectReads). On a violation the connection is destroyed before the parser
+ * sees the chunk.
  */
 export function guardPacketSize(conn: Duplex, maxRemainingLength: number, onViolation: () => void): void {
   const guard = new PacketSizeGuard(maxRemainingLength);
-  const read = conn.read.bind(conn);
-  conn.read = (size?: number) => {
-    const chunk = read(size) as Buffer | string | null;
-    if (chunk === null || typeof chunk === 'string') return chunk;
-    if (guard.feed(chunk)) return chunk;
+  inspectReads(conn, (chunk) => {
+    if (guard.feed(chunk)) return true;
     onViolation();
     conn.destroy();
-    return null;
-  };
+    return false;
+  });
 }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { Level } from 'level';
 import { type Logger, silentLogger } from '../lib/log.ts';
+import { asyncPersistenceClass, pipeableRetained, type RetainedSource } from './aedes-internals.ts';
 import { type BrokerConfig, persistenceDir } from './config.ts';
 import { JournalPersistence } from './journal/persistence.ts';
 
@@ -20,10 +20,6 @@ export type BrokerStorage = {
   /** What the log may say about it (never the redis password). */
   describe: string;
   close(): Promise<void>;
-};
-
-type RetainedSource = {
-  createRetainedStreamCombi(patterns: string[]): Readable | AsyncIterable<unknown>;
 };
 
 function redisOptions(url: string) {
@@ -74,23 +70,17 @@ export async function openStorage(
   if (type === 'level') {
     const dir = persistenceDir(config);
     await mkdir(dir, { recursive: true });
-    const AsyncLevel = require('aedes-persistence-level/asyncPersistence.js');
-    const persistence = new AsyncLevel(new Level(dir)) as AedesPersistence;
+    const AsyncLevel = asyncPersistenceClass('level');
+    const persistence: AedesPersistence = new AsyncLevel(new Level(dir));
     return { persistence, mq: undefined, describe: `level:${dir}`, close: () => persistence.destroy() };
   }
   const url = config.persistence.redisUrl as string; // the schema requires it for type=redis
   const options = redisOptions(url);
-  const AsyncRedis = require('aedes-persistence-redis/asyncPersistence.js');
-  const mqemitterRedis = require('mqemitter-redis');
+  const AsyncRedis = asyncPersistenceClass('redis');
   const persistence = new AsyncRedis(options) as AedesPersistence & RetainedSource;
-  // aedes-persistence-redis 11.2 returns an async generator of retained messages where aedes 1.2 calls
-  // .pipe() on it (lib/handlers/subscribe.js): without this, the first SUBSCRIBE matching a retained
-  // message throws out of a timer and takes the broker down.
-  const retained = persistence.createRetainedStreamCombi.bind(persistence);
-  persistence.createRetainedStreamCombi = (patterns) => {
-    const source = retained(patterns);
-    return source instanceof Readable ? source : Readable.from(source);
-  };
+  // Its retained messages come as an async generator where aedes wants a stream (aedes-internals.ts).
+  pipeableRetained(persistence);
+  const mqemitterRedis = require('mqemitter-redis');
   const mq = mqemitterRedis(options) as { close(cb: () => void): void };
   return {
     persistence,

@@ -1,10 +1,10 @@
 import { Aedes } from 'aedes';
-import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import { RegistryEditor } from '../lib/registry/editor.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
-import { adminApi } from './admin-api.ts';
+import { buildApp } from './app.ts';
 import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
 import { trackDeviceStatus } from './device-status.ts';
@@ -99,17 +99,16 @@ export async function startBroker(
   const listeners = await startListeners(aedes, config, metrics, log);
 
   let httpPort: number | undefined;
-  const http = Fastify({ logger: false });
+  let http: FastifyInstance | undefined;
   if (config.httpPort >= 0) {
-    http.get('/healthz', async () => ({ status: 'ok', connections: aedes.connectedClients }));
-    http.get('/metrics', async (_req, reply) => {
-      reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
-    });
-    if (config.adminToken) {
-      const editor = new RegistryEditor(config.registryPath, reload);
-      await adminApi(http, { token: config.adminToken, editor, scrypt: options.scrypt });
-    }
+    const admin = config.adminToken
+      ? {
+          token: config.adminToken,
+          editor: new RegistryEditor(config.registryPath, reload),
+          scrypt: options.scrypt,
+        }
+      : undefined;
+    http = await buildApp({ connectedClients: () => aedes.connectedClients, metrics, admin });
     await http.listen({ host: config.httpHost, port: config.httpPort });
     const httpAddress = http.server.address();
     httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : undefined;
@@ -140,7 +139,7 @@ export async function startBroker(
       // Idempotent: tests and the stack may both stop a broker.
       closing ??= (async () => {
         registry.close();
-        await http.close();
+        await http?.close();
         const stopped = listeners.close();
         queueLimit?.close();
         await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filters } from '../lib/catalogue/topics.ts';
 import { envFlag, envNumber } from '../lib/config.ts';
 import { FsyncPolicies } from '../lib/framing.ts';
 import { oneOf, setting } from '../lib/settings/declare.ts';
@@ -105,7 +106,7 @@ export const IngestSettings = {
     subscription: setting({
       env: 'INGEST_SUBSCRIPTION',
       schema: z.string(),
-      default: 'sensors/+/+',
+      default: filters.readings,
       meaning: 'topic filter; `$share/ingest/sensors/+/+` for several workers on an MQTT 5 broker',
     }),
     protocolVersion: setting({

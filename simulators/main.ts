@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { topics } from '../lib/catalogue/topics.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
 import { runService } from '../lib/run-service.ts';
 import { parseCli } from './cli-options.ts';
@@ -70,7 +71,7 @@ if (cli.print) {
       const m = stream.next();
       const payload = encodeMessage(m, config.format);
       for (let c = 0; c < m.copies; c++)
-        process.stdout.write(`sensors/${station.kind}/${station.id} ${payload}\n`);
+        process.stdout.write(`${topics.reading(station.kind, station.id)} ${payload}\n`);
     }
   }
   process.exit(0);

@@ -1,40 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type FolderLock, lockFolder } from '../../lib/folder-lock.ts';
 import type { Logger } from '../../lib/log.ts';
 import { enforcePrivate } from '../../lib/private-files.ts';
-import { AedesPacket } from '../aedes-packet.ts';
+import { AedesPacket, MemoryPersistence } from '../aedes-internals.ts';
 import { Journal, type JournalOptions, loadJournal, rejected } from './journal.ts';
-import { entry, Queues } from './queues.ts';
-import { decodeBody, encodeRecord, type Meta, Op, type OpCode } from './records.ts';
+import { Queues } from './queues.ts';
+import { encodeRecord, type Meta, Op, type OpCode } from './records.ts';
+import { replayRecords } from './replay.ts';
+import { SnapshotState } from './snapshot.ts';
 import { type Client, type Packet, packetMeta, type Subscriber, type Subscription } from './types.ts';
-
-// The copy aedes itself loads of its in-memory persistence (aedes-persistence 11, a dependency of aedes).
-const aedesRequire = createRequire(import.meta.resolve('aedes'));
-type MemoryPersistenceClass = new (
-  opts?: object,
-) => {
-  readonly broker: { id: string } | undefined;
-  setup(broker: unknown): Promise<void>;
-  storeRetained(packet: Packet): Promise<void>;
-  addSubscriptions(client: Client, subs: Subscription[]): Promise<void>;
-  removeSubscriptions(client: Client, topics: string[]): Promise<void>;
-  cleanSubscriptions(client: Client): Promise<void>;
-  putWill(client: Client, packet: Packet): Promise<void>;
-  delWill(client: Client): Promise<Packet | undefined>;
-  destroy(): Promise<void>;
-  // Reads, served by the base class as they are.
-  createRetainedStream(pattern: string): Readable;
-  createRetainedStreamCombi(patterns: string[]): Readable;
-  subscriptionsByClient(client: Client): Promise<Subscription[]>;
-  subscriptionsByTopic(topic: string): Promise<(Subscription & Subscriber)[]>;
-  countOffline(): Promise<{ subsCount: number; clientsCount: number }>;
-  getWill(client: Client): Promise<Packet | undefined>;
-  streamWill(brokers?: Record<string, unknown>): Readable;
-  getClientList(topic: string): Readable;
-};
-const MemoryPersistence = aedesRequire('aedes-persistence/asyncPersistence.js') as MemoryPersistenceClass;
 
 export type JournalPersistenceOptions = JournalOptions & { log?: Logger };
 
@@ -42,9 +17,9 @@ export type JournalPersistenceOptions = JournalOptions & { log?: Logger };
  * aedes's in-memory persistence made durable: every change to the state appends a record to an
  * on-disk journal (journal.ts: group commit, one write per event-loop turn), and the promise aedes
  * waits on resolves once that write has returned. Reads are served from memory. On start the journal
- * is replayed into memory, then compacted into a snapshot of the live state.
+ * is replayed into memory (replay.ts), then compacted into a snapshot of the live state.
  *
- * Retained messages, subscriptions and wills live in the base class; this class keeps their latest
+ * Retained messages, subscriptions and wills live in the base class; snapshot.ts keeps their latest
  * records (or, for subscriptions, a copy) only to write snapshots. The outgoing queues and incoming QoS
  * 2 packets live in queues.ts, with the base class's logic.
  */
@@ -54,9 +29,7 @@ export class JournalPersistence extends MemoryPersistence {
   #lock: FolderLock | undefined;
   #replaying = false;
   readonly #queues = new Queues();
-  readonly #subscriptions = new Map<string, Map<string, Subscription>>();
-  readonly #retained = new Map<string, Buffer>();
-  readonly #wills = new Map<string, Buffer>();
+  readonly #state = new SnapshotState();
 
   constructor(options: JournalPersistenceOptions) {
     super();
@@ -90,7 +63,9 @@ export class JournalPersistence extends MemoryPersistence {
         { err, dir: this.#options.dir },
         'journal write failed: changes are refused until a restart',
       );
-    this.#journal = await Journal.start({ ...this.#options, onFailure }, loaded, () => this.#snapshot());
+    this.#journal = await Journal.start({ ...this.#options, onFailure }, loaded, () =>
+      this.#state.records(this.#queues),
+    );
     await enforcePrivate(this.#options.dir, log); // after start: covers the snapshot it just wrote too
     log?.info(
       {
@@ -133,9 +108,8 @@ export class JournalPersistence extends MemoryPersistence {
   override async storeRetained(packet: Packet): Promise<void> {
     const stored = super.storeRetained(packet);
     const record = encodeRecord(Op.storeRetained, packetMeta(packet), packet.payload);
-    if (packet.payload === undefined || packet.payload.length === 0)
-      this.#retained.delete(String(packet.topic));
-    else this.#retained.set(String(packet.topic), record);
+    const removed = packet.payload === undefined || packet.payload.length === 0;
+    this.#state.retain(String(packet.topic), removed ? undefined : record);
     const written = this.#write(record);
     await stored;
     await written;
@@ -145,8 +119,7 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async addSubscriptions(client: Client, subs: Subscription[]): Promise<void> {
     const stored = super.addSubscriptions(client, subs);
-    const mine = entry(this.#subscriptions, client.id, () => new Map());
-    for (const sub of subs) mine.set(sub.topic, sub);
+    this.#state.subscribe(client.id, subs);
     const written = this.#append(Op.addSubscriptions, { c: client.id, s: subs });
     await stored;
     await written;
@@ -154,11 +127,7 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async removeSubscriptions(client: Client, topics: string[]): Promise<void> {
     const stored = super.removeSubscriptions(client, topics);
-    const mine = this.#subscriptions.get(client.id);
-    if (mine) {
-      for (const topic of topics) mine.delete(topic);
-      if (mine.size === 0) this.#subscriptions.delete(client.id);
-    }
+    this.#state.unsubscribe(client.id, topics);
     const written = this.#append(Op.removeSubscriptions, { c: client.id, t: topics });
     await stored;
     await written;
@@ -166,7 +135,7 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async cleanSubscriptions(client: Client): Promise<void> {
     const stored = super.cleanSubscriptions(client);
-    if (!this.#subscriptions.delete(client.id)) return stored;
+    if (!this.#state.cleanSubscriptions(client.id)) return stored;
     const written = this.#append(Op.cleanSubscriptions, { c: client.id });
     await stored;
     await written;
@@ -247,7 +216,7 @@ export class JournalPersistence extends MemoryPersistence {
   override async putWill(client: Client, packet: Packet): Promise<void> {
     const stored = super.putWill(client, packet); // sets the packet's brokerId and clientId
     const record = encodeRecord(Op.putWill, { c: client.id, p: packetMeta(packet) }, packet.payload);
-    this.#wills.set(client.id, record);
+    this.#state.setWill(client.id, record);
     const written = this.#write(record);
     await stored;
     await written;
@@ -255,111 +224,39 @@ export class JournalPersistence extends MemoryPersistence {
 
   override async delWill(client: Client): Promise<Packet | undefined> {
     const will = super.delWill(client);
-    if (!this.#wills.delete(client.id)) return will;
+    if (!this.#state.deleteWill(client.id)) return will;
     const written = this.#append(Op.delWill, { c: client.id });
     const packet = await will;
     await written;
     return packet;
   }
 
-  // Replay and snapshot -----------------------------------------------------------------------------
+  // Replay ------------------------------------------------------------------------------------------
 
-  /** Applies records in order, as the live calls did; returns how many failed (as they failed live). */
+  /** Replays the journal into memory (replay.ts) without writing its records again. */
   #replay(bodies: Buffer[]): number {
     this.#replaying = true;
-    let failed = 0;
-    const count = () => {
-      failed++;
-    };
     try {
-      for (const body of bodies) {
-        try {
-          const done = this.#apply(body);
-          if (done) done.catch(count);
-        } catch {
-          failed++;
-        }
-      }
+      return replayRecords(bodies, {
+        queues: this.#queues,
+        storeRetained: (packet) => this.storeRetained(packet),
+        addSubscriptions: (client, subs) => this.addSubscriptions(client, subs),
+        removeSubscriptions: (client, topics) => this.removeSubscriptions(client, topics),
+        cleanSubscriptions: (client) => this.cleanSubscriptions(client),
+        delWill: (client) => this.delWill(client),
+        restoreWill: (client, will) => {
+          const brokerId = will.brokerId;
+          const done = super.putWill(client, will);
+          // putWill stamps the current broker's id; a will replayed from before a crash belongs to the
+          // broker that died, so aedes publishes it (streamWill for dead brokers), as with level.
+          will.brokerId = brokerId;
+          const record = encodeRecord(Op.putWill, { c: client.id, p: packetMeta(will) }, will.payload);
+          this.#state.setWill(client.id, record);
+          return done;
+        },
+      });
     } finally {
       this.#replaying = false;
     }
-    return failed;
-  }
-
-  #apply(body: Buffer): Promise<unknown> | undefined {
-    const { op, meta, payload } = decodeBody(body);
-    const client = { id: meta.c as string };
-    const packet = (): Packet => ({ ...(meta.p as Meta), ...(payload === undefined ? {} : { payload }) });
-    switch (op) {
-      case Op.storeRetained:
-        return this.storeRetained({ ...meta, payload });
-      case Op.addSubscriptions:
-        return this.addSubscriptions(client, meta.s as Subscription[]);
-      case Op.removeSubscriptions:
-        return this.removeSubscriptions(client, meta.t as string[]);
-      case Op.cleanSubscriptions:
-        return this.cleanSubscriptions(client);
-      case Op.outgoingEnqueue:
-        return void this.#queues.enqueue(meta.c as string[], new AedesPacket(packet()));
-      case Op.outgoingUpdate:
-        return void this.#queues.update(
-          client.id,
-          meta.p
-            ? packet()
-            : { brokerId: meta.b as string, brokerCounter: meta.n as number, messageId: meta.m as number },
-        );
-      case Op.outgoingRestore: {
-        const p = packet();
-        const entry = meta.k === 1 ? new AedesPacket(p) : p;
-        if ('messageId' in p) entry.messageId = p.messageId;
-        return void this.#queues.queue(client.id).push(entry);
-      }
-      case Op.outgoingClear:
-        return void this.#queues.clear(client.id, meta.m);
-      case Op.incomingStore:
-        return void this.#queues.storeIncoming(client.id, packet());
-      case Op.incomingDel:
-        return void this.#queues.delIncoming(client.id, meta.m);
-      case Op.cleanIncoming:
-        return void this.#queues.incoming.delete(client.id);
-      case Op.putWill: {
-        const will = packet();
-        const brokerId = will.brokerId;
-        const done = super.putWill(client, will);
-        // putWill stamps the current broker's id; a will replayed from before a crash belongs to the
-        // broker that died, so aedes publishes it (streamWill for dead brokers), as with level.
-        will.brokerId = brokerId;
-        this.#wills.set(
-          client.id,
-          encodeRecord(Op.putWill, { c: client.id, p: packetMeta(will) }, will.payload),
-        );
-        return done;
-      }
-      case Op.delWill:
-        return this.delWill(client);
-      default:
-        throw new Error(`unknown journal record ${op}`);
-    }
-  }
-
-  /** The live state as records; synchronous, so it matches exactly the records appended until now. */
-  #snapshot(): Buffer[] {
-    const records: Buffer[] = [...this.#retained.values()];
-    for (const [c, subs] of this.#subscriptions)
-      records.push(encodeRecord(Op.addSubscriptions, { c, s: [...subs.values()] }));
-    for (const [c, queue] of this.#queues.outgoing)
-      for (const entry of queue.values())
-        records.push(
-          encodeRecord(
-            Op.outgoingRestore,
-            { c, k: entry instanceof AedesPacket ? 1 : 0, p: packetMeta(entry) },
-            entry.payload,
-          ),
-        );
-    for (const [c, store] of this.#queues.incoming)
-      for (const packet of store.values())
-        records.push(encodeRecord(Op.incomingStore, { c, p: packetMeta(packet) }, packet.payload));
-    records.push(...this.#wills.values());
-    return records;
   }
 }

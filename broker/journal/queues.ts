@@ -1,4 +1,4 @@
-import { AedesPacket } from '../aedes-packet.ts';
+import { AedesPacket } from '../aedes-internals.ts';
 import type { Packet } from './types.ts';
 
 const NO_SUCH_PACKET = 'no such packet';

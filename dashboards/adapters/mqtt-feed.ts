@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { filters } from '../../lib/catalogue/topics.ts';
 import type { Logger } from '../../lib/log.ts';
 
 export type FeedOptions = {
@@ -10,7 +11,7 @@ export type FeedOptions = {
 };
 
 /** What the console watches with its read-only `dashboard` account (README "Accounts and ACL"). */
-export const FEED_SUBSCRIPTIONS = ['readings/#', 'alerts/#', 'sensors/+/+/status', 'ingest/rejected/#'];
+export const FEED_SUBSCRIPTIONS = [filters.normalized, filters.alerts, filters.statuses, filters.rejected];
 
 /** A clean session for one of the console's two accounts; mqtt.js reconnects it. */
 function connectAccount(options: FeedOptions): MqttClient {

@@ -1,4 +1,5 @@
 import { findKind, kinds, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import { parseTopic } from '../../lib/catalogue/topics.ts';
 import { keyFields } from './key-fields.ts';
 import {
   type Alert,
@@ -37,7 +38,6 @@ export type Change =
 
 export type RegistryStation = Pick<Station, 'id' | 'kind' | 'name' | 'district' | 'operator'>;
 
-const RULE_PATTERN = /^[^+#/\s]{1,128}$/;
 const STALE_FACTOR = 3;
 
 /** Stale: no reading within 3x the kind's expected interval (catalogue `expectedIntervalS`). */
@@ -66,23 +66,20 @@ export class LiveState {
   }
 
   apply(topic: string, payload: Buffer | string, now: number): Change | undefined {
-    const parts = topic.split('/');
-    const [root, kind = '', station = ''] = parts;
-    if (root === 'readings' && parts.length === 3 && kind === 'ispu')
-      return this.#ispuReading(station, payload);
-    if (!findKind(kind) || !STATION_ID_PATTERN.test(station)) return undefined;
-    if (root === 'readings' && parts.length === 3) return this.#reading(kind, station, payload, now);
-    if (root === 'sensors' && parts.length === 4 && parts[3] === 'status')
-      return this.#status(kind, station, payload, now);
-    if (root === 'alerts' && parts.length === 4) return this.#alert(kind, station, parts[3] ?? '', payload);
+    const t = parseTopic(topic);
+    if (t?.type === 'ispu') return this.#ispuReading(t.station, payload);
+    if (!t || !('kind' in t) || !findKind(t.kind)) return undefined;
+    if (t.type === 'normalized') return this.#reading(t.kind, t.station, payload, now);
+    if (t.type === 'status') return this.#status(t.kind, t.station, payload, now);
+    if (t.type === 'alert') return this.#alert(t.kind, t.station, t.rule, payload);
     return undefined;
   }
 
   /** Dead letters arrive on ingest/rejected/<kind>/<station>: counted per station. */
   applyRejected(topic: string, payload: Buffer | string, now: number): Change | undefined {
-    const [, , kind = '', station = ''] = topic.split('/');
-    if (!findKind(kind) || !STATION_ID_PATTERN.test(station)) return undefined;
-    const s = this.#station(kind, station);
+    const t = parseTopic(topic);
+    if (t?.type !== 'rejected' || !findKind(t.kind)) return undefined;
+    const s = this.#station(t.kind, t.station);
     s.rejected += 1;
     const body = parseJson(payload) as { reason?: unknown } | undefined;
     if (typeof body?.reason === 'string') s.last_reject_reason = body.reason.slice(0, 64);
@@ -196,7 +193,6 @@ export class LiveState {
   }
 
   #alert(kind: string, station: string, rule: string, payload: Buffer | string): Change | undefined {
-    if (!RULE_PATTERN.test(rule)) return undefined;
     const id = `${kind}/${station}/${rule}`;
     // An empty retained payload ends the alert (MQTT retained-message deletion).
     if (payload.length === 0) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { findKind, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import { topics } from '../../lib/catalogue/topics.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { FieldSeries } from '../core/history-query.ts';
 import type { LiveState } from '../core/live-state.ts';
@@ -80,7 +81,7 @@ export function registerApiRoutes(
       if (!deps.ack) return reply.code(503).send({ error: 'acknowledgements are not configured' });
       const by = req.principal?.name ?? 'unknown';
       const message: AckMessage = body.data.comment ? { by, comment: body.data.comment } : { by };
-      const topic = `alerts/${id}/ack`;
+      const topic = topics.alertAck(kind, station, rule);
       try {
         await deps.ack(topic, message);
       } catch (err) {

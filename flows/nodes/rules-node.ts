@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { findKind } from '../../lib/catalogue/index.ts';
-import { topics } from '../../lib/catalogue/topics.ts';
+import { parseTopic } from '../../lib/catalogue/topics.ts';
 import { createStateFile } from '../adapters/state-file.ts';
 import type { Effects } from '../core/alert.ts';
 import { createEngine, type Engine, type Reading, type StoredSnapshot } from '../core/engine.ts';
@@ -10,7 +10,6 @@ import { parseNodeConfig, RulesNodeConfigSchema } from '../node-config.ts';
 import type { NodeInstance, NodeMessage, NodeRedApi } from './red-types.ts';
 
 const TOMBSTONE_MS = 24 * 3_600_000;
-const ACK_TOPIC = /^alerts\/([a-z][a-z0-9_]*)\/([a-z0-9][a-z0-9-]*)\/([a-z0-9][a-z0-9_-]*)\/ack$/;
 
 function isReading(p: unknown): p is Reading {
   const r = p as Reading;
@@ -100,21 +99,22 @@ export default function register(RED: NodeRedApi) {
         return;
       }
       const topic = msg.topic ?? '';
-      if (topic.startsWith('readings/')) {
+      const parsed = parseTopic(topic);
+      if (parsed?.type === 'normalized') {
         const r = msg.payload;
-        if (!isReading(r) || !findKind(r.kind) || topic !== topics.normalized(r.kind, r.station)) return;
+        if (!isReading(r) || !findKind(r.kind) || r.kind !== parsed.kind || r.station !== parsed.station)
+          return;
         dispatch(engine.onReading(r, now), send);
         return;
       }
-      const ack = ACK_TOPIC.exec(topic);
-      if (ack) {
+      if (parsed?.type === 'alert_ack') {
         const res = handleApi(
           engine,
           {
             ...msg,
             req: {
               method: 'POST',
-              params: { kind: ack[1] ?? '', station: ack[2] ?? '', rule: ack[3] ?? '' },
+              params: { kind: parsed.kind, station: parsed.station, rule: parsed.rule },
             },
           },
           undefined,

@@ -1,30 +1,121 @@
-import { findKind, KIND_ID_PATTERN, STATION_ID_PATTERN } from './index.ts';
+import { KIND_ID_PATTERN, STATION_ID_PATTERN } from './index.ts';
 
-/** The topic contract (../../README.md "Topics"). Every component builds and parses topics here. */
+/**
+ * The topic contract (../../README.md "Contracts"). Every component builds and parses topics here, and the
+ * broker's ACL is made of these builders and filters.
+ *
+ *   sensors/<kind>/<station>               a device's reading           (device -> ingest)
+ *   sensors/<kind>/<station>/status        online/offline, retained     (broker -> flows, console)
+ *   readings/<kind>/<station>              a normalized reading         (ingest -> flows, console)
+ *   readings/ispu/<station>                the station's ISPU           (flows -> console)
+ *   ingest/rejected/<kind>/<station>       a dead letter                (ingest -> console)
+ *   alerts/<kind>/<station>/<rule>         an alert, retained           (flows -> console)
+ *   alerts/<kind>/<station>/<rule>/ack     an acknowledgement           (operator -> flows)
+ *   cmd/<station>                          a command to a device
+ */
+
+/** A rule id is one level of an alert topic (the rule schema in flows holds rules to it). */
+export const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** `readings/ispu/<station>` carries the index flows compute, not a sensor kind's reading. */
+export const ISPU = 'ispu';
+
+// One topic level of a topic name: no separator (it would shift every level after it), no wildcard
+// [MQTT-4.7.1-1], no U+0000 [MQTT-1.5.3-2]. Anything else is the caller's id to choose.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing U+0000 is the point.
+const NOT_ONE_LEVEL = /[/+#\u0000]/;
+
+function level(value: string, what: string): string {
+  if (value === '' || NOT_ONE_LEVEL.test(value))
+    throw new TypeError(`topics: ${what} ${JSON.stringify(value)} is not one topic level`);
+  return value;
+}
+
+function alert(kind: string, station: string, rule: string): string {
+  return `alerts/${level(kind, 'kind')}/${level(station, 'station')}/${level(rule, 'rule')}`;
+}
+
+/**
+ * Topic names. Each builder refuses an id that is not exactly one topic level (empty, or holding `/`,
+ * `+`, `#`), so a built topic is never a filter and always has the levels its parser expects; which
+ * ids are valid is the parsers' (and the registry's) business.
+ */
 export const topics = {
-  reading: (kind: string, station: string) => `sensors/${kind}/${station}`,
-  status: (kind: string, station: string) => `sensors/${kind}/${station}/status`,
-  normalized: (kind: string, station: string) => `readings/${kind}/${station}`,
-  rejected: (kind: string, station: string) => `ingest/rejected/${kind}/${station}`,
-  alert: (kind: string, station: string, rule: string) => `alerts/${kind}/${station}/${rule}`,
-  command: (station: string) => `cmd/${station}`,
+  reading: (kind: string, station: string) => `sensors/${level(kind, 'kind')}/${level(station, 'station')}`,
+  status: (kind: string, station: string) =>
+    `sensors/${level(kind, 'kind')}/${level(station, 'station')}/status`,
+  normalized: (kind: string, station: string) =>
+    `readings/${level(kind, 'kind')}/${level(station, 'station')}`,
+  ispu: (station: string) => `readings/${ISPU}/${level(station, 'station')}`,
+  rejected: (kind: string, station: string) =>
+    `ingest/rejected/${level(kind, 'kind')}/${level(station, 'station')}`,
+  alert,
+  alertAck: (kind: string, station: string, rule: string) => `${alert(kind, station, rule)}/ack`,
+  command: (station: string) => `cmd/${level(station, 'station')}`,
 } as const;
+
+/** Subscription filters, one per class of topic above (and the unions the ACL grants). */
+export const filters = {
+  /** Everything devices publish: readings and statuses. */
+  sensors: 'sensors/#',
+  /** Every device's readings (topics.reading), without the statuses. */
+  readings: 'sensors/+/+',
+  /** Every device's status (topics.status). */
+  statuses: 'sensors/+/+/status',
+  /** Normalized readings of every kind, the ISPU included. */
+  normalized: 'readings/#',
+  ispu: `readings/${ISPU}/#`,
+  rejected: 'ingest/rejected/#',
+  /** Alerts and their acknowledgements. */
+  alerts: 'alerts/#',
+  alertAcks: 'alerts/+/+/+/ack',
+} as const;
+
+export type ParsedTopic =
+  | { type: 'reading' | 'status' | 'normalized' | 'rejected'; kind: string; station: string }
+  | { type: 'ispu'; station: string }
+  | { type: 'alert' | 'alert_ack'; kind: string; station: string; rule: string }
+  | { type: 'command'; station: string };
+
+const isKind = (kind: string | undefined): kind is string => KIND_ID_PATTERN.test(kind ?? '');
+const isStation = (station: string | undefined): station is string => STATION_ID_PATTERN.test(station ?? '');
+const isRule = (rule: string | undefined): rule is string => RULE_ID_PATTERN.test(rule ?? '');
+
+/**
+ * Which topic of the contract this is, with its ids; undefined for anything else, including ids that
+ * break the id patterns: such a topic can never be a valid station's, whatever the registry says.
+ * Whether the kind is in the catalogue is left to the caller (a kind may be registered at run time).
+ */
+export function parseTopic(topic: string): ParsedTopic | undefined {
+  const [root, a, b, c, d, ...rest] = topic.split('/');
+  if (rest.length > 0) return undefined;
+  switch (root) {
+    case 'sensors':
+      if (!isKind(a) || !isStation(b) || d !== undefined) return undefined;
+      if (c === undefined) return { type: 'reading', kind: a, station: b };
+      return c === 'status' ? { type: 'status', kind: a, station: b } : undefined;
+    case 'readings':
+      if (c !== undefined || !isKind(a) || !isStation(b)) return undefined;
+      return a === ISPU ? { type: 'ispu', station: b } : { type: 'normalized', kind: a, station: b };
+    case 'ingest':
+      if (a !== 'rejected' || d !== undefined || !isKind(b) || !isStation(c)) return undefined;
+      return { type: 'rejected', kind: b, station: c };
+    case 'alerts':
+      if (!isKind(a) || !isStation(b) || !isRule(c)) return undefined;
+      if (d === undefined) return { type: 'alert', kind: a, station: b, rule: c };
+      return d === 'ack' ? { type: 'alert_ack', kind: a, station: b, rule: c } : undefined;
+    case 'cmd':
+      return b === undefined && isStation(a) ? { type: 'command', station: a } : undefined;
+    default:
+      return undefined;
+  }
+}
 
 export type SensorTopic = { kind: string; station: string; status: boolean };
 
-/**
- * Parses `sensors/<kind>/<station>[/status]`. Returns undefined for anything else, including ids that
- * break the id patterns: such a topic can never be a valid station's, whatever the registry says.
- */
+/** Parses `sensors/<kind>/<station>[/status]` (what a device publishes); undefined for anything else. */
 export function parseSensorTopic(topic: string): SensorTopic | undefined {
-  const parts = topic.split('/');
-  if (parts[0] !== 'sensors' || parts.length < 3 || parts.length > 4) return undefined;
-  const [, kind = '', station = '', last] = parts;
-  if (parts.length === 4 && last !== 'status') return undefined;
-  if (!KIND_ID_PATTERN.test(kind) || !STATION_ID_PATTERN.test(station)) return undefined;
-  return { kind, station, status: parts.length === 4 };
-}
-
-export function isKnownKind(kind: string): boolean {
-  return findKind(kind) !== undefined;
+  const parsed = parseTopic(topic);
+  if (parsed?.type !== 'reading' && parsed?.type !== 'status') return undefined;
+  return { kind: parsed.kind, station: parsed.station, status: parsed.type === 'status' };
 }

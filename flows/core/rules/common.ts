@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { KIND_ID_PATTERN } from '../../../lib/catalogue/index.ts';
+import { RULE_ID_PATTERN } from '../../../lib/catalogue/topics.ts';
 import { parseDuration } from '../duration.ts';
 
-/** Pieces every rule type's schema is made of (the rules.json entry). */
-const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Pieces every rule type's schema is made of (the rules.json entry). A rule id is a topic level. */
 
 export const RuleId = z
   .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topics } from '../../../lib/catalogue/topics.ts';
 import { toLine } from '../../../lib/influx/line-protocol.ts';
 import { findStandard, type Pollutant } from '../../../lib/standards/index.ts';
 import type { MqttOut, StationTags } from '../alert.ts';
@@ -64,7 +65,7 @@ function ispuMqtt(station: string, r: IspuResult, tags: StationTags): MqttOut {
     averaging,
   };
   if (tags.district || tags.operator) body.tags = tags;
-  return { topic: `readings/ispu/${station}`, payload: JSON.stringify(body), retain: false, qos: 1 };
+  return { topic: topics.ispu(station), payload: JSON.stringify(body), retain: false, qos: 1 };
 }
 
 /** One point in measurement `ispu` per published hour. */
