@@ -3,6 +3,7 @@ import { waitFor } from '../lib/process/ports.ts';
 import type { NewDevice } from '../lib/registry/provision.ts';
 import type { BenchSection } from '../testkit/bench-section.ts';
 import { recorder, startFlowsHarness } from '../testkit/flows-harness.ts';
+import { sampleValue } from '../testkit/prometheus-text.ts';
 
 const RATE = Number(process.env.BENCH_ALERTS_RATE ?? 5000); // background readings per second
 const WARMUP_MS = 5000;
@@ -73,10 +74,9 @@ const section: BenchSection = {
       const readings0 = await h.readings();
       await new Promise((r) => setTimeout(r, WARMUP_MS));
       const ingestReceived = async () =>
-        Number(
-          (await (await fetch(`http://127.0.0.1:${h.pipeline.ingest.httpPort}/metrics`)).text()).match(
-            /ingest_messages_received_total (\d+)/,
-          )?.[1],
+        sampleValue(
+          await (await fetch(`http://127.0.0.1:${h.pipeline.ingest.httpPort}/metrics`)).text(),
+          'ingest_messages_received_total',
         );
       log(
         `warm-up done: ${sent} background readings sent, ingest took ${await ingestReceived()}, flows ${(await h.readings()) - readings0}`,

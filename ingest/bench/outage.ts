@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { publishPaced } from '../../testkit/load.ts';
+import { sampleValue } from '../../testkit/prometheus-text.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, OUTAGE_RATE, OUTAGE_S } from './settings.ts';
@@ -28,7 +29,7 @@ export async function outage(ctx: Ctx): Promise<number> {
     await publishPaced(ours.devices, { ratePerSec: OUTAGE_RATE, total, baseTs: baseTs() }).finally(() =>
       clearInterval(ticker),
     );
-    const spooled = /ingest_spool_readings (\d+)/.exec(await ours.ingest.metrics())?.[1];
+    const spooled = sampleValue(await ours.ingest.metrics(), 'ingest_spool_readings');
     ctx.log(
       `outage: all acknowledged, ${spooled} readings in the spool, RSS ${((await rssKb(ours.ingest.pid, 'VmRSS')) / 1024).toFixed(0)} MB; influxd back`,
     );

@@ -1,4 +1,5 @@
 import { publishAsFastAsAcked } from '../../testkit/load.ts';
+import { sampleValue } from '../../testkit/prometheus-text.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, READINGS, WINDOW } from './settings.ts';
@@ -14,8 +15,7 @@ export async function e2eThroughput(
     const progress = { acked: 0 };
     const ticker = setInterval(async () => {
       const m = await ours.ingest.metrics().catch(() => '');
-      const get = (name: string) =>
-        /^(\S+) (\S+)$/m.exec(m.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2];
+      const get = (name: string) => sampleValue(m, name);
       ctx.log(
         `e2e: ${((performance.now() - started) / 1000).toFixed(0)} s: ${progress.acked} acknowledged by the broker, ingest received ${get('ingest_messages_received_total')}, stored ${get('ingest_readings_stored_total')}, spool ${get('ingest_spool_readings')}`,
       );
@@ -30,7 +30,7 @@ export async function e2eThroughput(
       ctx.log(`e2e: ${READINGS} PUBACKs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const done = await untilStored(ctx, 'bench_e2e', READINGS + 1, 180_000);
       const metrics = await ours.ingest.metrics();
-      const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      const read = (name: string) => sampleValue(metrics, name) ?? 0;
       // Each reading should reach the ingest once; a broker that delivers some twice (without DUP)
       // costs throughput, not correctness: the copy is the same InfluxDB point. Reported, not hidden.
       const deliveries = (read('ingest_messages_received_total') - 1) / READINGS;
