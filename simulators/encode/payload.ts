@@ -56,19 +56,23 @@ export function encodeSenml(r: Reading): string {
   return JSON.stringify(records);
 }
 
-/** Sensor.Community firmware fields: an SDS011 particle sensor beside a BME280 (no device time). */
-const SENSOR_COMMUNITY: Record<string, { type: string; factor: number }> = {
-  pm10: { type: 'SDS_P1', factor: 1 },
-  pm25: { type: 'SDS_P2', factor: 1 },
-  temperature: { type: 'BME280_temperature', factor: 1 },
-  humidity: { type: 'BME280_humidity', factor: 100 },
-  pressure: { type: 'BME280_pressure', factor: 100 },
-};
+/**
+ * The Sensor.Community firmware's name for a field, from the catalogue (the first sensor a field names:
+ * SDS011 for particulates, BME280 for the weather), with the factor from the catalogue unit to the
+ * firmware's (humidity in %, pressure in Pa). Undefined for what no such sensor measures (gases, wind).
+ */
+function sensorCommunityName(kind: string, field: string): { type: string; factor: number } | undefined {
+  const spec = findKind(kind)?.fields[field];
+  const type = spec?.sensorCommunity?.valueTypes[0];
+  if (!spec || !type) return undefined;
+  const senml = SENML_UNITS[spec.unit];
+  return { type, factor: senml && senml.u === spec.sensorCommunity?.unit ? senml.factor : 1 };
+}
 
-/** A low-cost station's push: only what an SDS011 + BME280 measure, values as decimal strings. */
+/** A low-cost station's push: only what an SDS011 + BME280 measure, values as decimal strings (no device time). */
 export function encodeSensorCommunity(r: Reading): string {
   const sensordatavalues = Object.entries(r.values).flatMap(([name, value]) => {
-    const m = SENSOR_COMMUNITY[name];
+    const m = sensorCommunityName(r.kind, name);
     return m ? [{ value_type: m.type, value: (value * m.factor).toFixed(2) }] : [];
   });
   sensordatavalues.push({ value_type: 'samples', value: String(3_000_000 + (r.seq % 500_000)) });
@@ -108,9 +112,4 @@ export function encodeMessage(
     seq: message.seq,
     values: message.values,
   });
-}
-
-/** Fields a format can carry for a kind (Sensor.Community drops gases and weather it has no sensor for). */
-export function carries(format: PayloadFormat, field: string): boolean {
-  return format !== 'sensor_community' || field in SENSOR_COMMUNITY;
 }
