@@ -56,6 +56,8 @@ export const IngestConfigSchema = z.object({
       host: z.string().default('127.0.0.1'),
       /** 0 picks a free port; -1 turns the HTTP server off. */
       port: z.coerce.number().int().min(-1).max(65535).default(9102),
+      /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR, comma-separated); none by default. */
+      trustProxy: z.string().optional(),
       /** HTTP ingest, per device (token bucket): requests a second, and how many at once after a gap. */
       deviceLimits: z
         .object({
@@ -154,6 +156,7 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
     http: {
       host: env.INGEST_HTTP_HOST,
       port: env.INGEST_HTTP_PORT,
+      trustProxy: env.INGEST_HTTP_TRUST_PROXY || undefined,
       deviceLimits: {
         requestsPerSecond: env.INGEST_HTTP_DEVICE_REQUESTS_PER_SECOND,
         burst: env.INGEST_HTTP_DEVICE_BURST,

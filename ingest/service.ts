@@ -3,6 +3,7 @@ import type { Logger } from '../lib/log.ts';
 import type { IngestConfig } from './config.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
+import { createDeviceAuth } from './http/device-auth.ts';
 import { once } from './lifecycle.ts';
 import { createDeadLetter } from './messages/dead-letter.ts';
 import { createForward } from './messages/forward.ts';
@@ -55,10 +56,10 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
           metrics,
           readiness: { mqttConnected: () => client.connected, influxReachable: () => writer.ping() },
           log,
+          trustProxy: config.http.trustProxy,
           // Devices that cannot speak MQTT: only with a registry to authenticate them against.
           ingest: stations && {
-            knows: stations.knows,
-            authenticate: stations.authenticate,
+            auth: createDeviceAuth({ device: stations.device, sampleHash: stations.sampleHash }),
             accept: acceptIntoSpool(spoolDrain.spool, prepare, forward, metrics),
             maxPayloadBytes: config.limits.maxPayloadBytes,
             limits: config.http.deviceLimits,
