@@ -11,6 +11,7 @@ import { createPrepare } from './messages/prepare.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createMqttClient, endMqttClient, guardedPublish, subscribeAndConnect } from './mqtt/client.ts';
 import { handleMessages } from './mqtt/on-message.ts';
+import { Spool } from './spool/spool.ts';
 import { startSpoolDrain } from './spool-drain.ts';
 import { watchStations } from './stations.ts';
 import { createWriter } from './writer.ts';
@@ -30,13 +31,18 @@ export type IngestService = {
  * durable in the spool before they are acknowledged, drained to InfluxDB and forwarded to the flows.
  */
 export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
+  // First, before anything connects: a second worker on this spool folder stops here (issue 13, item 3).
+  const spool = Spool.open(config.spool);
+  const stations = await watchStations(config, log).catch((err: unknown) => {
+    spool.close();
+    throw err;
+  });
   const metrics = createIngestMetrics();
   const writer = createWriter(config);
-  const stations = await watchStations(config, log);
   const client = createMqttClient(config.mqtt);
   const publish = guardedPublish(client, log);
   const deadLetter = createDeadLetter(publish, metrics, log);
-  const spoolDrain = startSpoolDrain(config, writer, metrics, deadLetter, log);
+  const spoolDrain = startSpoolDrain(spool, config, writer, metrics, deadLetter, log);
   const prepare = createPrepare(
     {
       time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },
