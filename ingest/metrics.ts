@@ -70,7 +70,7 @@ export function createIngestMetrics() {
     }),
     httpRefused: new Counter({
       name: 'ingest_http_refused_total',
-      help: 'HTTP ingest requests refused before decoding, by reason (unauthenticated, forbidden, rate_limited, busy, spool_full)',
+      help: 'HTTP ingest requests refused before decoding, by reason (unauthenticated, auth_backoff, busy, rate_limited, forbidden, spool_full)',
       labelNames: ['reason'],
       registers: [registry],
     }),
