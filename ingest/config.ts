@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filters } from '../lib/catalogue/topics.ts';
-import { envFlag, envNumber } from '../lib/config.ts';
+import { envFlag, envNonEmpty, envNumber } from '../lib/config.ts';
 import { FsyncPolicies } from '../lib/framing.ts';
 import { oneOf, setting } from '../lib/settings/declare.ts';
 import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
@@ -147,6 +147,14 @@ export const IngestSettings = {
       default: 9102,
       meaning: '`/healthz`, `/readyz`, `/metrics`, HTTP ingest; `0` picks a free port, `-1` turns HTTP off',
     }),
+    trustProxy: setting({
+      env: 'INGEST_HTTP_TRUST_PROXY',
+      schema: z.string().min(1),
+      optional: true,
+      fromEnv: envNonEmpty,
+      meaning:
+        'reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated), so HTTP ingest limits are per client; none by default',
+    }),
     deviceLimits: {
       requestsPerSecond: setting({
         env: 'INGEST_HTTP_DEVICE_REQUESTS_PER_SECOND',
@@ -200,7 +208,8 @@ export const IngestSettings = {
       env: 'INGEST_SPOOL_DIR',
       schema: z.string().min(1),
       default: 'state/spool/ingest',
-      meaning: "this worker's spool folder; never share one between workers",
+      meaning:
+        "this worker's spool folder (relative to the working directory; `npm start`: `<STATE_DIR>/spool/ingest`), locked: a second worker on it refuses to start",
     }),
     maxBytes: setting({
       env: 'INGEST_SPOOL_MAX_BYTES',

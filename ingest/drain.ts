@@ -73,7 +73,6 @@ export class Drainer {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
-      this.#updateGauges();
       if (this.#spool.depth === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
       await this.#spool.waitForData();
       if (this.#closed) break;
@@ -90,12 +89,6 @@ export class Drainer {
       }
       this.#spool.commit(batch.end, entries.length);
     }
-    this.#updateGauges();
-  }
-
-  #updateGauges(): void {
-    this.#metrics.spoolReadings.set(this.#spool.depth);
-    this.#metrics.spoolBytes.set(this.#spool.bytes);
   }
 
   async #writeWithRetry(entries: SpoolEntry[]): Promise<boolean> {

@@ -85,23 +85,27 @@ describe('HTTP ingest: POST /v1/readings/<kind>/<station> into the real pipeline
     expect(community1?.slice(1)).toEqual([61.2, 1005.2]);
   });
 
-  it('refuses missing or wrong credentials (401), another station or kind (403), before decoding anything', async () => {
+  it('refuses everything but a verified device on its own path (401, alike), its own under another kind (403)', async () => {
     const body = JSON.stringify({ ts: Date.now(), values: { pm25: 10 } });
     const none = await post(`/v1/readings/air_quality/${AQ}`, body);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic realm="ingest"/);
-    const status = async (path: string, authorization: string) =>
-      (await post(path, body, { authorization })).status;
-    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(AQ, 'wrong'))).toBe(401);
-    expect(await status(`/v1/readings/air_quality/${AQ}`, auth('nobody', 'x'))).toBe(401);
-    // Valid credentials of one device cannot write another's readings, nor its own under another kind.
-    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(AQ2))).toBe(403);
-    expect(await status(`/v1/readings/air_quality/${AQ}`, auth(WN))).toBe(403);
-    expect(await status(`/v1/readings/water_network/${AQ}`, auth(AQ))).toBe(403);
-    // A service account (the ingest's own) is not a device.
-    expect(await status(`/v1/readings/air_quality/${AQ}`, auth('ingest'))).toBe(401);
-    expect(await metric('ingest_http_refused_total{reason="unauthenticated"}')).toBe(4);
-    expect(await metric('ingest_http_refused_total{reason="forbidden"}')).toBe(3);
+    const answer = async (path: string, authorization: string) => {
+      const res = await post(path, body, { authorization });
+      return `${res.status} ${await res.text()}`;
+    };
+    const refusal = `401 ${JSON.stringify({ error: 'a registered device id and its secret are required (HTTP Basic)' })}`;
+    expect(await answer(`/v1/readings/air_quality/${AQ}`, auth(AQ, 'wrong'))).toBe(refusal);
+    expect(await answer('/v1/readings/air_quality/nobody', auth('nobody', 'x'))).toBe(refusal);
+    // Valid credentials of one device on another's path: the same answer as an unknown id (issue 12).
+    expect(await answer(`/v1/readings/air_quality/${AQ}`, auth(AQ2))).toBe(refusal);
+    expect(await answer(`/v1/readings/air_quality/${AQ}`, auth(WN))).toBe(refusal);
+    // A service account (the ingest's own) is not a device, even on a path named after it.
+    expect(await answer('/v1/readings/air_quality/ingest', auth('ingest'))).toBe(refusal);
+    // A verified device under another kind is told its own path.
+    expect(await answer(`/v1/readings/water_network/${AQ}`, auth(AQ))).toMatch(/^403 .*air_quality/);
+    expect(await metric('ingest_http_refused_total{reason="unauthenticated"}')).toBe(6);
+    expect(await metric('ingest_http_refused_total{reason="forbidden"}')).toBe(1);
   });
 
   it('answers bad bodies with the reason the MQTT path gives, counted (400, 413)', async () => {

@@ -1,10 +1,20 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the spool gauges read (spool/spool.ts). */
+export type SpoolBacklog = { readonly depth: number; readonly bytes: number };
+
 /** Prometheus metrics of one ingest worker (a registry per instance, so tests can run several). */
 export function createIngestMetrics() {
   const registry = new Registry();
+  // Read from the spool at each scrape, not set along the way: whatever appended (MQTT, HTTP) and however
+  // long the drainer sits in a retry, the gauges are the spool's own count (issue 13, item 3).
+  let spool: SpoolBacklog | undefined;
   return {
     registry,
+    /** The spool the backlog gauges report. */
+    reportSpool(source: SpoolBacklog) {
+      spool = source;
+    },
     received: new Counter({
       name: 'ingest_messages_received_total',
       help: 'MQTT messages received',
@@ -39,13 +49,19 @@ export function createIngestMetrics() {
     }),
     spoolReadings: new Gauge({
       name: 'ingest_spool_readings',
-      help: 'Readings in the spool, not yet written',
+      help: 'Readings in the spool, not yet written to InfluxDB (nor dead-lettered)',
       registers: [registry],
+      collect() {
+        if (spool) this.set(spool.depth);
+      },
     }),
     spoolBytes: new Gauge({
       name: 'ingest_spool_bytes',
       help: 'Bytes in the spool, not yet written',
       registers: [registry],
+      collect() {
+        if (spool) this.set(spool.bytes);
+      },
     }),
     spoolFull: new Counter({
       name: 'ingest_spool_full_total',
@@ -54,7 +70,7 @@ export function createIngestMetrics() {
     }),
     httpRefused: new Counter({
       name: 'ingest_http_refused_total',
-      help: 'HTTP ingest requests refused before decoding, by reason (unauthenticated, forbidden, rate_limited, busy, spool_full)',
+      help: 'HTTP ingest requests refused before decoding, by reason (unauthenticated, auth_backoff, busy, rate_limited, forbidden, spool_full)',
       labelNames: ['reason'],
       registers: [registry],
     }),

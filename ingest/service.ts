@@ -4,6 +4,7 @@ import { enforcePrivate } from '../lib/private-files.ts';
 import type { IngestConfig } from './config.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
+import { createDeviceAuth } from './http/device-auth.ts';
 import { once } from './lifecycle.ts';
 import { createDeadLetter } from './messages/dead-letter.ts';
 import { createForward } from './messages/forward.ts';
@@ -11,6 +12,7 @@ import { createPrepare } from './messages/prepare.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createMqttClient, endMqttClient, guardedPublish, subscribeAndConnect } from './mqtt/client.ts';
 import { handleMessages } from './mqtt/on-message.ts';
+import { Spool } from './spool/spool.ts';
 import { startSpoolDrain } from './spool-drain.ts';
 import { watchStations } from './stations.ts';
 import { createWriter } from './writer.ts';
@@ -30,13 +32,18 @@ export type IngestService = {
  * durable in the spool before they are acknowledged, drained to InfluxDB and forwarded to the flows.
  */
 export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
+  // First, before anything connects: a second worker on this spool folder stops here (issue 13, item 3).
+  const spool = Spool.open(config.spool);
+  const stations = await watchStations(config, log).catch((err: unknown) => {
+    spool.close();
+    throw err;
+  });
   const metrics = createIngestMetrics();
   const writer = createWriter(config);
-  const stations = await watchStations(config, log);
   const client = createMqttClient(config.mqtt);
   const publish = guardedPublish(client, log);
   const deadLetter = createDeadLetter(publish, metrics, log);
-  const spoolDrain = startSpoolDrain(config, writer, metrics, deadLetter, log);
+  const spoolDrain = startSpoolDrain(spool, config, writer, metrics, deadLetter, log);
   await enforcePrivate(config.spool.dir, log); // after open: covers the segment it just made too
   const prepare = createPrepare(
     {
@@ -57,10 +64,10 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
           metrics,
           readiness: { mqttConnected: () => client.connected, influxReachable: () => writer.ping() },
           log,
+          trustProxy: config.http.trustProxy,
           // Devices that cannot speak MQTT: only with a registry to authenticate them against.
           ingest: stations && {
-            knows: stations.knows,
-            authenticate: stations.authenticate,
+            auth: createDeviceAuth({ device: stations.device, sampleHash: stations.sampleHash }),
             accept: acceptIntoSpool(spoolDrain.spool, prepare, forward, metrics),
             maxPayloadBytes: config.limits.maxPayloadBytes,
             limits: config.http.deviceLimits,

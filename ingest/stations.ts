@@ -1,19 +1,17 @@
 import type { Logger } from '../lib/log.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { Device } from '../lib/registry/schema.ts';
-import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
 import { stationTags } from '../lib/registry/store.ts';
-import { verifyAccount } from '../lib/registry/verify-account.ts';
 import type { IngestConfig } from './config.ts';
 import type { StationInfo } from './core/decode.ts';
 
 export type Stations = {
   /** The station's kind and registry tags; undefined when not registered or revoked. */
   lookup(id: string): StationInfo | undefined;
-  /** Whether a device with this id is registered and not revoked (cheap: no secret checked). */
-  knows(id: string): boolean;
-  /** A device's own secret (the one it uses for MQTT), checked as the broker does. */
-  authenticate(id: string, secret: string): Promise<Device | undefined>;
+  /** The registered, not revoked device with this id (no secret checked). */
+  device(id: string): Device | undefined;
+  /** Some registered device's stored secret hash (its scrypt cost is what a dummy check copies). */
+  sampleHash(): string | undefined;
   close(): void;
 };
 
@@ -29,21 +27,20 @@ export async function watchStations(config: IngestConfig, log: Logger): Promise<
   registry.watch(() => log.info({ accounts: registry.size }, 'registry reloaded'));
   // Device records are replaced on reload, so this cache forgets stale tags by itself.
   const infos = new WeakMap<Device, StationInfo>();
-  const secrets = new VerifiedSecretCache();
-  const authenticate = async (id: string, secret: string): Promise<Device | undefined> => {
-    const verdict = await verifyAccount(registry, secrets, id, secret);
-    return verdict.ok && verdict.account.type === 'device' ? verdict.account.device : undefined;
+  const device = (id: string): Device | undefined => {
+    const account = registry.lookup(id);
+    return account?.type === 'device' && !account.device.revoked ? account.device : undefined;
   };
   const lookup = (id: string): StationInfo | undefined => {
-    const account = registry.lookup(id);
-    if (account?.type !== 'device' || account.device.revoked) return undefined;
-    let info = infos.get(account.device);
+    const found = device(id);
+    if (!found) return undefined;
+    let info = infos.get(found);
     if (!info) {
-      info = { kind: account.device.kind, tags: stationTags(account.device) };
-      infos.set(account.device, info);
+      info = { kind: found.kind, tags: stationTags(found) };
+      infos.set(found, info);
     }
     return info;
   };
-  const knows = (id: string) => lookup(id) !== undefined;
-  return { lookup, knows, authenticate, close: () => registry.close() };
+  const sampleHash = () => registry.devices()[0]?.secret_hash;
+  return { lookup, device, sampleHash, close: () => registry.close() };
 }

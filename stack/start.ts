@@ -87,7 +87,11 @@ export async function startStack(
     started.push({ name: 'broker', close: () => broker.close() });
 
     const ingest = await startIngest(
-      ingestConfigFromEnv({ ...env, MQTT_PASSWORD: secrets.services.ingest }),
+      ingestConfigFromEnv({
+        ...env,
+        MQTT_PASSWORD: secrets.services.ingest,
+        INGEST_SPOOL_DIR: env.INGEST_SPOOL_DIR || join(stateDir, 'spool', 'ingest'),
+      }),
       log.child({ service: 'ingest' }),
     );
     started.push({ name: 'ingest', close: () => ingest.close() });

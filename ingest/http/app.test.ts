@@ -1,98 +1,6 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { Counter } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../lib/log.ts';
+import { describe, expect, it } from 'vitest';
 import type { Device } from '../../lib/registry/schema.ts';
-import { createIngestMetrics, type IngestMetrics } from '../metrics.ts';
-import { buildIngestApp } from './app.ts';
-import type { AcceptResult, HttpIngest } from './readings-route.ts';
-
-const WN = 'wn-beji-01';
-const AQ = 'aq-beji-01';
-const SECRETS: Record<string, string> = { [WN]: 'wn-secret', [AQ]: 'aq-secret' };
-const KINDS: Record<string, string> = { [WN]: 'water_network', [AQ]: 'air_quality' };
-const BODY = JSON.stringify({ ts: 1_700_000_000_000, values: { pressure: 2.4 } });
-
-const basic = (id: string, secret = SECRETS[id] ?? '') =>
-  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-type Setup = {
-  accept?: HttpIngest['accept'];
-  authenticate?: HttpIngest['authenticate'];
-  mqttConnected?: () => boolean;
-  influxReachable?: () => Promise<boolean>;
-  withoutIngest?: boolean;
-};
-
-/** An app over fakes: a two-device registry, an accept that records what it was given, a clock. */
-async function setup(options: Setup = {}) {
-  const metrics = createIngestMetrics();
-  const clock = { now: 1_000_000 };
-  const accepted: { kind: string; station: string; body: string }[] = [];
-  const authenticated: string[] = [];
-  const ingest: HttpIngest = {
-    knows: (id) => id in SECRETS,
-    authenticate:
-      options.authenticate ??
-      (async (id, secret) => {
-        authenticated.push(id);
-        const kind = KINDS[id];
-        return kind && SECRETS[id] === secret
-          ? ({ id, kind, secret_hash: 'scrypt$test', revoked: false } satisfies Device)
-          : undefined;
-      }),
-    accept: (kind, station, payload) => {
-      accepted.push({ kind, station, body: payload.toString('utf8') });
-      return options.accept ? options.accept(kind, station, payload) : stored(1);
-    },
-    maxPayloadBytes: 1024,
-    limits: { requestsPerSecond: 1, burst: 2 },
-  };
-  const app = await buildIngestApp({
-    metrics,
-    readiness: {
-      mqttConnected: options.mqttConnected ?? (() => true),
-      influxReachable: options.influxReachable ?? (async () => true),
-    },
-    log: silentLogger(),
-    ingest: options.withoutIngest ? undefined : ingest,
-    now: () => clock.now,
-  });
-  apps.push(app);
-  return { app, metrics, clock, accepted, authenticated };
-}
-
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-const stored = (readings: number): AcceptResult => ({ status: 'stored', readings, rejection: undefined });
-
-function post(
-  app: FastifyInstance,
-  path: string,
-  authorization?: string,
-  body: string | Buffer = BODY,
-  headers: InjectOptions['headers'] = {},
-) {
-  return app.inject({
-    method: 'POST',
-    url: path,
-    payload: body,
-    headers: {
-      'content-type': 'application/json',
-      ...(authorization ? { authorization } : {}),
-      ...headers,
-    },
-  });
-}
-
-async function count(counter: Counter, reason: string): Promise<number> {
-  return (await counter.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
-}
-
-const refused = (metrics: IngestMetrics, reason: string) => count(metrics.httpRefused, reason);
+import { AQ, BODY, basic, count, deviceOf, post, refused, SECRETS, setup, until, WN } from './app-fixture.ts';
 
 describe('ingest HTTP app: health, readiness, metrics (inject)', () => {
   it('answers /healthz while the process runs', async () => {
@@ -157,7 +65,7 @@ describe('ingest HTTP app: health, readiness, metrics (inject)', () => {
 
   it('answers an unexpected failure 500 without its message', async () => {
     const { app } = await setup({
-      authenticate: async () => {
+      verify: async () => {
         throw new Error('registry file vanished: /secret/path');
       },
     });
@@ -200,6 +108,7 @@ describe('ingest HTTP app: POST /v1/readings/<kind>/<station> (inject)', () => {
     ['Basic without a colon', `Basic ${Buffer.from(WN).toString('base64')}`],
     ['an id the registry does not know', basic('nobody', 'x')],
     ['a wrong secret', basic(WN, 'wrong')],
+    ["another device's valid credentials", basic(AQ)],
   ])('answers 401 with a Basic challenge to %s, and decodes nothing', async (_, authorization) => {
     const { app, metrics, accepted } = await setup();
     const res = await post(app, `/v1/readings/water_network/${WN}`, authorization);
@@ -210,21 +119,12 @@ describe('ingest HTTP app: POST /v1/readings/<kind>/<station> (inject)', () => {
     expect(await refused(metrics, 'unauthenticated')).toBe(1);
   });
 
-  it('answers 403 to a device sending for another station, before checking its secret', async () => {
-    const { app, metrics, accepted, authenticated } = await setup();
-    const res = await post(app, `/v1/readings/water_network/${WN}`, basic(AQ));
-    expect(res.statusCode).toBe(403);
-    expect(res.json()).toEqual({ error: `${AQ} may send only its own readings` });
-    expect(authenticated).toEqual([]);
-    expect(accepted).toEqual([]);
-    expect(await refused(metrics, 'forbidden')).toBe(1);
-  });
-
-  it('answers 403 to a kind that is not a kind id', async () => {
-    const { app, authenticated } = await setup();
+  it('answers a kind that is not a kind id 403 once the device is verified, naming its own path', async () => {
+    const { app, accepted } = await setup();
     const res = await post(app, `/v1/readings/Water-Network/${WN}`, basic(WN));
     expect(res.statusCode).toBe(403);
-    expect(authenticated).toEqual([]);
+    expect(res.json()).toEqual({ error: `${WN} may send only to /v1/readings/water_network/${WN}` });
+    expect(accepted).toEqual([]);
   });
 
   it('answers 403, naming its own path, to a device sending under another kind', async () => {
@@ -271,14 +171,12 @@ describe('ingest HTTP app: POST /v1/readings/<kind>/<station> (inject)', () => {
     expect((await send()).statusCode).toBe(429);
   });
 
-  it('answers 503 with Retry-After while two secrets are being checked, and takes requests after', async () => {
+  it('answers 503 with Retry-After while two secrets are being checked, and checks again after', async () => {
     const pending: (() => void)[] = [];
-    const { app, metrics } = await setup({
-      authenticate: (id) =>
-        new Promise<Device>((resolve) =>
-          pending.push(() =>
-            resolve({ id, kind: KINDS[id] ?? '', secret_hash: 'scrypt$test', revoked: false }),
-          ),
+    const { app, metrics, verified } = await setup({
+      verify: (id, secret) =>
+        new Promise<Device | undefined>((resolve) =>
+          pending.push(() => resolve(SECRETS[id] === secret ? deviceOf(id) : undefined)),
         ),
     });
     const first = post(app, `/v1/readings/water_network/${WN}`, basic(WN));
@@ -295,10 +193,12 @@ describe('ingest HTTP app: POST /v1/readings/<kind>/<station> (inject)', () => {
     expect(await refused(metrics, 'busy')).toBe(1);
     for (const release of pending.splice(0)) release();
     expect([(await first).statusCode, (await second).statusCode]).toEqual([202, 202]);
-    const after = post(app, `/v1/readings/air_quality/${AQ}`, basic(AQ));
+    // A secret not verified before takes a free slot again.
+    const after = post(app, `/v1/readings/air_quality/${AQ}`, basic(AQ, 'not-it'));
     await until(() => pending.length === 1);
     pending[0]?.();
-    expect((await after).statusCode).toBe(202);
+    expect((await after).statusCode).toBe(401);
+    expect(verified).toEqual([WN, AQ, AQ]);
   });
 
   it('answers 503 with Retry-After when the spool is full', async () => {
@@ -310,9 +210,3 @@ describe('ingest HTTP app: POST /v1/readings/<kind>/<station> (inject)', () => {
     expect(await refused(metrics, 'spool_full')).toBe(1);
   });
 });
-
-/** Yields to the event loop until `check` holds (inject resolves its steps asynchronously). */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
-  expect(check()).toBe(true);
-}

@@ -16,6 +16,11 @@ export type IngestAppDeps = {
   log: Logger;
   /** The HTTP ingest endpoint; undefined: not served (no registry to authenticate devices against). */
   ingest?: HttpIngest | undefined;
+  /**
+   * Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client:
+   * failed secret checks are held back per client address, which behind a proxy is otherwise the proxy's.
+   */
+  trustProxy?: string | undefined;
   /** Milliseconds since the epoch; tests pass their own clock. */
   now?: () => number;
 };
@@ -25,7 +30,7 @@ const READY_CACHE_MS = 5000;
 
 /** The ingest's HTTP face, built without listening (the service listens; tests call inject()). */
 export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, trustProxy: deps.trustProxy || false });
   const now = deps.now ?? Date.now;
   let influxOk = false;
   let checkedAt: number | undefined;

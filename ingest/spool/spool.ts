@@ -15,7 +15,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { FolderLock } from '../../lib/folder-lock.ts';
 import { type FsyncPolicy, frame, scanFrames } from '../../lib/framing.ts';
+import { lockSpool } from './lock.ts';
 
 /** A spool record larger than this is corruption rather than a reading (payloads are capped far below). */
 const MAX_RECORD_BYTES = 1 << 20;
@@ -59,18 +61,31 @@ export class Spool {
   #spaceWaiters: (() => void)[] = [];
   #dataWaiters: (() => void)[] = [];
   #readBuffer: Buffer = Buffer.alloc(0);
+  #lock: FolderLock | undefined;
 
   private constructor(options: SpoolOptions) {
     this.#options = options;
   }
 
+  /** Opens the folder for this process alone: a second writer gets a SpoolInUseError naming the first. */
   static open(options: SpoolOptions): Spool {
+    mkdirSync(options.dir, { recursive: true });
     const spool = new Spool(options);
-    spool.#recover();
+    spool.#lock = lockSpool(options.dir);
+    try {
+      spool.#recover();
+    } catch (err) {
+      spool.close();
+      throw err;
+    }
     return spool;
   }
 
-  /** Readings appended and not yet committed. */
+  get dir(): string {
+    return this.#options.dir;
+  }
+
+  /** Readings appended and not yet committed: the backlog still to be written to InfluxDB. */
   get depth(): number {
     return this.#records;
   }
@@ -188,6 +203,8 @@ export class Spool {
       closeSync(this.#writeFd);
       this.#writeFd = -1;
     }
+    this.#lock?.release();
+    this.#lock = undefined;
     this.wake();
   }
 
@@ -209,7 +226,6 @@ export class Spool {
 
   #recover(): void {
     const { dir } = this.#options;
-    mkdirSync(dir, { recursive: true });
     this.#segments = readdirSync(dir)
       .map((name) => SEGMENT.exec(name)?.[1])
       .filter((id): id is string => id !== undefined)
