@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig } from '../lib/config.ts';
+import { envFlag, parseConfig } from '../lib/config.ts';
 
 /** Settings of the flows service (flows/README.md "Configuration"); the only reader of process.env here. */
 export const FlowsConfigSchema = z.object({
@@ -43,6 +43,11 @@ export const FlowsConfigSchema = z.object({
       .regex(/^\$2[aby]\$\d\d\$/, 'a bcrypt hash ($2b$...)')
       .optional(),
   }),
+  /**
+   * Node-RED's exec, function, file, watch, tcp and udp nodes (shell, JavaScript, files, raw sockets)
+   * are off unless this is true (FLOWS_ALLOW_DANGEROUS_NODES; flows/README.md "Security").
+   */
+  allowDangerousNodes: z.boolean().default(false),
   /** Passed to the depok-notify node as FLOWS_* variables (see node-config.ts NotifyNodeConfigSchema). */
   notify: z.record(z.string(), z.string()).default({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -97,6 +102,7 @@ export function flowsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FlowsC
     escalateAfterS: env.FLOWS_ESCALATE_AFTER_S,
     apiToken: env.FLOWS_API_TOKEN,
     admin: { username: env.FLOWS_ADMIN_USER, passwordHash: env.FLOWS_ADMIN_PASSWORD_HASH },
+    allowDangerousNodes: envFlag(env.FLOWS_ALLOW_DANGEROUS_NODES),
     notify,
     logLevel: env.LOG_LEVEL,
   });
