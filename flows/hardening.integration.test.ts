@@ -103,6 +103,8 @@ beforeAll(async () => {
     admin: { passwordHash: await bcrypt.hash(PASSWORD, 4) },
   };
   flows = await startFlows(FlowsConfigSchema.parse(config), log);
+  // The admin's own client, before anyone guesses: its token serves the admin API checks below.
+  token = (await login('127.0.0.9', PASSWORD)).body.access_token as string;
 }, 60_000);
 
 afterAll(async () => {
@@ -160,8 +162,11 @@ describe('Node-RED hardening', () => {
     expect(statuses).toEqual([403, 403, 403, 403, 403, 429]);
     const other = await login('127.0.0.3', PASSWORD);
     expect(other.status).toBe(200);
-    token = other.body.access_token as string;
-    expect((await admin('/flows')).status).toBe(200);
+    const res = await fetch(`${flows.url}/flows`, {
+      headers: { authorization: `Bearer ${other.body.access_token}` },
+    });
+    await res.body?.cancel();
+    expect(res.status).toBe(200);
     const locked = await login('127.0.0.2', PASSWORD);
     expect(locked.status).toBe(429);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
@@ -297,7 +302,7 @@ describe('Node-RED hardening', () => {
       flows = await startFlows(FlowsConfigSchema.parse({ ...config, allowDangerousNodes: true }), log);
       await waitFor(() => existsSync(marker()), 10_000, 'the exec node to run');
       expect(await readFile(join(stateDir, 'credential-secret'), 'utf8')).toBe(secret);
-      token = (await login('127.0.0.3', PASSWORD)).body.access_token as string;
+      token = (await login('127.0.0.9', PASSWORD)).body.access_token as string;
       expect(await nodeTypes()).toContain('exec');
       expect(await readFile(TRACKED.flows, 'utf8')).toBe(trackedFlows);
     }, 60_000);
