@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,7 @@ afterAll(async () => {
   // Only a regression (a deploy reaching the tracked file) changes it: put it back.
   if (trackedFlows && (await readFile(TRACKED.flows, 'utf8')) !== trackedFlows) {
     await writeFile(TRACKED.flows, trackedFlows);
+    await rm(join(dirname(TRACKED.flows), '.flows.json.backup'), { force: true });
   }
   await rm(stateDir, { recursive: true, force: true });
 });
@@ -245,9 +246,9 @@ describe('Node-RED hardening', () => {
       body: JSON.stringify([...current, note]),
     });
     expect(res.status).toBe(204);
+    expect(await readFile(TRACKED.flows, 'utf8')).toBe(trackedFlows);
     const copy = await readFile(join(stateDir, 'node-red', 'flows.json'), 'utf8');
     expect(copy).toContain('deployed-note');
-    expect(await readFile(TRACKED.flows, 'utf8')).toBe(trackedFlows);
   });
 
   describe('an exec node in a deploy', () => {
