@@ -27,6 +27,7 @@ const EVERY_VARIABLE = {
   FLOWS_API_TOKEN: 'bbbbbbbbbbbbbbbb',
   FLOWS_ADMIN_USER: 'adm',
   FLOWS_ADMIN_PASSWORD_HASH: '$2b$10$abc',
+  FLOWS_ALLOW_DANGEROUS_NODES: 'true',
   FLOWS_WEBHOOK_URL: 'http://w',
   FLOWS_SMTP_URL: 'smtp://s',
   FLOWS_MAIL_FROM: 'f@x',
@@ -68,6 +69,7 @@ describe('flows settings', () => {
       admin: {
         username: 'admin',
       },
+      allowDangerousNodes: false,
       notify: {},
       logLevel: 'info',
       startTimeoutMs: 30000,
@@ -106,6 +108,7 @@ describe('flows settings', () => {
         username: 'adm',
         passwordHash: '$2b$10$abc',
       },
+      allowDangerousNodes: true,
       notify: {
         FLOWS_WEBHOOK_URL: 'http://w',
         FLOWS_SMTP_URL: 'smtp://s',

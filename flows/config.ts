@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envFlag } from '../lib/config.ts';
 import { passThrough, setting } from '../lib/settings/declare.ts';
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
@@ -92,7 +93,7 @@ export const FlowsSettings = {
     schema: z.string(),
     default: 'state/flows',
     meaning:
-      'alert state, Node-RED user folder, generated editor password; unset: `$STATE_DIR/flows` when `STATE_DIR` is set',
+      'alert state, Node-RED user folder (deployed flows), generated editor password and credential key; unset: `$STATE_DIR/flows` when `STATE_DIR` is set',
   }),
   rulesFile: setting({
     env: 'FLOWS_RULES_FILE',
@@ -149,6 +150,14 @@ export const FlowsSettings = {
         'its bcrypt hash; without one a password is generated once into `<state>/editor-password` (0600)',
     }),
   },
+  allowDangerousNodes: setting({
+    env: 'FLOWS_ALLOW_DANGEROUS_NODES',
+    schema: z.boolean(),
+    default: false,
+    fromEnv: envFlag,
+    meaning:
+      'turn Node-RED\'s exec, function, file, watch, tcp and udp nodes back on (shell, JavaScript, files, raw sockets; see "Security")',
+  }),
   notify: passThrough([
     notifySetting('FLOWS_WEBHOOK_URL', notify.webhookUrl, 'webhook channel: alerts are POSTed here', {
       secret: true,

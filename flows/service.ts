@@ -9,10 +9,11 @@ import { freePort, nodeBinary } from '../lib/process/ports.ts';
 import type { FlowsConfig } from './config.ts';
 import { loadRuleSet } from './load-rules.ts';
 import { InfluxNodeConfigSchema, NotifyNodeConfigSchema, unset } from './node-config.ts';
+import { type NodeRedFiles, prepareNodeRedFiles } from './state-folder.ts';
 
 const require = createRequire(import.meta.url);
-// Warnings Node-RED prints on every start with these settings, by design (no projects; credentials are ${ENV} only).
-const BENIGN = /Projects disabled|unencrypted credentials/;
+// A warning Node-RED prints on every start with these settings, by design.
+const BENIGN = /Projects disabled/;
 const FLOWS_DIR = import.meta.dirname;
 export const DEFAULT_RULES_FILE = join(FLOWS_DIR, 'rules.json');
 
@@ -20,6 +21,8 @@ export type FlowsService = {
   /** Editor and HTTP API base, e.g. http://127.0.0.1:1880 */
   url: string;
   port: number;
+  /** The Node-RED process (tests read its environment). */
+  pid: number;
   /** SIGKILL, for crash tests. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -41,13 +44,32 @@ async function adminHash(config: FlowsConfig, stateDir: string, log: Logger): Pr
   return bcrypt.hash(password, 10);
 }
 
-/** Everything the flows read through ${ENV}: settings.cjs, flows.json and flows_cred.json. */
-function childEnv(config: FlowsConfig, stateDir: string, port: number, hash: string): NodeJS.ProcessEnv {
+/**
+ * What the child inherits from us: nothing secret, only what a Node process needs to run (issue 12,
+ * item 6: it used to get the stack's whole environment, the broker's admin token included).
+ */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV'] as const;
+
+/**
+ * The child's whole environment: the allow-list above plus everything the flows read through ${ENV}
+ * (settings.cjs, flows.json and flows_cred.json), each set from the validated config.
+ */
+function childEnv(
+  config: FlowsConfig,
+  stateDir: string,
+  files: NodeRedFiles,
+  port: number,
+  hash: string,
+): NodeJS.ProcessEnv {
   const mqtt = new URL(config.mqtt.url);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of INHERITED) if (process.env[name] !== undefined) env[name] = process.env[name];
+  Object.assign(env, {
     FLOWS_HOST: config.host,
     FLOWS_PORT: String(port),
+    FLOWS_FLOW_FILE: files.flowFile,
+    FLOWS_CREDENTIAL_SECRET: files.credentialSecret,
+    FLOWS_ALLOW_DANGEROUS_NODES: String(config.allowDangerousNodes),
     FLOWS_ADMIN_USER: config.admin.username,
     FLOWS_ADMIN_PASSWORD_HASH: hash,
     FLOWS_LOG_LEVEL: config.logLevel === 'fatal' ? 'fatal' : config.logLevel,
@@ -67,7 +89,7 @@ function childEnv(config: FlowsConfig, stateDir: string, port: number, hash: str
     FLOWS_INFLUX_URL: config.influx.url,
     FLOWS_INFLUX_DATABASE: config.influx.database,
     ...config.notify,
-  };
+  });
   for (const key of ['retentionPolicy', 'username', 'password', 'org', 'bucket', 'token'] as const) {
     const name = `FLOWS_INFLUX_${key === 'retentionPolicy' ? 'RETENTION_POLICY' : key.toUpperCase()}`;
     env[name] = config.influx[key] ?? '';
@@ -104,9 +126,9 @@ function checkNodeConfigs(env: NodeJS.ProcessEnv) {
 }
 
 /**
- * Runs Node-RED with flows/flows.json as a child process (its own event loop: a slow flow cannot
- * stall the broker or the ingest). Rules and settings are validated first, so a bad rule stops
- * start-up with a readable error instead of a red node in the editor.
+ * Runs Node-RED as a child process (its own event loop: a slow flow cannot stall the broker or the
+ * ingest) on the state folder's copy of flows/flows.json (state-folder.ts). Rules and settings are
+ * validated first, so a bad rule stops start-up with a readable error instead of a red node in the editor.
  */
 export async function startFlows(config: FlowsConfig, log: Logger): Promise<FlowsService> {
   const stateDir = resolve(config.stateDir);
@@ -114,17 +136,17 @@ export async function startFlows(config: FlowsConfig, log: Logger): Promise<Flow
     resolve(config.rulesFile ?? DEFAULT_RULES_FILE),
     config.overridesFile && resolve(config.overridesFile),
   );
-  const userDir = join(stateDir, 'node-red');
-  await mkdir(userDir, { recursive: true, mode: 0o700 });
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const files = await prepareNodeRedFiles(stateDir, log);
   const port = config.port === 0 ? await freePort() : config.port;
-  const env = childEnv(config, stateDir, port, await adminHash(config, stateDir, log));
+  const env = childEnv(config, stateDir, files, port, await adminHash(config, stateDir, log));
   checkNodeConfigs(env);
 
   const url = `http://${config.host}:${port}`;
   const nodeRed = await launch({
     name: 'Node-RED',
     command: nodeBinary(),
-    args: [require.resolve('node-red/red.js'), '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', userDir],
+    args: [require.resolve('node-red/red.js'), '-s', join(FLOWS_DIR, 'settings.cjs'), '-u', files.userDir],
     env,
     group: true,
     ready: async () => {
@@ -145,11 +167,11 @@ export async function startFlows(config: FlowsConfig, log: Logger): Promise<Flow
   void nodeRed.exited.then(({ code, signal }) => {
     if (!stopping) log.warn({ code, signal }, 'node-red exited');
   });
-  log.info({ url, editor: `${url}/`, stateDir }, 'flows started');
+  log.info({ url, editor: `${url}/`, stateDir, flowFile: files.flowFile }, 'flows started');
 
   const stop = async (signal: NodeJS.Signals) => {
     stopping = true;
     await nodeRed.stop(signal);
   };
-  return { url, port, kill: () => stop('SIGKILL'), close: () => stop('SIGTERM') };
+  return { url, port, pid: nodeRed.pid, kill: () => stop('SIGKILL'), close: () => stop('SIGTERM') };
 }
