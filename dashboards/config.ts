@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { envFlag, parseConfig } from '../lib/config.ts';
 
@@ -50,7 +51,12 @@ export const ConsoleConfigSchema = z.object({
   }),
   /** Station list (the broker's registry); stations seen only on MQTT are shown too. */
   registryPath: z.string().optional(),
-  /** Console users and API tokens (scrypt / SHA-256 hashes only), managed with users-cli.ts. */
+  /**
+   * Records database (users, tokens, audit log; lib/records), RECORDS_PATH. Without it: `records.db`
+   * beside CONSOLE_USERS_PATH, so a deployment that set only that keeps its data in the same folder.
+   */
+  recordsPath: z.string().min(1).default('state/records.db'),
+  /** Users file of earlier versions: imported into the records database at start, then renamed `.migrated`. */
   usersPath: z.string().min(1).default('state/console-users.json'),
   /** Cleared alerts kept in memory for the list, newest first. */
   keepCleared: z.coerce.number().int().min(0).max(10_000).default(100),
@@ -86,9 +92,16 @@ export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cons
       timeoutMs: env.CONSOLE_INFLUX_TIMEOUT_MS,
     },
     registryPath: env.REGISTRY_PATH,
+    recordsPath: recordsPathFromEnv(env),
     usersPath: env.CONSOLE_USERS_PATH,
     keepCleared: env.CONSOLE_KEEP_CLEARED,
   });
+}
+
+/** RECORDS_PATH, else records.db beside CONSOLE_USERS_PATH, else state/records.db (also the users CLI's). */
+export function recordsPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RECORDS_PATH) return env.RECORDS_PATH;
+  return env.CONSOLE_USERS_PATH ? join(dirname(env.CONSOLE_USERS_PATH), 'records.db') : 'state/records.db';
 }
 
 /** CONSOLE_TRUST_PROXY: a yes/no word is a flag; anything else is a list of addresses ("127.0.0.1,10.0.0.0/8"). */

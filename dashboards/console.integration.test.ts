@@ -5,7 +5,7 @@ import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
-import { makeUsersFile, TEST_USER } from '../testkit/console.ts';
+import { makeConsoleRecords, TEST_USER } from '../testkit/console.ts';
 import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 import { ConsoleConfigSchema } from './config.ts';
 import { type ConsoleService, startConsole } from './service.ts';
@@ -39,7 +39,7 @@ const alertBody = (over: Record<string, unknown> = {}) => ({
 describe('console on the real pipeline: broker + ingest + influxd', () => {
   let p: Pipeline;
   let console_: ConsoleService;
-  let users: Awaited<ReturnType<typeof makeUsersFile>>;
+  let users: Awaited<ReturnType<typeof makeConsoleRecords>>;
   let flows: MqttClient;
   const acks: { topic: string; body: { by: string; comment?: string } }[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers.
@@ -56,7 +56,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
 
   beforeAll(async () => {
     p = await startPipeline(STATIONS);
-    users = await makeUsersFile();
+    users = await makeConsoleRecords();
     // startPipeline's registry has no operator account: add one; the broker reloads the file.
     const added = await setServiceAccount(
       await loadRegistry(p.registryPath),
@@ -94,7 +94,8 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
         },
         influx: { url: p.influx.url, database: p.database },
         registryPath: p.registryPath,
-        usersPath: users.path,
+        recordsPath: users.path,
+        usersPath: `${users.dir}/console-users.json`,
       }),
       silentLogger(),
     );

@@ -35,3 +35,8 @@ function stringList(column: string): string[] {
 export function newStamp(): string {
   return randomBytes(16).toString('base64url');
 }
+
+/** The entries of `change` that have a value. */
+export function defined<T extends object>(change: T): Partial<T> {
+  return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

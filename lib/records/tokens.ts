@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Role, Scope } from './access.ts';
-import { accessColumns, newStamp, rolesOf, scopeOf } from './rows.ts';
+import { accessColumns, defined, newStamp, rolesOf, scopeOf } from './rows.ts';
 
 export type TokenRecord = {
   name: string;
@@ -101,7 +101,8 @@ export class TokenRepo {
   update(name: string, change: TokenChange, now = Date.now()): TokenRecord | undefined {
     const before = this.get(name);
     if (!before) return undefined;
-    const after = { ...before, ...change };
+    // Only what the change names: an undefined entry keeps the current value.
+    const after = { ...before, ...defined(change) };
     this.#update.run({
       name,
       token_hash: after.token_hash,

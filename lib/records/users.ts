@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { DEFAULT_LANGUAGE, type Language, Languages, type Role, type Scope } from './access.ts';
-import { accessColumns, newStamp, rolesOf, scopeOf } from './rows.ts';
+import { accessColumns, defined, newStamp, rolesOf, scopeOf } from './rows.ts';
 
 export type UserRecord = {
   username: string;
@@ -104,7 +104,8 @@ export class UserRepo {
   update(username: string, change: UserChange, now = Date.now()): UserRecord | undefined {
     const before = this.get(username);
     if (!before) return undefined;
-    const after = { ...before, ...change };
+    // Only what the change names: an undefined entry keeps the current value.
+    const after = { ...before, ...defined(change) };
     const security =
       change.password_hash !== undefined || change.roles !== undefined || change.scope !== undefined;
     this.#update.run({
