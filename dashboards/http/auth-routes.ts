@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../../lib/log.ts';
+import { DEFAULT_LANGUAGE } from '../../lib/records/access.ts';
 import type { AuditRecorder } from '../auth/audit-log.ts';
 import type { ConcurrencyGate } from '../auth/gate.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
@@ -171,6 +172,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     if (!principal) return reply.code(401).send({ error: 'not logged in' });
     // The language preference is for the console's catalogues; tokens have none (the default).
     const language = principal.via === 'session' ? deps.users.user(principal.name)?.language : undefined;
-    return { username: principal.name, via: principal.via, ...principal.access, language: language ?? 'id' };
+    return {
+      username: principal.name,
+      via: principal.via,
+      ...principal.access,
+      language: language ?? DEFAULT_LANGUAGE,
+    };
   });
 }

@@ -142,7 +142,7 @@ async function start() {
       'Logged in as ',
       h('b', {}, user),
       ' ',
-      roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : null,
+      ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
       h('button', { id: 'logout', onclick: logout }, 'Log out'),
     );
   } else {
