@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
-import { makeUsersFile, TEST_USER } from '../testkit/console.ts';
+import { openRecords, type Records } from '../lib/records/database.ts';
+import { makeConsoleRecords, TEST_USER } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { UserDirectory } from './auth/users.ts';
@@ -16,12 +17,14 @@ const XSS = '<img src=x onerror="alert(1)">';
 
 describe('console HTTP API (inject)', () => {
   let app: FastifyInstance;
-  let users: Awaited<ReturnType<typeof makeUsersFile>>;
+  let users: Awaited<ReturnType<typeof makeConsoleRecords>>;
+  let records: Records;
   const acks: { topic: string; message: AckMessage }[] = [];
   const state = new LiveState([{ id: 'aq-beji-01', kind: 'air_quality', district: 'beji' }]);
 
   beforeAll(async () => {
-    users = await makeUsersFile();
+    users = await makeConsoleRecords();
+    records = openRecords(users.path);
     state.apply(
       ALERT_TOPIC,
       JSON.stringify({
@@ -45,7 +48,8 @@ describe('console HTTP API (inject)', () => {
     app = await buildApp({
       state,
       hub: new EventHub(),
-      users: new UserDirectory(users.path),
+      records,
+      users: new UserDirectory(records),
       sessions: new SessionStore(60_000),
       metrics: createConsoleMetrics(),
       history: async () => [{ field: 'pm25', unit: 'ug/m3', description: 'PM2.5', points: [[NOW, 12]] }],
@@ -64,6 +68,7 @@ describe('console HTTP API (inject)', () => {
   });
   afterAll(async () => {
     await app?.close();
+    records?.close();
     await users?.cleanup();
   });
 

@@ -1,21 +1,34 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
+import type { Records } from '../lib/records/database.ts';
+import type { ScryptCost } from '../lib/registry/secrets.ts';
+import { auditRecorder } from './auth/audit-log.ts';
 import { ConcurrencyGate } from './auth/gate.ts';
 import { LoginLimiter, type LoginLimitOptions } from './auth/login-limiter.ts';
 import type { SessionStore } from './auth/sessions.ts';
+import { UserAdmin } from './auth/user-admin.ts';
 import type { UserDirectory } from './auth/users.ts';
 import type { LiveState } from './core/live-state.ts';
-import { type ApiDeps, registerApiRoutes } from './http/api-routes.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
+import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts';
+import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
 import { securityHeaders, sessionKey } from './http/security.ts';
 import { type Asset, loadAssets } from './http/static.ts';
 import type { ConsoleMetrics } from './metrics.ts';
 
-export type ConsoleDeps = Omit<ApiDeps, 'now'> & {
+export type ConsoleDeps = Omit<ApiDeps, 'now' | 'audit'> & {
   state: LiveState;
   hub: EventHub;
+  /** The records database: users, tokens and the audit log (lib/records). */
+  records: Records;
+  /** Logins, over `records` (tests inject a counting password check). */
   users: UserDirectory;
+  /** Operator names of the registry, to check scopes given through the admin API; undefined: no registry. */
+  knownOperators?: () => Promise<ReadonlySet<string> | undefined>;
+  /** scrypt cost of passwords set through the admin API (tests make it cheap). */
+  scryptCost?: ScryptCost;
   sessions: SessionStore;
   metrics: ConsoleMetrics;
   isConnected: () => boolean;
@@ -50,7 +63,13 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     secureCookie: deps.secureCookie,
     sessionTtlMs: deps.sessionTtlMs,
   };
-  const guard = guards(auth, deps.publicRead);
+  const guard = guards(auth, deps.publicRead, (permission) => deps.metrics.forbidden.inc({ permission }));
+  const audit = auditRecorder(deps.records, now, deps.log, () => deps.metrics.auditFailures.inc());
+  const admin = new UserAdmin(deps.records, {
+    knownOperators: deps.knownOperators ?? (async () => undefined),
+    cost: deps.scryptCost,
+    now,
+  });
   app.addHook('onRequest', securityHeaders);
 
   app.get('/healthz', async (_req, reply) => {
@@ -69,6 +88,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     return reply.type(asset.type).send(asset.body);
   };
   app.get('/', { preHandler: guard.readPage }, send('index.html'));
+  app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send({ error: 'not found' });
@@ -81,27 +101,33 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     gate: new ConcurrencyGate(deps.passwordChecks?.concurrency, deps.passwordChecks?.queue),
     trustProxy: deps.trustProxy !== false,
     metrics: deps.metrics,
+    audit,
     log: deps.log,
     now,
   });
-  registerApiRoutes(app, { ...deps, now }, { read: guard.readApi, write: guard.write });
+  registerApiRoutes(app, { ...deps, audit, now }, guard);
+  registerAdminRoutes(app, admin, guard);
+  registerAuditRoutes(app, deps.records, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,
-    snapshot: () => deps.state.snapshot(now()),
     maxClients: deps.maxSseClients,
     maxPerOwner: deps.maxSsePerPrincipal,
     ...deps.sse,
-    refresh: () => deps.users.refresh(),
     onOwnerEnded: (listener) => deps.sessions.onEnd((id) => listener(sessionKey(id))),
     onClientsChanged: (count) => deps.metrics.sseClients.set(count),
     onDropped: (reason) => deps.metrics.sseDropped.inc({ reason }),
     onRefused: (limit) => deps.metrics.sseRefused.inc({ limit }),
     log: deps.log,
   });
-  app.get('/api/events', { preHandler: guard.readApi }, async (req, reply) =>
-    stream(reply, req.principal ?? { key: `address:${req.ip}` }),
-  );
+  app.get('/api/events', { preHandler: guard.readApi }, async (req, reply) => {
+    // Filtered per connection: a scoped principal's socket never carries another station's event.
+    const visible = visibleTo(req);
+    stream(reply, req.principal ?? { key: `address:${req.ip}` }, {
+      snapshot: () => deps.state.snapshot(now(), visible),
+      accepts: visible && ((change) => deps.state.changeVisible(change, visible)),
+    });
+  });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode && err.statusCode < 500)

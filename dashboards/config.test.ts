@@ -55,6 +55,7 @@ describe('console settings', () => {
         database: 'environment',
         timeoutMs: 10000,
       },
+      recordsPath: 'state/records.db',
       usersPath: 'state/console-users.json',
       keepCleared: 100,
     });
@@ -88,6 +89,7 @@ describe('console settings', () => {
         timeoutMs: 99,
       },
       registryPath: '/r/reg.json',
+      recordsPath: '/records.db',
       usersPath: '/u.json',
       keepCleared: 7,
     });

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { envFlag, envNonEmpty } from '../lib/config.ts';
 import { setting } from '../lib/settings/declare.ts';
@@ -145,11 +146,19 @@ export const ConsoleSettings = {
     optional: true,
     meaning: "station list (the broker's registry); stations seen only on MQTT are shown too",
   }),
+  recordsPath: setting({
+    env: 'RECORDS_PATH',
+    schema: z.string().min(1),
+    default: 'state/records.db',
+    meaning:
+      'records database (users, roles, API tokens, audit log; SQLite, WAL); unset: `records.db` beside `CONSOLE_USERS_PATH` when that is set',
+  }),
   usersPath: setting({
     env: 'CONSOLE_USERS_PATH',
     schema: z.string().min(1),
     default: 'state/console-users.json',
-    meaning: 'console users and API tokens (hashes only, `users-cli.ts`), re-read when it changes',
+    meaning:
+      'users file of earlier versions: imported into the records database at start, then renamed `.migrated`',
   }),
   keepCleared: setting({
     env: 'CONSOLE_KEEP_CLEARED',
@@ -165,7 +174,16 @@ export type ConsoleConfigInput = z.input<typeof ConsoleConfigSchema>;
 
 /** The only reader of process.env in the console. */
 export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
-  return settingsFromEnv(ConsoleSettings, ConsoleConfigSchema, env);
+  return settingsFromEnv(ConsoleSettings, ConsoleConfigSchema, {
+    ...env,
+    RECORDS_PATH: recordsPathFromEnv(env),
+  });
+}
+
+/** RECORDS_PATH, else records.db beside CONSOLE_USERS_PATH, else state/records.db (also the users CLI's). */
+export function recordsPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RECORDS_PATH) return env.RECORDS_PATH;
+  return env.CONSOLE_USERS_PATH ? join(dirname(env.CONSOLE_USERS_PATH), 'records.db') : 'state/records.db';
 }
 
 /** CONSOLE_TRUST_PROXY: a yes/no word is a flag; anything else is a list of addresses ("127.0.0.1,10.0.0.0/8"). */

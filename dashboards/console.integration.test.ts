@@ -3,9 +3,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
+import { openRecords } from '../lib/records/database.ts';
 import { setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
-import { makeUsersFile, TEST_USER } from '../testkit/console.ts';
+import { makeConsoleRecords, seedConsoleUsers, TEST_USER } from '../testkit/console.ts';
 import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 import { ConsoleConfigSchema } from './config.ts';
 import { type ConsoleService, startConsole } from './service.ts';
@@ -17,6 +18,7 @@ const STATIONS = [
   { id: 'ww-tapos-01', kind: 'wastewater', district: 'tapos', operator: 'DLHK Depok' },
 ];
 const ALERT_TOPIC = 'alerts/air_quality/aq-beji-01/pm25-24h';
+const ADMIN = { username: 'admin', password: 'an admin password' };
 const alertBody = (over: Record<string, unknown> = {}) => ({
   id: 'air_quality/aq-beji-01/pm25-24h',
   kind: 'air_quality',
@@ -39,7 +41,7 @@ const alertBody = (over: Record<string, unknown> = {}) => ({
 describe('console on the real pipeline: broker + ingest + influxd', () => {
   let p: Pipeline;
   let console_: ConsoleService;
-  let users: Awaited<ReturnType<typeof makeUsersFile>>;
+  let users: Awaited<ReturnType<typeof makeConsoleRecords>>;
   let flows: MqttClient;
   const acks: { topic: string; body: { by: string; comment?: string } }[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers.
@@ -56,7 +58,10 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
 
   beforeAll(async () => {
     p = await startPipeline(STATIONS);
-    users = await makeUsersFile();
+    users = await makeConsoleRecords();
+    const records = openRecords(users.path);
+    await seedConsoleUsers(records, [{ ...ADMIN, roles: ['admin'] }]);
+    records.close();
     // startPipeline's registry has no operator account: add one; the broker reloads the file.
     const added = await setServiceAccount(
       await loadRegistry(p.registryPath),
@@ -94,7 +99,8 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
         },
         influx: { url: p.influx.url, database: p.database },
         registryPath: p.registryPath,
-        usersPath: users.path,
+        recordsPath: users.path,
+        usersPath: `${users.dir}/console-users.json`,
       }),
       silentLogger(),
     );
@@ -258,6 +264,42 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
         'pm25 (ug/m3)',
       );
       await page.screenshot({ path: '/tmp/console-station.png', fullPage: true });
+    });
+
+    it('shows an admin the audit log, filtered, with a matching CSV link', async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        const admin = await context.newPage();
+        await admin.goto(`${console_.url}/login`);
+        await admin.fill('input[name=username]', ADMIN.username);
+        await admin.fill('input[name=password]', ADMIN.password);
+        await admin.click('button[type=submit]');
+        await admin.waitForURL(`${console_.url}/`);
+        await admin.click('#audit-link');
+        await admin.waitForURL(`${console_.url}/admin`);
+        const rows = admin.locator('#audit tbody tr');
+        await expect.poll(() => rows.count()).toBeGreaterThan(2);
+        await expect.poll(() => admin.locator('#audit tbody').textContent()).toContain('alert_acknowledged');
+        await admin.fill('input[name=action]', 'alert_acknowledged');
+        await admin.fill('input[name=user]', TEST_USER.username);
+        await admin.click('#filters button[type=submit]');
+        await expect
+          .poll(async () => [...new Set(await rows.locator('td:nth-child(3)').allTextContents())])
+          .toEqual(['alert_acknowledged']);
+        expect(await rows.first().locator('td:nth-child(4)').textContent()).toBe(
+          'air_quality/aq-beji-01/pm25-24h',
+        );
+        expect(await rows.first().locator('td:nth-child(1)').textContent()).toMatch(/WIB$/);
+        expect(await admin.locator('#csv').getAttribute('href')).toBe(
+          `/api/admin/audit.csv?user=${TEST_USER.username}&action=alert_acknowledged`,
+        );
+        await admin.screenshot({ path: '/tmp/console-audit.png', fullPage: true });
+        // The operator's page has no audit link, and the page itself refuses them.
+        expect(await page.locator('#audit-link').count()).toBe(0);
+        expect((await page.goto(`${console_.url}/admin`))?.status()).toBe(403);
+      } finally {
+        await context.close();
+      }
     });
   });
 });

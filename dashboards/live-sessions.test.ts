@@ -7,10 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
+import { openRecords, type Records } from '../lib/records/database.ts';
+import { seedConsoleUsers } from '../testkit/console.ts';
 import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
-import { addToken, loadUsers, saveUsers, setUser, UserDirectory, type UsersFile } from './auth/users.ts';
+import { UserAdmin } from './auth/user-admin.ts';
+import { UserDirectory } from './auth/users.ts';
 import { type Change, LiveState } from './core/live-state.ts';
 import { EventHub } from './http/events.ts';
 import { createConsoleMetrics } from './metrics.ts';
@@ -24,7 +27,9 @@ type OpenStream = { status: number; events: string[]; closedAt: Promise<number> 
 
 describe('console sessions and live streams (listening in process)', () => {
   let dir: string;
-  let usersPath: string;
+  let records: Records;
+  // A second connection, as the users CLI (another process) would write.
+  let cli: Records;
   let token: string;
   let app: FastifyInstance;
   let hub: EventHub;
@@ -36,7 +41,8 @@ describe('console sessions and live streams (listening in process)', () => {
     app = await buildApp({
       state: new LiveState([]),
       hub,
-      users: new UserDirectory(usersPath),
+      records,
+      users: new UserDirectory(records),
       sessions: new SessionStore(60_000),
       metrics: createConsoleMetrics(),
       history: async () => [],
@@ -92,22 +98,28 @@ describe('console sessions and live streams (listening in process)', () => {
       new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 2_000)),
     ]);
   const change = (id: string) => ({ type: 'station', station: { id } }) as unknown as Change;
-  const editUsers = async (edit: (file: UsersFile) => Promise<UsersFile> | UsersFile) =>
-    saveUsers(usersPath, await edit(await loadUsers(usersPath)));
+  const admin = () => new UserAdmin(cli, { knownOperators: async () => undefined, cost: TEST_SCRYPT });
+  const byCli = { name: 'root', via: 'cli' } as const;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-live-'));
-    usersPath = join(dir, 'users.json');
-    let file: UsersFile = { users: [], tokens: [] };
-    file = await setUser(file, SITI.username, SITI.password, TEST_SCRYPT);
-    file = await setUser(file, RINA.username, RINA.password, TEST_SCRYPT);
-    const withToken = addToken(file, 'wallboard');
-    token = withToken.token;
-    await saveUsers(usersPath, withToken.file);
+    records = openRecords(join(dir, 'records.db'));
+    cli = openRecords(join(dir, 'records.db'));
+    const tokens = await seedConsoleUsers(
+      records,
+      [
+        { ...SITI, roles: ['viewer'] },
+        { ...RINA, roles: ['operator'] },
+      ],
+      [{ name: 'wallboard', roles: ['viewer'] }],
+    );
+    token = tokens.get('wallboard') ?? '';
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy();
     await app?.close();
+    records.close();
+    cli.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -116,7 +128,7 @@ describe('console sessions and live streams (listening in process)', () => {
     const cookie = await login(SITI);
     const stream = await opened({ cookie });
     const removedAt = Date.now();
-    await editUsers((f) => ({ ...f, users: f.users.filter((u) => u.username !== SITI.username) }));
+    expect(admin().removeUser(SITI.username, byCli).ok).toBe(true);
     // Closed by the stream's own check, before any request of this session could notice.
     expect(await closedAfter(stream, removedAt)).toBeLessThan(1_000);
     expect((await app.inject({ url: '/api/status', headers: { cookie } })).statusCode).toBe(401);
@@ -127,10 +139,30 @@ describe('console sessions and live streams (listening in process)', () => {
     const cookie = await login(RINA);
     const stream = await opened({ cookie });
     const changedAt = Date.now();
-    await editUsers((f) => setUser(f, RINA.username, 'a brand new secret', TEST_SCRYPT));
+    expect((await admin().changeUser(RINA.username, { password: 'a brand new secret' }, byCli)).ok).toBe(
+      true,
+    );
     expect(await closedAfter(stream, changedAt)).toBeLessThan(1_000);
     expect((await app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
     await login({ username: RINA.username, password: 'a brand new secret' });
+  });
+
+  it('ends sessions and streams on a change of roles or scope, not on a change of language', async () => {
+    await start();
+    const cookie = await login(RINA);
+    const stream = await opened({ cookie });
+    expect((await admin().changeUser(RINA.username, { language: 'en' }, byCli)).ok).toBe(true);
+    expect(await closedAfter(stream, Date.now())).toBe(Number.POSITIVE_INFINITY);
+    const changedAt = Date.now();
+    expect((await admin().changeUser(RINA.username, { roles: ['viewer'] }, byCli)).ok).toBe(true);
+    expect(await closedAfter(stream, changedAt)).toBeLessThan(1_000);
+    expect((await app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+    // A new login carries the new roles.
+    const again = await login(RINA);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: again } })).json()).toMatchObject({
+      roles: ['viewer'],
+      language: 'en',
+    });
   });
 
   it('closes the open stream at once on logout and delivers nothing after it', async () => {
@@ -165,7 +197,7 @@ describe('console sessions and live streams (listening in process)', () => {
     expect(hub.size).toBe(5);
     // Removing the token ends its streams too.
     const removedAt = Date.now();
-    await editUsers((f) => ({ ...f, tokens: [] }));
+    expect(admin().removeToken('wallboard', byCli).ok).toBe(true);
     for (const stream of held) expect(await closedAfter(stream, removedAt)).toBeLessThan(1_000);
     expect(hub.size).toBe(1);
   });

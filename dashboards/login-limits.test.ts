@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
+import { openRecords, type Records } from '../lib/records/database.ts';
 import { verifySecret } from '../lib/registry/secrets.ts';
-import { TEST_SCRYPT } from '../testkit/registry.ts';
+import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp, type ConsoleDeps } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
-import { saveUsers, setUser, UserDirectory, type UsersFile } from './auth/users.ts';
+import { UserDirectory } from './auth/users.ts';
 import { LiveState } from './core/live-state.ts';
 import { EventHub } from './http/events.ts';
 import { createConsoleMetrics } from './metrics.ts';
@@ -20,7 +21,7 @@ const wrong = (username: string) => ({ username, password: 'not the password' })
 
 describe('console login limits (inject)', () => {
   let dir: string;
-  let usersPath: string;
+  let records: Records;
   let app: FastifyInstance | undefined;
   const calls = { total: 0, active: 0, maxActive: 0 };
   let clock = 1_000_000;
@@ -44,7 +45,8 @@ describe('console login limits (inject)', () => {
     app = await buildApp({
       state: new LiveState([]),
       hub: new EventHub(),
-      users: new UserDirectory(usersPath, countingVerifier(over.verifyDelayMs)),
+      records,
+      users: new UserDirectory(records, countingVerifier(over.verifyDelayMs)),
       sessions: new SessionStore(60_000),
       metrics: createConsoleMetrics(),
       history: async () => [],
@@ -73,11 +75,11 @@ describe('console login limits (inject)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-limits-'));
-    usersPath = join(dir, 'users.json');
-    let file: UsersFile = { users: [], tokens: [] };
-    file = await setUser(file, SITI.username, SITI.password, TEST_SCRYPT);
-    file = await setUser(file, RINA.username, RINA.password, TEST_SCRYPT);
-    await saveUsers(usersPath, file);
+    records = openRecords(join(dir, 'records.db'));
+    await seedConsoleUsers(records, [
+      { ...SITI, roles: ['operator'] },
+      { ...RINA, roles: ['viewer'] },
+    ]);
   });
   afterEach(async () => {
     await app?.close();
@@ -85,6 +87,7 @@ describe('console login limits (inject)', () => {
     Object.assign(calls, { total: 0, active: 0, maxActive: 0 });
   });
   afterAll(async () => {
+    records?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

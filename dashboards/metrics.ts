@@ -40,6 +40,17 @@ export function createConsoleMetrics() {
       labelNames: ['result'],
       registers: [registry],
     }),
+    forbidden: new Counter({
+      name: 'console_forbidden_total',
+      help: 'Requests refused with 403 because the roles or the scope do not allow them, by permission',
+      labelNames: ['permission'],
+      registers: [registry],
+    }),
+    auditFailures: new Counter({
+      name: 'console_audit_failures_total',
+      help: 'Audit rows that could not be written to the records database',
+      registers: [registry],
+    }),
     historyQueries: new Counter({
       name: 'console_history_queries_total',
       help: 'InfluxDB history queries, by result',

@@ -4,6 +4,7 @@ import { loadRegistry } from '../lib/registry/store.ts';
 import { createHistoryReader } from './adapters/influx-query.ts';
 import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
 import { buildApp } from './app.ts';
+import { openConsoleRecords } from './auth/legacy-users.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { UserDirectory } from './auth/users.ts';
 import type { ConsoleConfig } from './config.ts';
@@ -22,12 +23,24 @@ export type ConsoleService = {
 /** The operator console: MQTT feed -> live state -> SSE, InfluxDB history, acks over MQTT. */
 export async function startConsole(config: ConsoleConfig, log: Logger): Promise<ConsoleService> {
   const metrics = createConsoleMetrics();
-  const users = new UserDirectory(config.usersPath);
-  const userCount = await users.load();
-  if (userCount === 0)
-    log.warn({ usersPath: config.usersPath }, 'no console users yet: add one with dashboards/users-cli.ts');
+  const { records, imported } = await openConsoleRecords(config.recordsPath, config.usersPath);
+  if (records.applied.length)
+    log.info({ path: records.path, applied: records.applied }, 'records database migrated');
+  if (imported)
+    log.info(
+      { ...imported, usersRole: 'admin', tokensRole: 'operator' },
+      'console users imported into the records database',
+    );
+  const users = new UserDirectory(records);
+  if (users.count() === 0)
+    log.warn(
+      { recordsPath: config.recordsPath },
+      'no console users yet: add one with npm run users -- add-user',
+    );
 
-  const registry = config.registryPath ? await loadRegistry(config.registryPath) : undefined;
+  const registry = config.registryPath
+    ? await loadRegistry(config.registryPath).catch(closing(records))
+    : undefined;
   const stations: RegistryStation[] = (registry?.devices ?? [])
     .filter((d) => !d.revoked)
     .map((d) => ({ id: d.id, kind: d.kind, name: d.name, district: d.district, operator: d.operator }));
@@ -60,7 +73,10 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
   const app = await buildApp({
     state,
     hub,
+    records,
     users,
+    // Read again at each check: devices (and their operators) may have been added since the start.
+    knownOperators: registryOperators(config.registryPath),
     sessions: new SessionStore(config.http.sessionTtlMs),
     metrics,
     history: createHistoryReader(config.influx),
@@ -77,6 +93,7 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
 
   const closeMqtt = async () => {
     await Promise.all([feed.endAsync(true), acker?.client.endAsync(true)]);
+    records.close();
   };
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -97,5 +114,21 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
       await app.close();
       await closeMqtt();
     },
+  };
+}
+
+/** The registry's operator names, read when asked; undefined without a registry. */
+function registryOperators(path: string | undefined) {
+  return async (): Promise<ReadonlySet<string> | undefined> => {
+    if (!path) return undefined;
+    const registry = await loadRegistry(path);
+    return new Set(registry.devices.flatMap((d) => (d.operator ? [d.operator] : [])));
+  };
+}
+
+function closing(records: { close(): void }) {
+  return (err: unknown): never => {
+    records.close();
+    throw err;
   };
 }

@@ -18,8 +18,9 @@ import { loadStations } from '../simulators/stations/load.ts';
  *   would change its hash, and the broker closes the session of an account that changes.
  * - With PROVISION_SIMULATOR_DEVICES, the simulated stations become devices (deployment scrypt cost) and
  *   their secrets go to SIM_CREDENTIALS (mode 0600), a volume only the simulators mount.
- * - With CONSOLE_USERS_PATH, an `admin` console user is made when there is none; its random password
- *   goes to `admin-password` (0600) beside the users file.
+ * - With CONSOLE_USERS_PATH, a users file of an earlier version is imported into the records database
+ *   (RECORDS_PATH, default `records.db` beside the users file), and an `admin` console user is made when
+ *   there is none; its random password goes to `admin-password` (0600) beside the users file.
  * Secrets are never printed.
  */
 const Secret = z.string().min(16, 'needs at least 16 characters (e.g. `openssl rand -hex 24`)');
@@ -36,6 +37,7 @@ const ProvisionConfigSchema = z.object({
   simulatorCredentials: z.string().min(1).default('/data/sim/simulator-credentials.json'),
   stationsPath: z.string().min(1).optional(),
   consoleUsersPath: z.string().min(1).optional(),
+  recordsPath: z.string().min(1).optional(),
 });
 
 const env = process.env;
@@ -53,6 +55,7 @@ try {
     simulatorCredentials: env.SIM_CREDENTIALS || undefined,
     stationsPath: env.SIM_STATIONS || undefined,
     consoleUsersPath: env.CONSOLE_USERS_PATH || undefined,
+    recordsPath: env.RECORDS_PATH || undefined,
   });
 } catch (err) {
   process.stderr.write(`provision: ${(err as Error).message}\n`);
@@ -102,7 +105,11 @@ try {
   if (config.consoleUsersPath) {
     await mkdir(dirname(config.consoleUsersPath), { recursive: true });
     const passwordPath = join(dirname(config.consoleUsersPath), 'admin-password');
-    const made = await ensureConsoleUser(config.consoleUsersPath, passwordPath);
+    const recordsPath = config.recordsPath ?? join(dirname(config.consoleUsersPath), 'records.db');
+    const made = await ensureConsoleUser(
+      { recordsPath, legacyUsersPath: config.consoleUsersPath },
+      passwordPath,
+    );
     say(made.created ? `console user admin created; password in ${passwordPath}` : 'console users exist');
   }
   say(`registry ${config.registryPath} ready`);

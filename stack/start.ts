@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { brokerConfigFromEnv } from '../broker/config.ts';
 import { startBroker } from '../broker/service.ts';
 import { ensureConsoleUser } from '../dashboards/auth/bootstrap.ts';
@@ -114,7 +114,11 @@ export async function startStack(
     let consoleUrl: string | undefined;
     if (config.console) {
       const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
-      const bootstrap = await ensureConsoleUser(usersPath, join(stateDir, 'console-admin-password'));
+      const recordsPath = env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db');
+      const bootstrap = await ensureConsoleUser(
+        { recordsPath, legacyUsersPath: usersPath },
+        join(stateDir, 'console-admin-password'),
+      );
       if (bootstrap.created)
         log.info(
           { user: bootstrap.username, passwordFile: bootstrap.passwordPath },
@@ -124,6 +128,7 @@ export async function startStack(
         consoleConfigFromEnv({
           ...env,
           CONSOLE_USERS_PATH: usersPath,
+          RECORDS_PATH: recordsPath,
           CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
           CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
         }),

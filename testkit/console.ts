@@ -1,18 +1,52 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addToken, saveUsers, setUser, type UsersFile } from '../dashboards/auth/users.ts';
+import { type TokenInput, UserAdmin, type UserInput } from '../dashboards/auth/user-admin.ts';
+import { openRecords, type Records } from '../lib/records/database.ts';
 import { TEST_SCRYPT } from './registry.ts';
 
 export const TEST_USER = { username: 'siti', password: 'correct horse battery' };
 
-/** A temp users file with one operator and one API token (for tests). */
-export async function makeUsersFile() {
-  const dir = await mkdtemp(join(tmpdir(), 'console-users-'));
-  let file: UsersFile = { users: [], tokens: [] };
-  file = await setUser(file, TEST_USER.username, TEST_USER.password, TEST_SCRYPT);
-  const { file: withToken, token } = addToken(file, 'ack-script');
-  const path = join(dir, 'users.json');
-  await saveUsers(path, withToken);
-  return { path, token, cleanup: () => rm(dir, { recursive: true, force: true }) };
+/**
+ * Adds users and tokens to a records database at test scrypt cost, as the `test` system actor; returns
+ * the tokens by name. Operator scopes are taken on trust (`operators`: the names the test's registry has).
+ */
+export async function seedConsoleUsers(
+  records: Records,
+  users: readonly UserInput[],
+  tokens: readonly TokenInput[] = [],
+  operators: readonly string[] = [],
+): Promise<Map<string, string>> {
+  const known = new Set(operators);
+  const admin = new UserAdmin(records, { knownOperators: async () => known, cost: TEST_SCRYPT });
+  const system = { name: 'test', via: 'system' } as const;
+  for (const user of users) {
+    const added = await admin.addUser(user, system);
+    if (!added.ok) throw new Error(`test user ${user.username}: ${added.problem}`);
+  }
+  const issued = new Map<string, string>();
+  for (const token of tokens) {
+    const added = await admin.addToken(token, system);
+    if (!added.ok) throw new Error(`test token ${token.name}: ${added.problem}`);
+    issued.set(token.name, added.value.token);
+  }
+  return issued;
+}
+
+/** A temp records database with one operator (TEST_USER) and one operator API token (for tests). */
+export async function makeConsoleRecords() {
+  const dir = await mkdtemp(join(tmpdir(), 'console-records-'));
+  const path = join(dir, 'records.db');
+  const records = openRecords(path);
+  try {
+    const tokens = await seedConsoleUsers(
+      records,
+      [{ ...TEST_USER, roles: ['operator'] }],
+      [{ name: 'ack-script', roles: ['operator'] }],
+    );
+    const token = tokens.get('ack-script') ?? '';
+    return { dir, path, token, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  } finally {
+    records.close();
+  }
 }

@@ -10,6 +10,7 @@ import {
   parseJson,
   whenMs,
 } from './messages.ts';
+import type { StationRef, Visible } from './scope.ts';
 
 /** A station as the console knows it: registry attributes plus what MQTT said last. */
 export type Station = {
@@ -86,8 +87,10 @@ export class LiveState {
     return { type: 'station', station: this.#view(s, now) };
   }
 
-  stations(now: number): StationView[] {
+  // Every read below takes an optional `visible` (core/scope.ts): a scoped principal's filter.
+  stations(now: number, visible?: Visible): StationView[] {
     return [...this.#stations.values()]
+      .filter((s) => !visible || visible(s))
       .map((s) => this.#view(s, now))
       .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
   }
@@ -102,18 +105,46 @@ export class LiveState {
   }
 
   /** Active alerts first (newest raised first), then recently cleared ones (newest cleared first). */
-  alerts(): Alert[] {
+  alerts(visible?: Visible): Alert[] {
     const active = [...this.#alerts.values()].sort((a, b) => whenMs(b.raised_at) - whenMs(a.raised_at));
-    return [...active, ...this.#cleared];
+    const all = [...active, ...this.#cleared];
+    return visible ? all.filter((a) => visible(this.ref(a.station, a.kind))) : all;
   }
 
-  ispu(): Ispu[] {
-    return [...this.#ispu.values()].sort((a, b) => a.station.localeCompare(b.station));
+  ispu(visible?: Visible): Ispu[] {
+    return [...this.#ispu.values()]
+      .filter((i) => !visible || visible(this.ref(i.station, 'air_quality')))
+      .sort((a, b) => a.station.localeCompare(b.station));
   }
 
-  summary(now: number) {
-    const stations = this.stations(now);
-    const active = [...this.#alerts.values()];
+  /**
+   * The station as scope decisions see it: the live record's kind and operator when the station is
+   * known, else `kind` (from the topic) and no operator.
+   */
+  ref(id: string, kind: string): StationRef {
+    const s = this.#stations.get(id);
+    return s ? { id, kind: s.kind, operator: s.operator } : { id, kind };
+  }
+
+  /** Whether a live change concerns a station that `visible` lets through (SSE, per connection). */
+  changeVisible(change: Change, visible: Visible): boolean {
+    switch (change.type) {
+      case 'station':
+        return visible(change.station);
+      case 'alert':
+        return visible(this.ref(change.alert.station, change.alert.kind));
+      case 'ispu':
+        return visible(this.ref(change.ispu.station, 'air_quality'));
+      case 'alert_removed': {
+        const [kind = '', station = ''] = change.id.split('/');
+        return visible(this.ref(station, kind));
+      }
+    }
+  }
+
+  summary(now: number, visible?: Visible) {
+    const stations = this.stations(now, visible);
+    const active = this.alerts(visible).filter((a) => a.state !== 'cleared');
     return {
       stations: stations.length,
       online: stations.filter((s) => s.status === 'online' || (s.status === 'unknown' && !s.stale)).length,
@@ -122,11 +153,11 @@ export class LiveState {
         critical: active.filter((a) => a.severity === 'critical').length,
         warning: active.filter((a) => a.severity === 'warning').length,
       },
-      ispu: this.ispu(),
+      ispu: this.ispu(visible),
     };
   }
 
-  snapshot(now: number) {
+  snapshot(now: number, visible?: Visible) {
     return {
       now,
       kinds: kinds.map((k) => ({
@@ -135,9 +166,9 @@ export class LiveState {
         expectedIntervalS: k.expectedIntervalS,
         keyFields: keyFields(k.id),
       })),
-      stations: this.stations(now),
-      alerts: this.alerts(),
-      ispu: this.ispu(),
+      stations: this.stations(now, visible),
+      alerts: this.alerts(visible),
+      ispu: this.ispu(visible),
     };
   }
 

@@ -1,12 +1,16 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findKind, STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
 import { topics } from '../../lib/catalogue/topics.ts';
 import type { Logger } from '../../lib/log.ts';
+import { type AuditRecorder, actorOf } from '../auth/audit-log.ts';
+import { PUBLIC_ACCESS } from '../auth/permissions.ts';
 import type { FieldSeries } from '../core/history-query.ts';
 import type { LiveState } from '../core/live-state.ts';
 import { AckRequestSchema } from '../core/messages.ts';
+import { type StationRef, scopeFilter, type Visible } from '../core/scope.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
+import type { Guards } from './auth-routes.ts';
 
 export type AckMessage = { by: string; comment?: string };
 
@@ -18,7 +22,13 @@ export type ApiDeps = {
   history: (kind: string, station: string, hours: number) => Promise<FieldSeries[]>;
   /** Publishes on `alerts/<kind>/<station>/<rule>/ack`; undefined when no operator account is configured. */
   ack: ((topic: string, message: AckMessage) => Promise<void>) | undefined;
+  audit: AuditRecorder;
 };
+
+/** The station filter of whoever asks: a principal's scope, or everything for public readers. */
+export function visibleTo(req: FastifyRequest): Visible | undefined {
+  return scopeFilter((req.principal?.access ?? PUBLIC_ACCESS).scope);
+}
 
 const HistoryQuerySchema = z.object({ hours: z.coerce.number().int().min(1).max(744).default(24) });
 const AlertParamsSchema = z.object({
@@ -27,23 +37,31 @@ const AlertParamsSchema = z.object({
   rule: z.string().regex(/^[^+#/\s]{1,128}$/),
 });
 
-export function registerApiRoutes(
-  app: FastifyInstance,
-  deps: ApiDeps,
-  guard: { read: preHandlerAsyncHookHandler; write: preHandlerAsyncHookHandler },
-): void {
-  const read = { preHandler: guard.read };
+/** 403 for a station outside the principal's scope (issue 14); true when it was sent. */
+function outOfScope(req: FastifyRequest, reply: FastifyReply, station: StationRef, deps: ApiDeps): boolean {
+  const visible = visibleTo(req);
+  if (!visible || visible(station)) return false;
+  deps.metrics.forbidden.inc({ permission: 'scope' });
+  reply.code(403).send({ error: 'this station is outside your scope' });
+  return true;
+}
 
-  app.get('/api/status', read, async () => {
+/** Every route filters by the asker's scope: out-of-scope stations are left out of lists, 403 one by one. */
+export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Guards): void {
+  const read = { preHandler: guard.readApi };
+
+  app.get('/api/status', read, async (req) => {
     const now = deps.now();
-    return { now, summary: deps.state.summary(now), stations: deps.state.stations(now) };
+    const visible = visibleTo(req);
+    return { now, summary: deps.state.summary(now, visible), stations: deps.state.stations(now, visible) };
   });
 
-  app.get('/api/alerts', read, async () => ({ alerts: deps.state.alerts() }));
+  app.get('/api/alerts', read, async (req) => ({ alerts: deps.state.alerts(visibleTo(req)) }));
 
   app.get<{ Params: { id: string } }>('/api/stations/:id', read, async (req, reply) => {
     const station = deps.state.station(req.params.id, deps.now());
     if (!station) return reply.code(404).send({ error: 'unknown station' });
+    if (outOfScope(req, reply, station, deps)) return;
     const alerts = deps.state.alerts().filter((a) => a.station === station.id);
     const ispu = deps.state.ispu().find((i) => i.station === station.id);
     return { station, alerts, ispu, kind: findKind(station.kind) && kindFields(station.kind) };
@@ -52,6 +70,7 @@ export function registerApiRoutes(
   app.get<{ Params: { id: string } }>('/api/stations/:id/history', read, async (req, reply) => {
     const station = deps.state.station(req.params.id, deps.now());
     if (!station) return reply.code(404).send({ error: 'unknown station' });
+    if (outOfScope(req, reply, station, deps)) return;
     const query = HistoryQuerySchema.safeParse(req.query);
     if (!query.success) return reply.code(400).send({ error: 'hours must be 1..744' });
     try {
@@ -67,10 +86,12 @@ export function registerApiRoutes(
 
   app.post<{ Params: Record<string, string> }>(
     '/api/alerts/:kind/:station/:rule/ack',
-    { preHandler: guard.write },
+    { preHandler: guard.write('acknowledge') },
     async (req, reply) => {
       const params = AlertParamsSchema.safeParse(req.params);
       if (!params.success) return reply.code(404).send({ error: 'unknown alert' });
+      // Scope before existence: an out-of-scope principal learns nothing about that station's alerts.
+      if (outOfScope(req, reply, deps.state.ref(params.data.station, params.data.kind), deps)) return;
       const body = AckRequestSchema.safeParse(req.body ?? {});
       if (!body.success) return reply.code(400).send({ error: 'body: {"comment"?: string (max 500)}' });
       const { kind, station, rule } = params.data;
@@ -91,6 +112,8 @@ export function registerApiRoutes(
       }
       deps.metrics.acks.inc({ result: 'ok' });
       deps.log.info({ id, by, via: req.principal?.via }, 'alert acknowledged');
+      const { name, via, address } = actorOf(req);
+      deps.audit({ actor: name, via, address, action: 'alert_acknowledged', target: id, after: message });
       return reply.code(202).send({ id, topic, ...message });
     },
   );

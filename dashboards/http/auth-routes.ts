@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../../lib/log.ts';
+import { DEFAULT_LANGUAGE } from '../../lib/records/access.ts';
+import type { AuditRecorder } from '../auth/audit-log.ts';
 import type { ConcurrencyGate } from '../auth/gate.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
+import { allows, type Permission, Permissions } from '../auth/permissions.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
 import {
   type AuthDeps,
@@ -26,38 +29,58 @@ export type AuthRouteDeps = AuthDeps & {
   /** Whether fastify takes the client address from X-Forwarded-For (CONSOLE_TRUST_PROXY). */
   trustProxy: boolean;
   metrics: ConsoleMetrics;
+  audit: AuditRecorder;
   log: Logger;
   now: () => number;
 };
 
-/** Guards: reads may be public (CONSOLE_PUBLIC_READ); every state change needs a principal. */
-export function guards(deps: AuthDeps, publicRead: boolean) {
+/**
+ * Guards. Reads may be public (CONSOLE_PUBLIC_READ); every state change needs a principal whose roles
+ * allow it (403 otherwise), and cookie-authenticated changes pass the CSRF check. `onForbidden` counts
+ * refusals by permission.
+ */
+export function guards(deps: AuthDeps, publicRead: boolean, onForbidden: (p: Permission) => void = () => {}) {
+  const unauthorized = (reply: FastifyReply) =>
+    reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'login required' });
+  const forbidden = (reply: FastifyReply, permission: Permission) => {
+    onForbidden(permission);
+    reply
+      .code(403)
+      .send({ error: `your roles do not allow this (needs ${Permissions[permission].join(' or ')})` });
+  };
   // A logged-in reader is identified even when reads are public: live streams are limited per login.
   const readApi = async (req: FastifyRequest, reply: FastifyReply) => {
     const principal = await principalOf(req, deps);
     if (principal) req.principal = principal;
+    if (principal && !allows(principal.access, 'read')) return forbidden(reply, 'read');
     if (publicRead || principal) return;
-    reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'login required' });
+    unauthorized(reply);
   };
   const readPage = async (req: FastifyRequest, reply: FastifyReply) => {
     if (publicRead || (await principalOf(req, deps))) return;
     reply.redirect('/login', 303);
   };
-  const write = async (req: FastifyRequest, reply: FastifyReply) => {
+  /** A page or a read-only API that needs a permission beyond reading (the admin views). */
+  const view =
+    (permission: Permission, page = false) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const principal = await principalOf(req, deps);
+      if (!principal) return page ? reply.redirect('/login', 303) : unauthorized(reply);
+      if (!allows(principal.access, permission)) return forbidden(reply, permission);
+      req.principal = principal;
+    };
+  const write = (permission: Permission) => async (req: FastifyRequest, reply: FastifyReply) => {
     const principal = await principalOf(req, deps);
-    if (!principal) {
-      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'login required' });
-      return;
-    }
+    if (!principal) return unauthorized(reply);
     const reason = principal.via === 'session' ? crossSiteReason(req) : undefined;
-    if (reason) {
-      reply.code(403).send({ error: `refused: ${reason}` });
-      return;
-    }
+    if (reason) return reply.code(403).send({ error: `refused: ${reason}` });
+    if (!allows(principal.access, permission)) return forbidden(reply, permission);
     req.principal = principal;
   };
-  return { readApi, readPage, write };
+  return { readApi, readPage, view, write };
 }
+
+export type Guards = ReturnType<typeof guards>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -107,11 +130,19 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       deps.metrics.logins.inc({ result: 'failed' });
       // The user name is logged (audit), the password never is. The limiter bounds how often this runs.
       deps.log.info({ username, ip: req.ip }, 'console login failed');
+      deps.audit({
+        actor: username,
+        via: 'session',
+        action: 'login_failed',
+        target: username,
+        address: req.ip,
+      });
       return reply.code(401).send({ error: 'wrong user name or password' });
     }
     attempt.succeed();
     deps.metrics.logins.inc({ result: 'ok' });
     deps.log.info({ username, ip: req.ip }, 'console login');
+    deps.audit({ actor: username, via: 'session', action: 'login', target: username, address: req.ip });
     const token = deps.sessions.create(username, stamp);
     reply.header('set-cookie', sessionCookie(deps, token, Math.floor(deps.sessionTtlMs / 1000)));
     return { username };
@@ -121,8 +152,17 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     const reason = crossSiteReason(req);
     if (reason) return reply.code(403).send({ error: `refused: ${reason}` });
     const cookie = readCookie(req.headers.cookie, cookieName(deps.secureCookie));
+    const session = cookie ? deps.sessions.get(cookie) : undefined;
     // Ending the session also closes its open live streams (SessionStore listeners).
     if (cookie) deps.sessions.delete(cookie);
+    if (session)
+      deps.audit({
+        actor: session.username,
+        via: 'session',
+        action: 'logout',
+        target: session.username,
+        address: req.ip,
+      });
     reply.header('set-cookie', sessionCookie(deps, '', 0));
     return reply.code(204).send();
   });
@@ -130,6 +170,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   app.get('/api/me', async (req, reply) => {
     const principal = await principalOf(req, deps);
     if (!principal) return reply.code(401).send({ error: 'not logged in' });
-    return { username: principal.name, via: principal.via };
+    // The language preference is for the console's catalogues; tokens have none (the default).
+    const language = principal.via === 'session' ? deps.users.user(principal.name)?.language : undefined;
+    return {
+      username: principal.name,
+      via: principal.via,
+      ...principal.access,
+      language: language ?? DEFAULT_LANGUAGE,
+    };
   });
 }

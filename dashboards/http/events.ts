@@ -27,19 +27,22 @@ export class EventHub {
 /** Whose stream it is: a login (`session:...`, `token:...`) or, for public reads, `address:<ip>`. */
 export type StreamOwner = { key: string; valid?: () => boolean };
 
+/**
+ * What one stream shows: its first snapshot and which changes it gets. A scoped principal's view
+ * leaves out other stations, per connection: their events are never written to this socket.
+ */
+export type StreamView = { snapshot: () => unknown; accepts?: (change: Change) => boolean };
+
 export type DropReason = 'ended' | 'slow';
 
 export type SseDeps = {
   hub: EventHub;
-  snapshot: () => unknown;
   maxClients: number;
   /** Streams one owner may hold at once; more get 429 (one token once held all 200 slots). */
   maxPerOwner: number;
   heartbeatMs?: number;
-  /** How often open streams are checked against their login (logout, expiry, user file edits). */
+  /** How often open streams are checked against their login (logout, expiry, user or token changes). */
   revalidateMs?: number;
-  /** Re-reads what `valid()` looks at (the users file) before each check. */
-  refresh?: () => Promise<unknown>;
   /** Unsent bytes, beyond the first snapshot, that a client may leave queued before it is dropped. */
   maxBufferedBytes?: number;
   /** Logins that end (logout) are announced here by key, and their streams close at once. */
@@ -71,20 +74,15 @@ export function openEventStream(app: FastifyInstance, deps: SseDeps) {
   const open = new Set<Stream>();
   const perOwner = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
-  let checking = false;
 
-  const revalidate = async () => {
-    if (checking) return;
-    checking = true;
+  const revalidate = () => {
     try {
-      await deps.refresh?.();
+      // valid() reads the records database: one point lookup per stream, microseconds each.
+      for (const stream of open) if (stream.owner.valid && !stream.owner.valid()) stream.drop('ended');
     } catch (err) {
-      // Checked against the last good copy; the next login reports the broken file.
-      deps.log?.warn({ err: (err as Error).message }, 'live streams: users file not re-read');
-    } finally {
-      checking = false;
+      // The streams stay until the next check; the next request reports the broken database.
+      deps.log?.warn({ err: (err as Error).message }, 'live streams: logins not re-checked');
     }
-    for (const stream of open) if (stream.owner.valid && !stream.owner.valid()) stream.drop('ended');
   };
   const unsubscribeEnded = deps.onOwnerEnded?.((key) => {
     for (const stream of open) if (stream.owner.key === key) stream.drop('ended');
@@ -94,7 +92,7 @@ export function openEventStream(app: FastifyInstance, deps: SseDeps) {
     for (const stream of open) stream.drop('ended');
   });
 
-  return (reply: FastifyReply, owner: StreamOwner) => {
+  return (reply: FastifyReply, owner: StreamOwner, view: StreamView) => {
     if (open.size >= deps.maxClients) {
       deps.onRefused?.('total');
       reply.code(503).send({ error: 'too many live connections' });
@@ -146,7 +144,7 @@ export function openEventStream(app: FastifyInstance, deps: SseDeps) {
     };
 
     // Browsers reconnect after `retry` ms when the stream drops; the new stream starts with a snapshot.
-    const first = `retry: 3000\n${sseFrame('snapshot', deps.snapshot())}`;
+    const first = `retry: 3000\n${sseFrame('snapshot', view.snapshot())}`;
     const limit = Buffer.byteLength(first) + (deps.maxBufferedBytes ?? 1024 * 1024);
     const send = (chunk: string) => {
       // write() answering false only means "above the 16 KiB high-water mark"; drop on a real backlog.
@@ -155,7 +153,9 @@ export function openEventStream(app: FastifyInstance, deps: SseDeps) {
     open.add(stream);
     perOwner.set(owner.key, held + 1);
     deps.onClientsChanged?.(open.size);
-    const unsubscribe = deps.hub.subscribe((change) => send(sseFrame(change.type, change)));
+    const unsubscribe = deps.hub.subscribe((change) => {
+      if (!view.accepts || view.accepts(change)) send(sseFrame(change.type, change));
+    });
     const heartbeat = setInterval(() => send(': ping\n\n'), deps.heartbeatMs ?? 15_000);
     timer ??= setInterval(revalidate, deps.revalidateMs ?? 250);
     res.on('close', cleanup);

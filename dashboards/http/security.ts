@@ -1,13 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Access } from '../../lib/records/access.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { UserDirectory } from '../auth/users.ts';
 
 /**
- * Who is asking. `key` names one login (a session or an API token) for per-login limits; `valid()` says,
- * without I/O, whether it still holds: false after logout, expiry, or any change to the user's or the
- * token's record (checked against the users file as of its last refresh).
+ * Who is asking, and with which roles and scope (as of this request). `key` names one login (a session
+ * or an API token) for per-login limits; `valid()` says whether it still holds: false after logout,
+ * expiry, or any change to the password, roles or scope of the user or token (its stamp), read from the
+ * records database at each call.
  */
-export type Principal = { name: string; via: 'session' | 'token'; key: string; valid: () => boolean };
+export type Principal = {
+  name: string;
+  via: 'session' | 'token';
+  key: string;
+  valid: () => boolean;
+  access: Access;
+};
 
 export type AuthDeps = {
   sessions: SessionStore;
@@ -47,23 +55,24 @@ export async function principalOf(req: FastifyRequest, deps: AuthDeps): Promise<
   const { users, sessions } = deps;
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
-    const token = await users.tokenPrincipal(auth.slice(7).trim());
+    const token = users.tokenPrincipal(auth.slice(7).trim());
     if (!token) return undefined;
     const valid = () => users.tokenStamp(token.name) === token.stamp;
-    return { name: token.name, via: 'token', key: `token:${token.name}`, valid };
+    return { name: token.name, via: 'token', key: `token:${token.name}`, valid, access: token.access };
   }
   const cookie = readCookie(req.headers.cookie, cookieName(deps.secureCookie));
   const session = cookie ? sessions.get(cookie) : undefined;
   if (!cookie || !session) return undefined;
-  await users.refresh();
+  const user = users.user(session.username);
   const valid = () =>
     sessions.byId(session.id) !== undefined && users.userStamp(session.username) === session.stamp;
-  if (!valid()) {
-    // The user was removed or edited since login: the session ends for good (and its streams with it).
+  if (!user || user.stamp !== session.stamp || !valid()) {
+    // Removed, or password, roles or scope changed since login: the session ends for good (and its streams).
     sessions.delete(cookie);
     return undefined;
   }
-  return { name: session.username, via: 'session', key: sessionKey(session.id), valid };
+  const access = { roles: user.roles, scope: user.scope };
+  return { name: session.username, via: 'session', key: sessionKey(session.id), valid, access };
 }
 
 export function sessionKey(id: string): string {

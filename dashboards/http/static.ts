@@ -13,7 +13,9 @@ const TYPES: Record<string, string> = {
 export const ASSET_NAMES = [
   'index.html',
   'login.html',
+  'admin.html',
   'app.js',
+  'admin.js',
   'login.js',
   'render.js',
   'chart.js',

@@ -4,6 +4,8 @@ import { alertTable, stationDetail, stationTable, summary } from './render.js';
 // The browser's copy of the live state: a snapshot on every (re)connect, then one change per event.
 const model = { kinds: new Map(), stations: new Map(), alerts: new Map(), ispu: new Map(), serverSkew: 0 };
 let user;
+// Acknowledging needs the operator or admin role (the server checks it too; this only hides the form).
+let canAck = false;
 let history = { id: undefined, series: undefined, error: undefined };
 let renderQueued = false;
 
@@ -43,7 +45,7 @@ function render() {
       : [
           summary(model, t),
           h('h2', {}, 'Alerts'),
-          alertTable(sortedAlerts(), { canAck: Boolean(user), user, onAck: acknowledge }),
+          alertTable(sortedAlerts(), { canAck, user, onAck: acknowledge }),
           h('h2', {}, 'Stations'),
           stationTable(model, t),
         ];
@@ -132,11 +134,15 @@ function connect() {
 async function start() {
   const me = await fetch('/api/me');
   if (me.ok) {
-    user = (await me.json()).username;
+    const principal = await me.json();
+    user = principal.username;
+    const roles = principal.roles ?? [];
+    canAck = roles.includes('operator') || roles.includes('admin');
     who.replaceChildren(
       'Logged in as ',
       h('b', {}, user),
       ' ',
+      ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
       h('button', { id: 'logout', onclick: logout }, 'Log out'),
     );
   } else {
