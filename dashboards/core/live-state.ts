@@ -21,6 +21,8 @@ export type Station = {
   registered: boolean;
   status: 'online' | 'offline' | 'unknown';
   status_at?: number;
+  /** Device time of the earliest reading seen since the console started (the ISPU hint's start). */
+  first_ts?: number;
   last_ts?: number;
   /** Last value of each field (readings may carry a subset of fields). */
   values: Record<string, number>;
@@ -200,6 +202,7 @@ export class LiveState {
     const fields = findKind(kind)?.fields ?? {};
     const s = this.#station(kind, id);
     if (s?.kind !== kind) return undefined;
+    s.first_ts = Math.min(s.first_ts ?? parsed.data.ts, parsed.data.ts);
     // Out-of-order readings (replays) must not move the clock back.
     if (s.last_ts !== undefined && parsed.data.ts < s.last_ts) return undefined;
     s.last_ts = parsed.data.ts;
