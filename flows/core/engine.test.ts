@@ -96,18 +96,22 @@ describe('alert engine', () => {
 
   it('a staleness alert is in seconds and says durations, never the parameter unit', () => {
     const e = engine();
-    e.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 0);
-    const [raised] = e.onTick(185_000).events;
+    e.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 10_000);
+    const [raised] = e.onTick(195_000).events;
     // The catalogue's 60 s interval x factor 3.
     expect(raised?.alert).toMatchObject({ value: 185, limit: 180, unit: 's' });
     expect(raised?.alert.message).toBe(
       'wn: pressure silent for 3 min 5 s (limit 3 min) (stale-pressure; catalogue expectedIntervalS)',
     );
-    const [cleared] = e.onReading(r('water_network', 'wn', 1, { pressure: 3 }), 200_000).events;
+    const [cleared] = e.onReading(r('water_network', 'wn', 1, { pressure: 3 }), 210_000).events;
     expect(cleared?.alert).toMatchObject({ state: 'cleared', value: 200, unit: 's' });
     expect(cleared?.alert.message).toBe(
       'wn: pressure reported again after 3 min 20 s of silence (stale-pressure; catalogue expectedIntervalS); 3 min 5 s when raised',
     );
+    // A reading that arrives at clock 0 counts as heard like any other.
+    const zero = engine();
+    zero.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 0);
+    expect(zero.onTick(181_000).events.map((x) => x.alert.value)).toEqual([181]);
   });
 
   it('after a restart the registry decides: the alert of a revoked station clears, the others stay watched', () => {
