@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { openRecords } from '../lib/records/database.ts';
-import { setServiceAccount } from '../lib/registry/provision.ts';
+import { revokeDevice, setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 import { makeConsoleRecords, seedConsoleUsers, TEST_USER } from '../testkit/console.ts';
 import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
@@ -16,6 +16,7 @@ const XSS_MESSAGE = '<script>window.__xss=2</script><b onmouseover=alert(1)>PM2.
 const STATIONS = [
   { id: 'aq-beji-01', kind: 'air_quality', district: 'beji', operator: 'DLHK Depok', name: XSS_NAME },
   { id: 'ww-tapos-01', kind: 'wastewater', district: 'tapos', operator: 'DLHK Depok' },
+  { id: 'wn-old-01', kind: 'water_network', district: 'beji' },
 ];
 const ALERT_TOPIC = 'alerts/air_quality/aq-beji-01/pm25-24h';
 const ADMIN = { username: 'admin', password: 'an admin password' };
@@ -165,6 +166,34 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
     expect(acks[0]).toEqual({ topic: `${ALERT_TOPIC}/ack`, body: { by: 'ack-script', comment: 'on it' } });
     const unauth = await fetch(`${console_.url}/api/${ALERT_TOPIC}/ack`, { method: 'POST' });
     expect(unauth.status).toBe(401);
+  });
+
+  it('a device revoked while running leaves the station list and the counts', async () => {
+    const ids = async () => (await json('/api/status')).stations.map((s: { id: string }) => s.id);
+    const device = await p.device('wn-old-01');
+    await device.publishAsync(
+      'sensors/water_network/wn-old-01',
+      JSON.stringify({ ts: Date.now(), values: { pressure: 2.5 } }),
+      { qos: 1 },
+    );
+    await waitFor(
+      async () =>
+        (await json('/api/status')).stations.some(
+          (s: { id: string; values: { pressure?: number } }) =>
+            s.id === 'wn-old-01' && s.values.pressure === 2.5,
+        ),
+      10_000,
+      'the station listed',
+    );
+    const before = (await json('/api/status')).summary.stations;
+    await saveRegistry(p.registryPath, revokeDevice(await loadRegistry(p.registryPath), 'wn-old-01'));
+    await waitFor(async () => !(await ids()).includes('wn-old-01'), 10_000, 'the revoked station gone');
+    // The broker closes its session and keeps a retained "offline" status: still not a station.
+    await device.endAsync(true);
+    const after = await json('/api/status');
+    expect(after.summary.stations).toBe(before - 1);
+    expect(await ids()).not.toContain('wn-old-01');
+    expect((await json('/api/stations/wn-old-01')).error).toBe('unknown station');
   });
 
   describe('in a browser', () => {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../lib/log.ts';
+import { LiveRegistry } from '../lib/registry/live-registry.ts';
+import type { Device } from '../lib/registry/schema.ts';
 import { loadRegistry } from '../lib/registry/store.ts';
 import { createHistoryReader } from './adapters/influx-query.ts';
 import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
@@ -38,13 +40,20 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
       'no console users yet: add one with npm run users -- add-user',
     );
 
-  const registry = config.registryPath
-    ? await loadRegistry(config.registryPath).catch(closing(records))
-    : undefined;
-  const stations: RegistryStation[] = (registry?.devices ?? [])
-    .filter((d) => !d.revoked)
-    .map((d) => ({ id: d.id, kind: d.kind, name: d.name, district: d.district, operator: d.operator }));
-  const state = new LiveState(stations, config.keepCleared);
+  // The station list is the registry's, re-read when the file changes: a device provisioned,
+  // revoked or removed shows (or goes) without a restart. Revoked devices are not stations.
+  const registry = config.registryPath ? new LiveRegistry(config.registryPath, log) : undefined;
+  await registry?.load().catch(closing(records));
+  const stationsOf = (devices: Device[]): RegistryStation[] =>
+    devices.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      district: d.district,
+      operator: d.operator,
+      revoked: d.revoked,
+    }));
+  const state = new LiveState(registry && stationsOf(registry.devices()), config.keepCleared);
   const hub = new EventHub();
 
   const suffix = randomBytes(4).toString('hex');
@@ -101,16 +110,23 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     await closeMqtt();
     throw err;
   }
+  registry?.watch(() => {
+    for (const change of state.setRegistry(stationsOf(registry.devices()), Date.now())) hub.publish(change);
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-  log.info({ url, stations: stations.length, publicRead: config.http.publicRead }, 'console started');
+  log.info(
+    { url, stations: state.stations(Date.now()).length, publicRead: config.http.publicRead },
+    'console started',
+  );
 
   return {
     port,
     url,
     connected: () => feed.connected,
     async close() {
+      registry?.close();
       await app.close();
       await closeMqtt();
     },

@@ -108,6 +108,13 @@ export const FlowsSettings = {
     optional: true,
     meaning: 'local overrides of the rules (per kind and station)',
   }),
+  registryPath: setting({
+    env: 'REGISTRY_PATH',
+    schema: z.string(),
+    optional: true,
+    meaning:
+      "the broker's registry file, re-read when it changes: every device not revoked is watched for silence from the start, reported or not",
+  }),
   tickMs: setting({
     env: 'FLOWS_TICK_MS',
     schema: z.coerce.number().int().min(50),

@@ -32,6 +32,8 @@ export const RulesNodeConfigSchema = z.object({
   rulesFile: z.string().default(new URL('./rules.json', import.meta.url).pathname),
   /** Local override file (per kind and station); optional. */
   overridesFile: z.string().optional(),
+  /** The broker's registry: every device not revoked is watched for silence; optional. */
+  registryFile: z.string().optional(),
   /** Folder for the persisted alert and evaluator state. */
   stateDir: z.string().default('state/flows'),
   /** How often stale sensors and escalations are checked. */

@@ -124,9 +124,19 @@ export type FlowsHarness = {
   close(): Promise<void>;
 };
 
+export type FlowsHarnessOptions = {
+  overrides?: unknown;
+  notify?: Record<string, string>;
+  config?: Partial<FlowsConfigInput>;
+  /** Give the flows the pipeline's registry (REGISTRY_PATH), as `npm start` does. */
+  registry?: boolean;
+  /** Runs on the started pipeline before Node-RED starts (e.g. revoke a device). */
+  beforeFlows?: (pipeline: Pipeline) => Promise<void>;
+};
+
 export async function startFlowsHarness(
   devices: readonly NewDevice[],
-  options: { overrides?: unknown; notify?: Record<string, string>; config?: Partial<FlowsConfigInput> } = {},
+  options: FlowsHarnessOptions = {},
 ): Promise<FlowsHarness> {
   const pipeline = await startPipeline(devices);
   const stateDir = await mkdtemp(join(tmpdir(), 'flows-state-'));
@@ -147,11 +157,13 @@ export async function startFlowsHarness(
     apiToken: token,
     admin: {},
     notify: options.notify ?? {},
+    ...(options.registry && { registryPath: pipeline.registryPath }),
     ...options.config,
   };
   const log = silentLogger();
   let flows: FlowsService;
   try {
+    await options.beforeFlows?.(pipeline);
     flows = await startFlows(FlowsConfigSchema.parse(config), log);
   } catch (err) {
     await pipeline.close();

@@ -124,4 +124,54 @@ describe('LiveState', () => {
       registered: false,
     });
   });
+
+  it('a revoked device is not a station: not listed, not counted, whatever MQTT still says', () => {
+    const s = new LiveState([
+      { id: 'aq-1', kind: 'air_quality' },
+      { id: 'aq-old', kind: 'air_quality', revoked: true },
+    ]);
+    // The broker's retained status and a late reading or ISPU of the revoked device change nothing.
+    expect(s.apply('sensors/air_quality/aq-old/status', 'offline', NOW)).toBeUndefined();
+    expect(
+      s.apply('readings/air_quality/aq-old', reading('air_quality', 'aq-old', NOW, { pm25: 9 }), NOW),
+    ).toBeUndefined();
+    const ispu = JSON.stringify({ station: 'aq-old', ts: NOW, ispu: 40, category: 'Baik' });
+    expect(s.apply('readings/ispu/aq-old', ispu, NOW)).toBeUndefined();
+    expect(s.applyRejected('ingest/rejected/air_quality/aq-old', '{"reason":"x"}', NOW)).toBeUndefined();
+    // The retained status of a device no longer in the file at all is a leftover too.
+    expect(s.apply('sensors/air_quality/aq-gone/status', 'offline', NOW)).toBeUndefined();
+    expect(s.stations(NOW).map((x) => x.id)).toEqual(['aq-1']);
+    expect(s.summary(NOW)).toMatchObject({ stations: 1, stale: 1, ispu: [] });
+  });
+
+  it('follows the registry: revoked and removed stations leave, provisioned ones are listed at once', () => {
+    const s = new LiveState([
+      { id: 'aq-1', kind: 'air_quality' },
+      { id: 'aq-2', kind: 'air_quality' },
+      { id: 'ww-1', kind: 'wastewater' },
+    ]);
+    s.apply('readings/air_quality/aq-1', reading('air_quality', 'aq-1', NOW, { pm25: 12 }), NOW);
+    s.apply(
+      'readings/ispu/aq-2',
+      JSON.stringify({ station: 'aq-2', ts: NOW, ispu: 40, category: 'Baik' }),
+      NOW,
+    );
+    const changes = s.setRegistry(
+      [
+        { id: 'aq-1', kind: 'air_quality' },
+        { id: 'aq-2', kind: 'air_quality', revoked: true },
+        { id: 'aq-3', kind: 'air_quality', district: 'beji' },
+      ],
+      NOW,
+    );
+    expect(changes).toEqual([
+      { type: 'station_removed', id: 'aq-2', kind: 'air_quality', operator: undefined },
+      { type: 'station_removed', id: 'ww-1', kind: 'wastewater', operator: undefined },
+      { type: 'station', station: expect.objectContaining({ id: 'aq-3', registered: true, stale: true }) },
+    ]);
+    expect(s.stations(NOW).map((x) => x.id)).toEqual(['aq-1', 'aq-3']);
+    expect(s.station('aq-1', NOW)?.values).toEqual({ pm25: 12 });
+    expect(s.ispu()).toEqual([]);
+    expect(s.summary(NOW)).toMatchObject({ stations: 2, stale: 1 });
+  });
 });

@@ -23,6 +23,8 @@ export type Station = {
   registered: boolean;
   status: 'online' | 'offline' | 'unknown';
   status_at?: number;
+  /** Device time of the earliest reading seen since the console started (the ISPU hint's start). */
+  first_ts?: number;
   last_ts?: number;
   /** Last value of each field (readings may carry a subset of fields). */
   values: Record<string, number>;
@@ -33,11 +35,15 @@ export type StationView = Station & { stale: boolean };
 
 export type Change =
   | { type: 'station'; station: StationView }
+  | { type: 'station_removed'; id: string; kind: string; operator?: string | undefined }
   | { type: 'alert'; alert: Alert }
   | { type: 'alert_removed'; id: string }
   | { type: 'ispu'; ispu: Ispu };
 
-export type RegistryStation = Pick<Station, 'id' | 'kind' | 'name' | 'district' | 'operator'>;
+/** A device of the registry (lib/registry `Device`): a station unless revoked. */
+export type RegistryStation = Pick<Station, 'id' | 'kind' | 'name' | 'district' | 'operator'> & {
+  revoked?: boolean | undefined;
+};
 
 const STALE_FACTOR = 3;
 
@@ -58,12 +64,42 @@ export class LiveState {
   #cleared: Alert[] = [];
   readonly #ispu = new Map<string, Ispu>();
   readonly #keepCleared: number;
+  /** Ids of revoked devices: not stations, whatever MQTT still says about them (retained messages). */
+  #revoked = new Set<string>();
+  /** The console was given a registry (undefined: every station is known from MQTT only). */
+  readonly #hasRegistry: boolean;
 
-  constructor(registry: readonly RegistryStation[] = [], keepCleared = 100) {
+  constructor(registry?: readonly RegistryStation[], keepCleared = 100) {
     this.#keepCleared = keepCleared;
-    for (const s of registry) {
-      this.#stations.set(s.id, { ...s, registered: true, status: 'unknown', values: {}, rejected: 0 });
+    this.#hasRegistry = registry !== undefined;
+    this.setRegistry(registry ?? [], 0);
+  }
+
+  /**
+   * The registry's devices, at start and after every change of the file. A revoked device is not a
+   * station: it leaves the list, the counts and the ISPU, and later messages about it are ignored.
+   * A device removed from the file leaves too; a new one is listed at once, before it reports.
+   */
+  setRegistry(devices: readonly RegistryStation[], now: number): Change[] {
+    const changes: Change[] = [];
+    const listed = new Map(devices.filter((d) => !d.revoked).map((d) => [d.id, d]));
+    this.#revoked = new Set(devices.filter((d) => d.revoked).map((d) => d.id));
+    for (const [id, s] of this.#stations) {
+      if (!this.#revoked.has(id) && (!s.registered || listed.has(id))) continue;
+      this.#stations.delete(id);
+      this.#ispu.delete(id);
+      changes.push({ type: 'station_removed', id, kind: s.kind, operator: s.operator });
     }
+    for (const { revoked: _, ...d } of listed.values()) {
+      const before = this.#stations.get(d.id);
+      const fresh = { status: 'unknown' as const, values: {}, rejected: 0 };
+      // A device moved to another kind starts afresh: its old values are another kind's fields.
+      const s: Station = { ...(before?.kind === d.kind ? before : fresh), ...d, registered: true };
+      if (before && sameAttributes(before, s)) continue;
+      this.#stations.set(d.id, s);
+      changes.push({ type: 'station', station: this.#view(s, now) });
+    }
+    return changes;
   }
 
   apply(topic: string, payload: Buffer | string, now: number): Change | undefined {
@@ -81,6 +117,7 @@ export class LiveState {
     const t = parseTopic(topic);
     if (t?.type !== 'rejected' || !findKind(t.kind)) return undefined;
     const s = this.#station(t.kind, t.station);
+    if (!s) return undefined;
     s.rejected += 1;
     const body = parseJson(payload) as { reason?: unknown } | undefined;
     if (typeof body?.reason === 'string') s.last_reject_reason = body.reason.slice(0, 64);
@@ -135,6 +172,8 @@ export class LiveState {
         return visible(this.ref(change.alert.station, change.alert.kind));
       case 'ispu':
         return visible(this.ref(change.ispu.station, 'air_quality'));
+      case 'station_removed': // the station is gone from the list: judge it by what it was
+        return visible({ id: change.id, kind: change.kind, operator: change.operator });
       case 'alert_removed': {
         const [kind = '', station = ''] = change.id.split('/');
         return visible(this.ref(station, kind));
@@ -172,7 +211,9 @@ export class LiveState {
     };
   }
 
-  #station(kind: string, id: string): Station {
+  /** The station a message is about; undefined for a revoked device. */
+  #station(kind: string, id: string): Station | undefined {
+    if (this.#revoked.has(id)) return undefined;
     let s = this.#stations.get(id);
     if (!s) {
       s = { id, kind, registered: false, status: 'unknown', values: {}, rejected: 0 };
@@ -190,7 +231,8 @@ export class LiveState {
     if (!parsed.success) return undefined;
     const fields = findKind(kind)?.fields ?? {};
     const s = this.#station(kind, id);
-    if (s.kind !== kind) return undefined;
+    if (s?.kind !== kind) return undefined;
+    s.first_ts = Math.min(s.first_ts ?? parsed.data.ts, parsed.data.ts);
     // Out-of-order readings (replays) must not move the clock back.
     if (s.last_ts !== undefined && parsed.data.ts < s.last_ts) return undefined;
     s.last_ts = parsed.data.ts;
@@ -205,15 +247,20 @@ export class LiveState {
   #status(kind: string, id: string, payload: Buffer | string, now: number): Change | undefined {
     const text = payload.toString().trim();
     if (text !== 'online' && text !== 'offline') return undefined;
+    // Only registered devices can connect: with a registry, the status of any other is a leftover
+    // retained message (a device revoked or removed), not a station.
+    if (this.#hasRegistry && !this.#stations.get(id)?.registered) return undefined;
     const s = this.#station(kind, id);
-    if (s.kind !== kind) return undefined;
+    if (s?.kind !== kind) return undefined;
     s.status = text;
     s.status_at = now;
     return { type: 'station', station: this.#view(s, now) };
   }
 
   #ispuReading(id: string, payload: Buffer | string): Change | undefined {
-    if (!STATION_ID_PATTERN.test(id)) return undefined;
+    if (!STATION_ID_PATTERN.test(id) || this.#revoked.has(id)) return undefined;
+    // Retained, so it outlives its station: with a registry, only a station's ISPU is shown.
+    if (this.#hasRegistry && !this.#stations.has(id)) return undefined;
     const parsed = IspuSchema.safeParse(parseJson(payload));
     if (!parsed.success) return undefined;
     const ispu = { ...parsed.data, station: id };
@@ -244,3 +291,6 @@ export class LiveState {
     return { type: 'alert', alert };
   }
 }
+
+const ATTRIBUTES = ['kind', 'name', 'district', 'operator', 'registered'] as const;
+const sameAttributes = (a: Station, b: Station) => ATTRIBUTES.every((k) => a[k] === b[k]);

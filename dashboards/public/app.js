@@ -112,6 +112,11 @@ function connect() {
     });
   on('snapshot', applySnapshot);
   on('station', (c) => model.stations.set(c.station.id, c.station));
+  // A device revoked or removed from the registry is no longer a station (nor has an ISPU).
+  on('station_removed', (c) => {
+    model.stations.delete(c.id);
+    model.ispu.delete(c.id);
+  });
   on('alert', (c) => model.alerts.set(c.alert.id, c.alert));
   on('alert_removed', (c) => model.alerts.delete(c.id));
   on('ispu', (c) => model.ispu.set(c.ispu.station, c.ispu));

@@ -4,13 +4,30 @@ const W = 360;
 const H = 110;
 const PAD = { left: 46, right: 8, top: 8, bottom: 18 };
 
+/**
+ * The value axis [low, high] for a series: the data's range, unless its two labels would read the
+ * same (a flat 1008 once read "1008 / 1008"): then ±1 % around the middle, at least ±1 unit. A series
+ * that is never negative never gets a negative axis (a constant 0 reads 0..1, not -1..1).
+ */
+export function axisRange(values) {
+  const ys = values.filter((v) => Number.isFinite(v));
+  if (ys.length === 0) return [0, 1];
+  let [low, high] = [Math.min(...ys), Math.max(...ys)];
+  if (formatValue(low) === formatValue(high)) {
+    const mid = (low + high) / 2;
+    const pad = Math.max(Math.abs(mid) * 0.01, 1);
+    [low, high] = [Math.min(low, mid - pad), Math.max(high, mid + pad)];
+  }
+  if (Math.min(...ys) >= 0) low = Math.max(0, low);
+  return [low, high];
+}
+
 /** A small line chart as inline SVG: one field's points [[ts, value], ...] with its unit. */
 export function lineChart(series) {
   const pts = series.points;
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
+  const [y0, y1] = axisRange(ys);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   const px = (x) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const py = (y) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);

@@ -57,10 +57,39 @@ export function formatAge(ms, now) {
   return `${Math.round(s / 86400)} d ago`;
 }
 
+/** The step of the last digit formatValue shows at this magnitude (1, 0.1 or 0.01). */
+function valueStep(value) {
+  const abs = Math.abs(value);
+  if (abs >= 1000) return 1;
+  if (abs >= 10) return 0.1;
+  return 0.01;
+}
+
 export function formatValue(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '-';
-  const abs = Math.abs(value);
-  if (abs >= 1000) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  return value.toFixed(2);
+  return value.toFixed(Math.round(-Math.log10(valueStep(value))));
+}
+
+/** Seconds as people say them: "3.5 s", "3 min 5 s", "2 h 10 min", "1 d 3 h" (as the flows' messages do). */
+export function formatDuration(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '-';
+  const sign = seconds < 0 ? '-' : '';
+  const s = Math.abs(seconds);
+  if (s < 60) return `${sign}${Number(s.toPrecision(4))} s`;
+  const pair = (n, per, big, small) => {
+    const hi = Math.floor(n / per);
+    const lo = n - hi * per;
+    return `${sign}${hi} ${big}${lo === 0 ? '' : ` ${lo} ${small}`}`;
+  };
+  const secs = Math.round(s);
+  if (secs < 3600) return pair(secs, 60, 'min', 's');
+  const mins = Math.round(s / 60);
+  if (mins < 1440) return pair(mins, 60, 'h', 'min');
+  return pair(Math.round(s / 3600), 24, 'd', 'h');
+}
+
+/** An alert's value and limit; in seconds (staleness) they are durations, not "185.0 ug/m3". */
+export function formatAlertValue(alert) {
+  if (alert.unit === 's') return `${formatDuration(alert.value)} / ${formatDuration(alert.limit)}`;
+  return `${formatValue(alert.value)} / ${formatValue(alert.limit)} ${alert.unit ?? ''}`.trim();
 }

@@ -1,5 +1,5 @@
 import { lineChart } from './chart.js';
-import { formatAge, formatTime, formatValue, h } from './dom.js';
+import { formatAge, formatAlertValue, formatTime, formatValue, h } from './dom.js';
 
 export const ISPU_CLASS = {
   Baik: 'ispu-baik',
@@ -28,6 +28,34 @@ export function ispuChip(ispu) {
   );
 }
 
+const HOUR = 3_600_000;
+// What the shipped flows/rules.json "ispu" rule needs before its first value: PM2.5 in 18 of the 24
+// hourly sub-periods of its 24 h window (minCoverage 0.75), computed when a station's readings enter
+// a new hour. A site that changes the rule's coverage changes the wait, not this text's reasoning.
+const ISPU_FIELD = 'pm25';
+const ISPU_HOURS_NEEDED = 18;
+const ISPU_WINDOW_H = 24;
+
+/**
+ * Why there is no ISPU yet, and when the first value is expected: from the earliest PM2.5 reading
+ * the console has seen (a console started later only makes the estimate later, never earlier).
+ */
+export function ispuHint(stations, now) {
+  const air = [...stations].filter((st) => st.kind === 'air_quality');
+  if (air.length === 0) return 'none: no air-quality station.';
+  const starts = air
+    .filter((st) => st.values?.[ISPU_FIELD] !== undefined && Number.isFinite(st.first_ts))
+    .map((st) => st.first_ts);
+  const rule = `it is computed every full hour once ${ISPU_HOURS_NEEDED} of the last ${ISPU_WINDOW_H} hours hold PM2.5 readings`;
+  if (starts.length === 0) return `not yet: waiting for PM2.5 readings; ${rule}.`;
+  const first = Math.min(...starts);
+  const expected = (Math.floor(first / HOUR) + ISPU_HOURS_NEEDED) * HOUR;
+  if (now > expected + HOUR) {
+    return `not yet, although PM2.5 readings have come in since ${formatTime(first)}: are the alert flows running? (${rule})`;
+  }
+  return `not yet: ${rule}; with readings since ${formatTime(first)}, the first value is expected by about ${formatTime(expected)}.`;
+}
+
 export function summary(model, now) {
   const stations = [...model.stations.values()];
   const online = stations.filter((st) => isOnline(st, isStale(st, model.kinds, now))).length;
@@ -46,7 +74,7 @@ export function summary(model, now) {
       { class: 'card ispu-list' },
       'ISPU: ',
       [...model.ispu.values()].length === 0
-        ? 'no data yet'
+        ? h('span', { class: 'muted ispu-hint' }, ispuHint(model.stations.values(), now))
         : [...model.ispu.values()].map((i) =>
             h('a', { href: stationHref(i.station), class: 'ispu-item' }, i.station, ' ', ispuChip(i)),
           ),
@@ -86,7 +114,7 @@ export function alertTable(alerts, options) {
           h('td', {}, h('a', { href: stationHref(a.station) }, a.station)),
           h('td', {}, a.parameter ?? a.rule, a.averaging ? h('small', {}, ` (${a.averaging})`) : null),
           h('td', { class: 'message' }, a.message),
-          h('td', {}, `${formatValue(a.value)} / ${formatValue(a.limit)} ${a.unit ?? ''}`),
+          h('td', { class: 'value' }, formatAlertValue(a)),
           h('td', {}, formatTime(a.raised_at)),
           h('td', {}, stateCell(a)),
           h('td', {}, a.state === 'raised' && !a.pending && options.canAck ? ackForm(a, options) : null),

@@ -83,4 +83,52 @@ describe('alert engine', () => {
     expect(Object.keys(b.snapshot().rules.threshold ?? {})).toEqual(['wastewater/ww/bod-high']);
     expect(b.get('wastewater/ww/bod-high')).toEqual(a.get('wastewater/ww/bod-high'));
   });
+
+  it('a cleared alert says the value that cleared it; the raised value only as such', () => {
+    const e = engine();
+    e.onReading(r('wastewater', 'ww', 1, { bod: 6113 }), 1000);
+    const [cleared] = e.onReading(r('wastewater', 'ww', 2, { bod: 6.72 }), 2000).events;
+    expect(cleared?.alert).toMatchObject({ state: 'cleared', value: 6.72, limit: 30, unit: 'mg/L' });
+    expect(cleared?.alert.message).toBe(
+      'ww: bod 6.72 mg/L, back within 30 mg/L (bod-high; local); 6113 mg/L when raised',
+    );
+  });
+
+  it('a staleness alert is in seconds and says durations, never the parameter unit', () => {
+    const e = engine();
+    e.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 10_000);
+    const [raised] = e.onTick(195_000).events;
+    // The catalogue's 60 s interval x factor 3.
+    expect(raised?.alert).toMatchObject({ value: 185, limit: 180, unit: 's' });
+    expect(raised?.alert.message).toBe(
+      'wn: pressure silent for 3 min 5 s (limit 3 min) (stale-pressure; catalogue expectedIntervalS)',
+    );
+    const [cleared] = e.onReading(r('water_network', 'wn', 1, { pressure: 3 }), 210_000).events;
+    expect(cleared?.alert).toMatchObject({ state: 'cleared', value: 200, unit: 's' });
+    expect(cleared?.alert.message).toBe(
+      'wn: pressure reported again after 3 min 20 s of silence (stale-pressure; catalogue expectedIntervalS); 3 min 5 s when raised',
+    );
+    // A reading that arrives at clock 0 counts as heard like any other.
+    const zero = engine();
+    zero.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 0);
+    expect(zero.onTick(181_000).events.map((x) => x.alert.value)).toEqual([181]);
+  });
+
+  it('after a restart the registry decides: the alert of a revoked station clears, the others stay watched', () => {
+    const silent = { id: 'wn-silent', kind: 'water_network' };
+    const devices = [{ id: 'wn', kind: 'water_network' }, silent];
+    const a = engine();
+    a.setRegistry(devices, 0);
+    a.onReading(r('water_network', 'wn', 0, { pressure: 3 }), 0);
+    expect(a.onTick(181_000).events.map((x) => x.alert.station)).toEqual(['wn', 'wn-silent']);
+    const b = engine();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())), 500_000);
+    const fx = b.setRegistry([{ id: 'wn', kind: 'water_network', revoked: true }, silent], 500_000);
+    expect(fx.events.map((x) => [x.event, x.alert.station])).toEqual([['cleared', 'wn']]);
+    // The readings of a revoked device are not judged by the staleness rule.
+    b.onReading(r('water_network', 'wn', 2, { pressure: 3 }), 500_000);
+    expect(b.onTick(2_000_000).events).toEqual([]);
+    expect(Object.keys(b.snapshot().rules.stale ?? {})).toEqual(['water_network/wn-silent/stale-pressure']);
+    expect(b.activeAlerts().map((x) => x.station)).toEqual(['wn-silent']);
+  });
 });

@@ -8,6 +8,7 @@ import {
   noEffects,
   type StationTags,
 } from './alert.ts';
+import { alertMessage, clearedMessage, NO_LONGER_REGISTERED } from './alert-text.ts';
 import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
   type AnyRuleType,
@@ -30,6 +31,9 @@ export type Reading = {
   tags?: StationTags | undefined;
 };
 
+/** A device of the registry as the engine needs it (lib/registry `Device`). */
+export type RegistryDevice = { id: string; kind: string; revoked?: boolean | undefined };
+
 export type EngineOptions = {
   rules: RuleSet;
   /** Escalate unacknowledged alerts after this long unless the rule says otherwise (0 = never). */
@@ -48,6 +52,9 @@ export type AckResult =
 /** One (rule, station): the rule as built for the station, its type and its state. */
 type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
 
+type Raise = Verdict & { action: 'raise' };
+type Clear = { value: number; detail: string };
+
 const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.parameter] !== undefined;
 
 /**
@@ -62,6 +69,8 @@ export function createEngine(options: EngineOptions) {
   /** The states whose type runs on the tick (staleness), so a tick skips the rest. */
   const ticking = new Map<string, RuleState>();
   const tags = new Map<string, StationTags>();
+  /** Station -> kind of the registry's devices that are not revoked; undefined until `setRegistry`. */
+  let registered: Map<string, string> | undefined;
   let alertsDirty = false;
   const counters = Object.fromEntries(ruleTypes.flatMap((t) => t.counters ?? []).map((c) => [c, 0]));
   const stats: EngineStats = { readings: 0, transitions: 0, ...counters, mqttConnected: false };
@@ -69,8 +78,8 @@ export function createEngine(options: EngineOptions) {
   const iso = (ms: number) => new Date(ms).toISOString();
   const typeOf = (rule: RuleBase) => {
     const type = findRuleType(rule.ruleType);
-    if (!type) throw new Error(`rule ${rule.id}: no rule type "${rule.ruleType}"`);
-    return type;
+    if (type) return type;
+    throw new Error(`rule ${rule.id}: no rule type "${rule.ruleType}"`);
   };
 
   function emit(out: Effects, alert: Alert, event: AlertEvent['event'], at: number) {
@@ -84,13 +93,7 @@ export function createEngine(options: EngineOptions) {
     out.events.push({ event, alert, at });
   }
 
-  function raise(
-    out: Effects,
-    rule: RuleBase,
-    station: string,
-    v: Verdict & { action: 'raise' },
-    now: number,
-  ) {
+  function raise(out: Effects, rule: RuleBase, station: string, v: Raise, now: number) {
     const id = alertId(rule, station);
     if (active.has(id)) return;
     const alert: Alert = {
@@ -102,10 +105,10 @@ export function createEngine(options: EngineOptions) {
       parameter: rule.parameter,
       state: 'raised',
       severity: v.severity ?? rule.severity,
-      message: `${station}: ${rule.parameter} ${v.detail} (${rule.id}; ${rule.source})`,
+      message: alertMessage(station, rule, v.detail),
       value: round(v.value),
       limit: v.limit,
-      unit: rule.unit,
+      unit: v.unit ?? rule.unit,
       provisional: rule.provisional,
       raised_at: iso(now),
     };
@@ -114,18 +117,29 @@ export function createEngine(options: EngineOptions) {
     emit(out, alert, 'raised', now);
   }
 
-  function clear(out: Effects, id: string, value: number, now: number) {
+  function clear(out: Effects, rule: RuleBase, id: string, v: Clear, now: number) {
     const entry = active.get(id);
     if (!entry) return;
     active.delete(id);
-    const alert: Alert = { ...entry.alert, state: 'cleared', value: round(value), cleared_at: iso(now) };
+    const raised = entry.alert;
+    const alert: Alert = {
+      ...raised,
+      state: 'cleared',
+      message: clearedMessage(raised.station, rule, v.detail, raised),
+      value: round(v.value),
+      cleared_at: iso(now),
+    };
     emit(out, alert, 'cleared', now);
   }
 
   function apply(out: Effects, rule: RuleBase, station: string, v: Verdict, now: number) {
     if (v.action === 'raise') raise(out, rule, station, v, now);
-    else if (v.action === 'clear') clear(out, alertId(rule, station), v.value, now);
+    else if (v.action === 'clear') clear(out, rule, alertId(rule, station), v, now);
   }
+
+  /** Whether a type that watches registered stations judges this station (always, without a registry). */
+  const watched = (type: AnyRuleType, kind: string, station: string) =>
+    !type.watchRegistered || registered === undefined || registered.get(station) === kind;
 
   function track(id: string, entry: RuleState) {
     states.set(id, entry);
@@ -149,7 +163,7 @@ export function createEngine(options: EngineOptions) {
     };
     for (const rule of rules.forStation(kind, station)) {
       const type = typeOf(rule);
-      if (!(type.concerns ?? carries)(rule, reading)) continue;
+      if (!(type.concerns ?? carries)(rule, reading) || !watched(type, kind, station)) continue;
       const id = alertId(rule, station);
       let entry = states.get(id);
       if (!entry) {
@@ -158,6 +172,37 @@ export function createEngine(options: EngineOptions) {
       }
       ctx.active = active.has(id);
       apply(out, rule, station, type.onReading(rule, entry.state, reading, ctx), now);
+    }
+    return out;
+  }
+
+  /**
+   * The registry's devices, at start and on every change: types that watch registered stations
+   * (staleness) watch each one not revoked from `now`, reported or not, and stop watching (clearing
+   * their alerts) a station revoked or removed. Never called: the stations heard from are watched.
+   */
+  function setRegistry(devices: readonly RegistryDevice[], now: number): Effects {
+    const out = noEffects();
+    registered = new Map(devices.filter((d) => !d.revoked).map((d) => [d.id, d.kind]));
+    for (const [id, entry] of states) {
+      if (watched(entry.type, entry.rule.kind, entry.station)) continue;
+      states.delete(id);
+      ticking.delete(id);
+    }
+    for (const [id, { alert }] of active) {
+      const type = findRuleType(alert.rule_type);
+      if (!type || watched(type, alert.kind, alert.station)) continue;
+      const rule = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule);
+      if (rule) clear(out, rule, id, { value: alert.value, detail: NO_LONGER_REGISTERED }, now);
+    }
+    for (const [station, kind] of registered) {
+      for (const rule of rules.forStation(kind, station)) {
+        const type = typeOf(rule);
+        const id = alertId(rule, station);
+        if (type.watchRegistered && !states.has(id)) {
+          track(id, { rule, type, station, state: type.watchRegistered(rule, now) });
+        }
+      }
     }
     return out;
   }
@@ -230,6 +275,7 @@ export function createEngine(options: EngineOptions) {
   return {
     onReading,
     onTick,
+    setRegistry,
     acknowledge,
     republish,
     snapshot,

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStandards } from '../../lib/standards/index.ts';
 import { alertMqtt, type Effects } from './alert.ts';
-import { createEngine, type Engine } from './engine.ts';
+import { createEngine, type Engine, type RegistryDevice } from './engine.ts';
 import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
 
 /**
  * Golden engine cases in the Telegraf style: each folder of testdata/ holds its own `rules.json`
  * (never the shipped one), a `readings.jsonl` stream and the `expected.jsonl` outputs; optional
- * `overrides.json` (the override file) and `engine.json` (`{"escalateAfterS"}`, default 0 = never).
+ * `overrides.json` (the override file), `engine.json` (`{"escalateAfterS"}`, default 0 = never) and
+ * `stations.json`, the registry the engine starts with (`{"devices": [{"id", "kind", "revoked"?}]}`,
+ * as in the registry file, applied at the first line's time; without it the engine has no registry).
  * A new case is a new folder.
  *
  * Each stream line has `at` (arrival time, ISO or epoch ms; the engine's clock) and one of:
@@ -17,6 +19,7 @@ import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
  *   `{"tick": true}`                                  the periodic tick (staleness, escalation)
  *   `{"ack": "<alert id>", "by", "comment"?}`         an acknowledgement
  *   `{"restore": "<file>"}`                           restores a snapshot file of the case folder
+ *   `{"registry": [{"id", "kind", "revoked"?}]}`      the registry's devices after a change
  *   `{"active": true}`                                lists the active alerts
  * and may carry a `note`, ignored. Outputs name the stream line that caused them (`in`):
  * `{"event", "alert"}` per transition, `{"line"}` per InfluxDB line, `{"mqtt", "retain", "payload"}`
@@ -86,9 +89,17 @@ function effectsOut(n: number, fx: Effects): Output[] {
 function run(dir: string): Output[] {
   const engine = engineFor(dir);
   const out: Output[] = [];
-  for (const { line, value } of readJsonl(join(dir, 'readings.jsonl'))) {
+  const lines = readJsonl(join(dir, 'readings.jsonl'));
+  const start = readJson(dir, 'stations.json', undefined) as { devices: RegistryDevice[] } | undefined;
+  if (start) {
+    const fx = engine.setRegistry(start.devices, time(lines[0]?.value.at, 'readings.jsonl:1'));
+    out.push(...effectsOut(0, fx));
+  }
+  for (const { line, value } of lines) {
     const s: Step = { ...value, at: time(value.at, `readings.jsonl:${line}`), in: line };
-    if (typeof s.restore === 'string') {
+    if (Array.isArray(s.registry)) {
+      out.push(...effectsOut(line, engine.setRegistry(s.registry as RegistryDevice[], s.at)));
+    } else if (typeof s.restore === 'string') {
       engine.restore(JSON.parse(readFileSync(join(dir, s.restore), 'utf8')), s.at);
     } else if (s.tick === true) {
       out.push(...effectsOut(line, engine.onTick(s.at)));
@@ -108,7 +119,7 @@ function run(dir: string): Output[] {
       };
       out.push(...effectsOut(line, engine.onReading(reading, s.at)));
     } else {
-      throw new Error(`readings.jsonl:${line}: not a reading, tick, ack, restore or active line`);
+      throw new Error(`readings.jsonl:${line}: not a reading, tick, ack, restore, registry or active line`);
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import type { AlertEvent, AlertEventType } from './alert.ts';
+import { valueLine } from './alert-text.ts';
 
 export type NotifyDecision = 'send' | 'ignored' | 'duplicate' | 'rate_limited';
 
@@ -51,11 +52,7 @@ export function formatNotification(e: AlertEvent): { subject: string; text: stri
   const a = e.alert;
   const what = e.event === 'escalated' ? 'ESCALATED (not acknowledged)' : e.event.toUpperCase();
   const subject = `[${a.severity.toUpperCase()}] ${what}: ${a.id}${a.provisional ? ' (provisional limit)' : ''}`;
-  const lines = [
-    a.message,
-    `value ${a.value} ${a.unit}, limit ${a.limit} ${a.unit}${a.averaging ? `, averaging ${a.averaging}` : ''}`,
-    `raised at ${a.raised_at}`,
-  ];
+  const lines = [a.message, valueLine(a), `raised at ${a.raised_at}`];
   if (a.acknowledged_by)
     lines.push(
       `acknowledged by ${a.acknowledged_by} at ${a.acknowledged_at}${a.comment ? `: ${a.comment}` : ''}`,

@@ -8,6 +8,7 @@ import { handleApi } from '../core/http-api.ts';
 import { loadRuleSet } from '../load-rules.ts';
 import { parseNodeConfig, RulesNodeConfigSchema } from '../node-config.ts';
 import type { NodeInstance, NodeMessage, NodeRedApi } from './red-types.ts';
+import { type RegistryWatch, watchRegistry } from './registry-watch.ts';
 
 const TOMBSTONE_MS = 24 * 3_600_000;
 
@@ -126,12 +127,26 @@ export default function register(RED: NodeRedApi) {
       }
     };
 
+    let registry: RegistryWatch | undefined;
+    let closed = false;
+    const sendOut = (out: unknown) => this.send(out);
+    // The registry after the state: restored stations a revoked device left are cleared at once.
+    const loadRegistry = async () => {
+      if (!config.registryFile) return;
+      registry = await watchRegistry(config.registryFile, this, (devices) => {
+        if (ready) dispatch(engine.setRegistry(devices, Date.now()), sendOut);
+      });
+      if (closed) registry?.close();
+      else if (registry) dispatch(engine.setRegistry(registry.devices, Date.now()), sendOut);
+    };
+
     stateFile
       .load<StoredSnapshot>()
-      .then((snapshot) => {
+      .then(async (snapshot) => {
         if (snapshot) engine.restore(snapshot, Date.now());
+        await loadRegistry();
         ready = true;
-        for (const msg of backlog.splice(0)) handle(msg, (out) => this.send(out));
+        for (const msg of backlog.splice(0)) handle(msg, sendOut);
         this.status({ fill: 'green', shape: 'dot', text: `${engine.activeAlerts().length} active` });
       })
       .catch((err: Error) => this.error(`state file unreadable, not started: ${err.message}`));
@@ -143,7 +158,7 @@ export default function register(RED: NodeRedApi) {
     });
 
     const tick = setInterval(() => {
-      if (ready) dispatch(engine.onTick(Date.now()), (out) => this.send(out));
+      if (ready) dispatch(engine.onTick(Date.now()), sendOut);
     }, config.tickMs);
     const snap = setInterval(() => {
       if (ready) void save();
@@ -158,6 +173,8 @@ export default function register(RED: NodeRedApi) {
     }, 5000);
 
     this.on('close', (_removed, done) => {
+      closed = true;
+      registry?.close();
       clearInterval(tick);
       clearInterval(snap);
       clearInterval(statusTimer);

@@ -7,7 +7,8 @@ export type Account = { type: 'device'; device: Device } | { type: 'service'; se
 
 /**
  * The registry as the broker sees it: indexed by username, reloaded when the file changes. After a
- * reload `onChange` gets the accounts whose secret or status changed, so their sessions can be closed.
+ * reload `onChange` gets the accounts added, removed, or whose secret or status changed, so their
+ * sessions can be closed.
  */
 export class LiveRegistry {
   #accounts = new Map<string, Account>();
@@ -71,6 +72,8 @@ export class LiveRegistry {
       const after = next.get(name);
       if (!after || fingerprint(after) !== fingerprint(before)) changed.push(name);
     }
+    // Added accounts too: the alert flows start watching a newly provisioned station.
+    for (const name of next.keys()) if (!this.#accounts.has(name)) changed.push(name);
     this.#accounts = next;
     return changed;
   }

@@ -47,7 +47,11 @@ export type IspuRule = RuleBase & {
 
 const IspuPatchSchema = z.strictObject({ minCoverage: z.number().min(0).max(1).optional() });
 
-/** `readings/ispu/<station>` in the normalized-reading shape, plus category and averaging. */
+/**
+ * `readings/ispu/<station>` in the normalized-reading shape, plus category and averaging. Retained:
+ * the ISPU changes once an hour, so a console that (re)connects shows the last one at once instead
+ * of "none yet" until the next hour.
+ */
 function ispuMqtt(station: string, r: IspuResult, tags: StationTags): MqttOut {
   const values: Record<string, number> = { ispu: r.ispu };
   const averaging: Record<string, string> = {};
@@ -65,7 +69,7 @@ function ispuMqtt(station: string, r: IspuResult, tags: StationTags): MqttOut {
     averaging,
   };
   if (tags.district || tags.operator) body.tags = tags;
-  return { topic: topics.ispu(station), payload: JSON.stringify(body), retain: false, qos: 1 };
+  return { topic: topics.ispu(station), payload: JSON.stringify(body), retain: true, qos: 1 };
 }
 
 /** One point in measurement `ispu` per published hour. */

@@ -28,7 +28,15 @@ export type RuleBase = {
  */
 export type Verdict =
   | { action: 'hold' }
-  | { action: 'raise'; value: number; limit: number; detail: string; severity?: Severity | undefined }
+  | {
+      action: 'raise';
+      value: number;
+      limit: number;
+      detail: string;
+      severity?: Severity | undefined;
+      /** The unit of value and limit when it is not the parameter's (staleness: seconds). */
+      unit?: string | undefined;
+    }
   | { action: 'clear'; value: number; limit: number; detail: string };
 
 export const HOLD: Verdict = { action: 'hold' };
@@ -91,6 +99,13 @@ export type RuleType<Spec extends CommonSpec, Rule extends RuleBase, State, Patc
   onReading(rule: Rule, state: State, reading: RuleReading, ctx: ReadingContext): Verdict;
   /** Run every tick on the wall clock (staleness); most types need none. */
   onTick?(rule: Rule, state: State, ctx: TickContext): Verdict;
+  /**
+   * A type that watches every registered station, heard from or not (staleness). Once the engine has
+   * the registry (`setRegistry`), such a type has state for exactly the registered stations: this is
+   * the state of one watched from `since` and not heard from yet. Readings of other stations are not
+   * judged by it, and its alerts clear when the station leaves the registry.
+   */
+  watchRegistered?(rule: Rule, since: number): State;
   snapshot(state: State): unknown;
   /** `now` is the restart time (a type may grant a grace period). */
   restore(saved: unknown, now: number): State;

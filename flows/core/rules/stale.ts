@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { Common, Field, fmt, ms } from './common.ts';
+import { reportedAgainDetail, SECONDS, silentDetail } from '../alert-text.ts';
+import { Common, Field, ms } from './common.ts';
 import { defineRuleType, HOLD, type RuleBase } from './rule-type.ts';
 
 const StaleSpecSchema = z.strictObject({
   ...Common,
   type: z.literal('stale'),
-  /** Fields watched; default every field of the kind (a station is watched per field it has reported). */
+  /** Fields watched; default every field of the kind. */
   fields: z.array(Field).optional(),
   /** Silent for factor x expected interval (catalogue expectedIntervalS unless overridden). */
   factor: z.number().positive().default(3),
@@ -15,8 +16,11 @@ type StaleSpec = z.infer<typeof StaleSpecSchema>;
 
 type StaleRule = RuleBase & { factor: number; expectedIntervalMs: number };
 
-/** When the field was last heard from, on arrival time: a late reading still proves the sensor talks. */
-type StaleState = { heard?: number | undefined };
+/**
+ * When the field was last heard from, on arrival time (a late reading still proves the sensor talks);
+ * for a registered station not heard from yet, since when it is watched.
+ */
+type StaleState = { heard?: number | undefined; since?: number | undefined };
 
 const StalePatchSchema = z.strictObject({
   factor: z.number().positive().optional(),
@@ -24,8 +28,10 @@ const StalePatchSchema = z.strictObject({
 });
 
 /**
- * A silent sensor, per station and field: nothing for `factor` x the expected interval. Only fields a
- * station has reported are watched; the next reading of the field clears the alert.
+ * A silent sensor, per station and field: nothing for `factor` x the expected interval. With the
+ * registry every registered station is watched from the engine's start (or its provisioning), so
+ * one that never reports is raised too; without it, the fields a station has reported. The next
+ * reading of the field clears the alert. Value and limit are seconds (unit `s`).
  */
 export const stale = defineRuleType({
   type: 'stale',
@@ -55,27 +61,35 @@ export const stale = defineRuleType({
     },
   },
   initialState: (): StaleState => ({}),
-  onReading(_rule: StaleRule, state: StaleState, _r, ctx) {
-    if ((state.heard ?? 0) < ctx.now) state.heard = ctx.now;
-    return ctx.active ? { action: 'clear', value: 0, limit: 0, detail: 'reported again' } : HOLD;
+  watchRegistered: (_rule, since): StaleState => ({ since }),
+  onReading(rule: StaleRule, state: StaleState, _r, ctx) {
+    const last = state.heard ?? state.since;
+    if (state.heard === undefined || state.heard < ctx.now) state.heard = ctx.now;
+    if (!ctx.active) return HOLD;
+    const silentS = last === undefined ? 0 : Math.max(0, ctx.now - last) / 1000;
+    const limit = (rule.factor * rule.expectedIntervalMs) / 1000;
+    return { action: 'clear', value: silentS, limit, detail: reportedAgainDetail(silentS) };
   },
   onTick(rule, state, ctx) {
-    if (state.heard === undefined) return HOLD;
+    const last = state.heard ?? state.since;
+    if (last === undefined) return HOLD;
     const afterMs = rule.factor * rule.expectedIntervalMs;
-    const silent = ctx.now - state.heard;
+    const silent = ctx.now - last;
     if (silent <= afterMs) return HOLD;
     return {
       action: 'raise',
       value: silent / 1000,
       limit: afterMs / 1000,
-      detail: `silent for ${fmt(silent / 1000)} s (limit ${fmt(afterMs / 1000)} s)`,
+      unit: SECONDS,
+      detail: silentDetail(silent / 1000, afterMs / 1000, state.heard !== undefined),
     };
   },
   snapshot: (state) => state,
-  /** Every known sensor gets a fresh grace period after a restart (no stale storm on start). */
+  /** Every watched sensor gets a fresh grace period after a restart (no stale storm on start). */
   restore(saved, now): StaleState {
-    const heard = (saved as StaleState).heard;
-    return heard === undefined ? {} : { heard: Math.max(heard, now) };
+    const { heard, since } = saved as StaleState;
+    if (heard !== undefined) return { heard: Math.max(heard, now) };
+    return since === undefined ? {} : { since: Math.max(since, now) };
   },
   // Version 1 kept the arrival time per field, for every field heard.
   v1: {

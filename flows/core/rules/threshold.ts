@@ -81,11 +81,14 @@ function evalThreshold(
   if (!insideMax || !insideMin) return HOLD;
   const limit =
     rule.max !== undefined && (rule.min === undefined || value > rule.min) ? rule.max : (rule.min as number);
+  // Both bounds: name the range, not only one end of it (the alert's limit is the bound it broke).
+  const within =
+    rule.max !== undefined && rule.min !== undefined ? `${fmt(rule.min)} to ${fmt(rule.max)}` : fmt(limit);
   return {
     action: 'clear',
     value,
     limit,
-    detail: `${fmt(value)} ${rule.unit}, back within ${fmt(limit)} ${rule.unit}`,
+    detail: `${fmt(value)} ${rule.unit}, back within ${within} ${rule.unit}`,
   };
 }
 
