@@ -32,7 +32,31 @@ export const ComposeSettings = [
     env: 'INFLUX_ADMIN_TOKEN',
     schema: password(16),
     secret: true,
-    meaning: "all-access token of the setup: the ingest's and the flows' `INFLUX_TOKEN`",
+    meaning: 'all-access token of the setup; stays inside the influxdb container (no service gets it)',
+  }),
+  setting({
+    env: 'INFLUX_INGEST_USERNAME',
+    schema: z.string().min(1),
+    default: 'ingest',
+    meaning: "the ingest's InfluxDB login: write only, on the bucket (`deploy/influxdb/init/10-v1-users.sh`)",
+  }),
+  setting({
+    env: 'INFLUX_INGEST_PASSWORD',
+    schema: password(8),
+    secret: true,
+    meaning: "that login's password",
+  }),
+  setting({
+    env: 'INFLUX_FLOWS_USERNAME',
+    schema: z.string().min(1),
+    default: 'flows',
+    meaning: "the flows' InfluxDB login (alert and ISPU points): write only, on the bucket",
+  }),
+  setting({
+    env: 'INFLUX_FLOWS_PASSWORD',
+    schema: password(8),
+    secret: true,
+    meaning: "that login's password",
   }),
   setting({
     env: 'INFLUX_READ_USERNAME',

@@ -5,7 +5,7 @@ import { ConsoleSettings } from '../dashboards/config.ts';
 import { ComposeSettings } from '../deploy/settings.ts';
 import { FlowsSettings } from '../flows/config.ts';
 import { IngestSettings } from '../ingest/config.ts';
-import { type Setting, settingsOf } from '../lib/settings/declare.ts';
+import { alternativeOnly, type Setting, settingsOf } from '../lib/settings/declare.ts';
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsTable } from '../lib/settings/table.ts';
 import { SimulatorSettings } from '../simulators/config.ts';
@@ -98,6 +98,11 @@ export function rowDiff(actual: string, expected: string): string[] {
   ];
 }
 
+/** Variables of a non-default variant (a v2 token): a deployment on the default needs none of them. */
+const ALTERNATIVE_ONLY = new Set(
+  [IngestSettings, FlowsSettings].flatMap((tree) => [...alternativeOnly(tree)]),
+);
+
 /** Every declared variable: the services' and those docker-compose.yml takes from .env. */
 export function allSettings(): Setting[] {
   return [...COMPONENTS.flatMap((c) => c.settings), ...ComposeSettings];
@@ -140,7 +145,7 @@ export function envExampleProblems(example: string, compose: string, settings: r
   for (const s of settings) {
     if (named.has(s.env)) continue;
     if (s.deploy) problems.push(`${s.env}: marked deploy: true, missing from the example`);
-    else if (s.required && !sets.has(s.env))
+    else if (s.required && !sets.has(s.env) && !ALTERNATIVE_ONLY.has(s.env))
       problems.push(`${s.env}: required, neither in the example nor set by docker-compose.yml`);
   }
   for (const name of reads)

@@ -34,10 +34,15 @@ describe('npm start: the whole stack', () => {
       FLOWS_TICK_MS: '500',
     });
     const { influxUrl } = stack;
+    // InfluxDB needs a login now (issue 12): the read-only one, as the README's curl uses it.
+    const reader = {
+      username: 'reader',
+      password: (await readFile(join(stateDir, 'influxdb-reader-password'), 'utf8')).trim(),
+    };
     const fields = { air_quality: 'pm25', wastewater: 'ph', water_network: 'pressure' };
     for (const [kind, field] of Object.entries(fields))
       await waitFor(
-        async () => (await influxCount(influxUrl, 'environment', kind, field)) > 0,
+        async () => (await influxCount(influxUrl, 'environment', kind, field, reader)) > 0,
         30_000,
         `${kind} points`,
       );

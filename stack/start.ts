@@ -14,13 +14,17 @@ import { enforcePrivate } from '../lib/private-files.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
-import { influxQuery, startLocalInfluxd } from '../testkit/influxd.ts';
 import type { StackConfig } from './config.ts';
-import { ensureInfluxd } from './ensure-influxd.ts';
+import { type StackInflux, startStackInflux } from './local-influx.ts';
 import { provisionLocal } from './provision-local.ts';
 import { stateToken } from './state-secrets.ts';
 
 type Closable = { name: string; close(): Promise<void> };
+
+/** `<prefix>_USERNAME` / `<prefix>_PASSWORD` for a service's config.ts; nothing without a login. */
+function loginEnv(prefix: string, login: { username: string; password: string } | undefined) {
+  return login ? { [`${prefix}_USERNAME`]: login.username, [`${prefix}_PASSWORD`]: login.password } : {};
+}
 
 export type StackService = {
   influxUrl: string;
@@ -55,17 +59,13 @@ export async function startStack(
     await enforcePrivate(stateDir, log); // an existing state folder keeps the modes it was made with
 
     let influxUrl = config.influxUrl;
+    // Each service's InfluxDB login, when the stack runs influxd; with INFLUX_URL they come from baseEnv.
+    let logins: StackInflux['logins'] | undefined;
     if (!influxUrl) {
-      const binary = ensureInfluxd((line) => log.info(line));
-      const influx = await startLocalInfluxd({
-        binary,
-        dataDir: join(stateDir, 'influxdb'),
-        port: config.influxPort,
-      });
+      const influx = await startStackInflux(stateDir, config, log);
       started.push({ name: 'influxd', close: () => influx.stop() });
       influxUrl = influx.url;
-      await influxQuery(influxUrl, `CREATE DATABASE "${config.database}"`);
-      log.info({ url: influxUrl, database: config.database }, 'influxd started (data in state/influxdb)');
+      logins = influx.logins;
     }
 
     // The station catalogue both provisions the devices and drives the simulators.
@@ -91,6 +91,7 @@ export async function startStack(
         ...env,
         MQTT_PASSWORD: secrets.services.ingest,
         INGEST_SPOOL_DIR: env.INGEST_SPOOL_DIR || join(stateDir, 'spool', 'ingest'),
+        ...loginEnv('INFLUX', logins?.ingest),
       }),
       log.child({ service: 'ingest' }),
     );
@@ -102,6 +103,7 @@ export async function startStack(
         flowsConfigFromEnv({
           ...env,
           FLOWS_MQTT_PASSWORD: secrets.services.flows,
+          ...loginEnv('FLOWS_INFLUX', logins?.flows),
           FLOWS_STATE_DIR: env.FLOWS_STATE_DIR ?? join(stateDir, 'flows'),
           FLOWS_API_TOKEN: env.FLOWS_API_TOKEN || (await stateToken(flowsTokenPath)),
         }),
@@ -131,6 +133,7 @@ export async function startStack(
           RECORDS_PATH: recordsPath,
           CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
           CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
+          ...loginEnv('INFLUX', logins?.reader),
         }),
         log.child({ service: 'console' }),
       );

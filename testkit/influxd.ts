@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { basicAuth, type V1Login } from '../lib/influx/v1-users.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
 import { type Launched, launch } from '../lib/process/launcher.ts';
 import { describeError, freePort } from '../lib/process/ports.ts';
@@ -21,6 +22,11 @@ export type LocalInfluxdOptions = {
   port?: number;
   host?: string;
   binary?: string;
+  /**
+   * `auth-enabled = true` (npm start): every write and query needs a user; the first admin is created
+   * over HTTP (lib/influx/v1-users.ts). Tests leave it off unless they are about it.
+   */
+  auth?: boolean;
 };
 
 export function findInfluxd(): string | undefined {
@@ -29,8 +35,18 @@ export function findInfluxd(): string | undefined {
   return found.status === 0 && path ? path : undefined;
 }
 
+/**
+ * Largest /write body: our writers send at most INGEST_BATCH_MAX_LINES (5,000) lines of a few hundred
+ * bytes, and answer a 413 by splitting the batch. influxd's own default is 25 MB; the stack used to
+ * switch the limit off.
+ */
+export const INFLUXD_MAX_BODY_BYTES = 10_000_000;
+
 // Every path and listener is moved under dataDir and onto loopback, so several can run side by side.
-function configFor(dataDir: string, host: string, httpPort: number, rpcPort: number): string {
+// pprof off: /debug/pprof serves heap, goroutine and CPU profiles without credentials (issue 12). influxd
+// 1.6 has no setting for its CORS headers (it reflects any Origin); with auth on a page elsewhere
+// still gets only 401s (stack/cross-origin.integration.test.ts).
+function configFor(dataDir: string, host: string, httpPort: number, rpcPort: number, auth: boolean): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
 [meta]
@@ -45,7 +61,10 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   bind-address = "${host}:${httpPort}"
   log-enabled = false
-  max-body-size = 0
+  auth-enabled = ${auth}
+  pprof-enabled = false
+  max-body-size = ${INFLUXD_MAX_BODY_BYTES}
+  max-connection-limit = 256
 [continuous_queries]
   enabled = false
 [logging]
@@ -79,7 +98,7 @@ async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
   const httpPort = options.port ?? (await freePort());
   const rpcPort = await freePort();
   const configPath = join(dataDir, 'influxdb.conf');
-  await writeFile(configPath, configFor(dataDir, host, httpPort, rpcPort));
+  await writeFile(configPath, configFor(dataDir, host, httpPort, rpcPort, options.auth ?? false));
   const url = `http://${host}:${httpPort}`;
   let child: Launched | undefined;
 
@@ -134,11 +153,17 @@ async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
   };
 }
 
-/** Runs one InfluxQL statement over the v1 /query API and returns the parsed JSON. */
-export async function influxQuery(url: string, q: string, db?: string): Promise<InfluxQueryResult> {
+/** Runs one InfluxQL statement over the v1 /query API (as `login`, if given) and returns the parsed JSON. */
+export async function influxQuery(
+  url: string,
+  q: string,
+  db?: string,
+  login?: V1Login,
+): Promise<InfluxQueryResult> {
   const params = new URLSearchParams({ q });
   if (db) params.set('db', db);
-  const res = await fetch(`${url}/query?${params}`, { method: 'POST' });
+  const headers: Record<string, string> = login ? { authorization: basicAuth(login) } : {};
+  const res = await fetch(`${url}/query?${params}`, { method: 'POST', headers });
   if (!res.ok) throw new Error(`query failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as InfluxQueryResult;
 }
@@ -156,8 +181,9 @@ export async function influxCount(
   db: string,
   measurement: string,
   field: string,
+  login?: V1Login,
 ): Promise<number> {
-  const res = await influxQuery(url, `SELECT COUNT("${field}") FROM "${measurement}"`, db);
+  const res = await influxQuery(url, `SELECT COUNT("${field}") FROM "${measurement}"`, db, login);
   const value = res.results[0]?.series?.[0]?.values[0]?.[1];
   return typeof value === 'number' ? value : 0;
 }

@@ -139,6 +139,26 @@ export function settingPaths(tree: SettingsTree, prefix = ''): { path: string; s
   });
 }
 
+/**
+ * Variables only an alternative variant reads (InfluxDB 2.x's token when 1.x is the default): required
+ * when that variant is chosen, not by a deployment on the default one.
+ */
+export function alternativeOnly(tree: SettingsTree): Set<string> {
+  const found = new Set<string>();
+  for (const node of Object.values(tree)) {
+    if (node instanceof OneOf) {
+      const [first, ...rest] = node.variants;
+      const inFirst = new Set(settingPaths(first ?? {}).map((p) => p.setting.env));
+      for (const variant of rest)
+        for (const { setting } of settingPaths(variant))
+          if (!inFirst.has(setting.env)) found.add(setting.env);
+    } else if (!(node instanceof Setting || node instanceof PassThrough || node instanceof z.ZodType)) {
+      for (const env of alternativeOnly(node)) found.add(env);
+    }
+  }
+  return found;
+}
+
 /** The settings of a tree, one per variable (variants that share a variable list it once). */
 export function settingsOf(tree: SettingsTree): Setting[] {
   const byVariable = new Map<string, Setting>();
