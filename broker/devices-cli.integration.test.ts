@@ -42,6 +42,13 @@ describe('devices CLI: coordinates south of the equator and west of Greenwich', 
     expect(devices.find((d) => d.id === 'ww-west-01')).toMatchObject({ lat: -6.4, lon: -0.5 });
   });
 
+  it('makes the registry folder when it does not exist yet (a fresh clone has no state/)', async () => {
+    const registry = join(dir, 'fresh', 'state', 'registry.json');
+    await run(nodeBinary(), [CLI, 'add', 'aq-new-01', '--kind', 'air_quality', '--registry', registry]);
+    const saved = JSON.parse(await readFile(registry, 'utf8')) as { devices: { id: string }[] };
+    expect(saved.devices.map((d) => d.id)).toEqual(['aq-new-01']);
+  });
+
   it('still reads an option that follows --lat as an option', async () => {
     const registry = join(dir, 'other.json');
     const failed = await run(nodeBinary(), [CLI, 'add', 'aq-x-01', '--lat', '--kind', 'air_quality'], {
