@@ -83,7 +83,13 @@ export function startJob(command: string, args: string[], folder: string, env: N
     lines: () => stdout.split('\n'),
     output: () => all,
     exited,
-    ctrlC: () => process.kill(-(proc.pid ?? 0), 'SIGINT'),
+    ctrlC: () => {
+      try {
+        process.kill(-(proc.pid ?? 0), 'SIGINT');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // the whole job has ended
+      }
+    },
     seen: () => [...seen.values()],
   };
 }
@@ -133,9 +139,9 @@ function stillRunning(p: Proc): boolean {
   }
 }
 
-/** What of the job is still running: processes seen in its tree, and any working in `folder`. */
-export function leftovers(job: Job, folder: string): Proc[] {
-  const left = job.seen().filter(stillRunning);
+/** What of the jobs is still running: processes seen in their trees, and any working in `folder`. */
+export function leftovers(jobs: Job | Job[], folder: string): Proc[] {
+  const left = [jobs].flat().flatMap((job) => job.seen().filter(stillRunning));
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!pid || left.some((p) => p.pid === pid) || !workingIn(pid, folder)) continue;
@@ -145,14 +151,12 @@ export function leftovers(job: Job, folder: string): Proc[] {
   return left;
 }
 
-/** Waits (bounded) until nothing of the job runs; the error lists what does. */
-export async function untilNothingLeft(job: Job, folder: string, ms = 5000): Promise<void> {
-  await waitFor(() => leftovers(job, folder).length === 0, ms, 'the job to leave nothing running').catch(
-    () => {
-      const left = leftovers(job, folder).map((p) => `${p.pid} ${p.args}`);
-      throw new Error(`still running after the job ended:\n${left.join('\n')}`);
-    },
-  );
+/** Waits (bounded) until nothing of the jobs runs; the error lists what does. */
+export async function untilNothingLeft(jobs: Job | Job[], folder: string, ms = 5000): Promise<void> {
+  await waitFor(() => leftovers(jobs, folder).length === 0, ms, 'nothing left running').catch(() => {
+    const left = leftovers(jobs, folder).map((p) => `${p.pid} ${p.args}`);
+    throw new Error(`still running after the job ended:\n${left.join('\n')}`);
+  });
 }
 
 /** True when something listens on 127.0.0.1:`port`. */
