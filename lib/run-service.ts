@@ -19,10 +19,11 @@ export type RunOptions = {
   repeatMs?: number;
 };
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+// Not SIGHUP: a listener would undo the "ignore" that `nohup` leaves for it.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * Wiring shared by every main.ts: start, then close on SIGINT, SIGTERM or SIGHUP, at any moment,
+ * Wiring shared by every main.ts: start, then close on SIGINT or SIGTERM, at any moment,
  * start-up included. A config or start-up error prints its message (and code and hint when it has
  * them) and exits 1 without a stack trace. A second signal while closing forces the exit: the
  * children launched with lib/process are killed with their process groups on the way out.

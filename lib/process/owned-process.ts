@@ -5,8 +5,11 @@ type Owned = { child: ChildProcess; group: boolean };
 const owned = new Set<Owned>();
 let hooksInstalled = false;
 
-/** Signals whose default action ends us without an 'exit' event (a terminal's Ctrl-C, kill, a closed terminal). */
-const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * Signals whose default action ends us without an 'exit' event (a terminal's Ctrl-C, kill). Not
+ * SIGHUP: a listener would undo the "ignore" that `nohup` leaves for it.
+ */
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Sends `signal` to a child, or to its whole process group when it has one of its own (`detached`),
