@@ -19,7 +19,17 @@ Options:
   --json             machine-readable output
 `;
 
+// parseArgs takes the "-6.37" of `--lat -6.37` for an option, not a value
+// (ERR_PARSE_ARGS_INVALID_OPTION_VALUE), and every Depok latitude is negative: join it as `--lat=-6.37`.
+const args = process.argv.slice(2).reduce<string[]>((out, arg) => {
+  const last = out.at(-1);
+  if ((last === '--lat' || last === '--lon') && /^-\d/.test(arg)) out[out.length - 1] = `${last}=${arg}`;
+  else out.push(arg);
+  return out;
+}, []);
+
 const { values, positionals } = parseArgs({
+  args,
   allowPositionals: true,
   options: {
     registry: { type: 'string' },

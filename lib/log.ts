@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino, stdSerializers } from 'pino';
+import { prettyDestination } from './pretty-log.ts';
 import { isSecretKey, maskCredentials, redactFields } from './redact.ts';
 
 export type { Logger } from 'pino';
@@ -44,6 +45,19 @@ export function createLogger(
 ): Logger {
   const options = { ...LOG_OPTIONS, name, level };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * For a command a person runs (`npm start`): readable lines when `out` is a terminal, JSON lines
+ * otherwise (a pipe, a file, a log collector), as every service logs. Colour unless NO_COLOR is set.
+ */
+export function terminalLogger(
+  name: string,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+  level = process.env.LOG_LEVEL ?? 'info',
+): Logger {
+  if (!out.isTTY) return createLogger(name, level, out === process.stdout ? undefined : out);
+  return createLogger(name, level, prettyDestination(out, { color: !process.env.NO_COLOR }));
 }
 
 export function silentLogger(): Logger {

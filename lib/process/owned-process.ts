@@ -3,7 +3,13 @@ import type { ChildProcess } from 'node:child_process';
 type Owned = { child: ChildProcess; group: boolean };
 
 const owned = new Set<Owned>();
-let exitHookInstalled = false;
+let hooksInstalled = false;
+
+/**
+ * Signals whose default action ends us without an 'exit' event (a terminal's Ctrl-C, kill). Not
+ * SIGHUP: a listener would undo the "ignore" that `nohup` leaves for it.
+ */
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Sends `signal` to a child, or to its whole process group when it has one of its own (`detached`),
@@ -19,19 +25,34 @@ export function signalChild(child: ChildProcess, signal: NodeJS.Signals, group: 
   }
 }
 
+/** SIGKILLs every child still owned (its group when it has one). Synchronous: safe in an 'exit' handler. */
+export function killOwned(): void {
+  for (const { child, group } of owned) signalChild(child, 'SIGKILL', group);
+}
+
 /**
- * Records a child this process stops itself. If we exit without stopping it (a crash, a test worker
- * that ends), it is killed then: a child in a process group of its own would otherwise outlive us,
- * since a terminal's Ctrl-C reaches only our group (which is why influxd and Node-RED get their own:
- * they are stopped in order, influxd last, after the ingest has written what it holds).
+ * Records a child this process stops itself. If we end without stopping it, it is killed then: a
+ * child in a process group of its own would otherwise outlive us, since a terminal's Ctrl-C reaches
+ * only our group (which is why influxd and Node-RED get their own: they are stopped in order, influxd
+ * last, after the ingest has written what it holds). "End" covers process.exit() and a crash (the
+ * 'exit' event) and also a fatal signal nobody handles, which ends Node without an 'exit' event.
  */
 export function own(child: ChildProcess, group: boolean): void {
   const entry = { child, group };
   owned.add(entry);
   child.once('exit', () => owned.delete(entry));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const { child, group } of owned) signalChild(child, 'SIGKILL', group);
-  });
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.once('exit', killOwned);
+  for (const signal of FATAL_SIGNALS) {
+    const onSignal = () => {
+      // Another listener (lib/run-service.ts) stops the service in order and exits: its exit kills.
+      if (process.listenerCount(signal) > 1) return;
+      killOwned();
+      // Then die of the signal as we would have without this listener (exit status included).
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }

@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { findKind } from '../catalogue/index.ts';
 import { type Device, type Registry, RegistrySchema } from './schema.ts';
 
@@ -41,6 +42,7 @@ export function parseRegistry(text: string, path = 'registry'): Registry {
 /** Writes atomically (temp file + rename) so a reader never sees half a file; mode 0600: it holds hashes. */
 export async function saveRegistry(path: string, registry: Registry): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 }); // the first `devices add` of a fresh clone
   await writeFile(tmp, `${JSON.stringify(registry, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, path);
 }
