@@ -80,7 +80,9 @@ describe('stackBanner', () => {
       '/home/sari/depok-env',
     );
     const rows = entries(text);
-    expect(rows['operator console']?.login).toBe('the users in /var/lib/depok/records.db (npm run users -- list)');
+    expect(rows['operator console']?.login).toBe(
+      'the users in /var/lib/depok/records.db (npm run users -- list)',
+    );
     expect(rows['Node-RED editor (alert flows)']?.login).toBe(
       'ops, the password hashed in FLOWS_ADMIN_PASSWORD_HASH',
     );
