@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LaunchError, type Launched, launch } from './launcher.ts';
-import { freePort, nodeBinary } from './ports.ts';
+import { freePort, nodeBinary, waitFor } from './ports.ts';
 
 const node = nodeBinary();
 const started: Launched[] = [];
@@ -71,6 +71,8 @@ describe('launch', () => {
     );
     expect(child.running()).toBe(true);
     expect(child.pid).toBeGreaterThan(0);
+    // Ready is the port; stdout is another pipe, read a little later on a busy machine.
+    await waitFor(() => child.output().includes('line 99'), 5000, 'the last line in the tail');
     const tail = child.output().split('\n');
     expect(tail).toHaveLength(5);
     expect(tail).toContain('line 99');
