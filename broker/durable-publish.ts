@@ -11,8 +11,8 @@ type AedesPacket = PublishPacket & { brokerId: string; brokerCounter: number; cl
 type Internals = {
   persistence: {
     storeRetained(packet: AedesPacket): Promise<void>;
-    subscriptionsByTopic(topic: string): Promise<unknown[]>;
-    outgoingEnqueueCombi(subs: unknown[], packet: AedesPacket): Promise<void>;
+    subscriptionsByTopic(topic: string): Promise<{ clientId: string }[]>;
+    outgoingEnqueueCombi(subs: { clientId: string }[], packet: AedesPacket): Promise<void>;
   };
   mq: {
     emit(packet: AedesPacket, done: (err?: Error | null) => void): void;
@@ -29,9 +29,10 @@ export type DurablePublish = {
   /**
    * Stores an accepted QoS 1 publish where a restart finds it (retained store, queues of persistent
    * sessions), starts its delivery to connected subscribers, then calls `done`, which lets aedes write
-   * the PUBACK. Fails (no PUBACK: the client resends) when the store fails.
+   * the PUBACK. Fails (no PUBACK: the client resends) when the store fails. `skip`: queues it is not
+   * stored for (a full queue of an absent session).
    */
-  store(packet: PublishPacket, client: Client, done: Done): void;
+  store(packet: PublishPacket, client: Client, done: Done, skip?: (clientId: string) => boolean): void;
   /** Acknowledged and dropped: aedes's later publish of this packet does nothing. */
   drop(packet: PublishPacket): void;
 };
@@ -74,14 +75,16 @@ export function installDurablePublish(aedes: Aedes): DurablePublish {
   };
 
   return {
-    store(packet, client, done) {
+    store(packet, client, done, skip) {
       const stored: AedesPacket = new Packet(packet, aedes);
       const { persistence } = broker;
       // aedes drops `#`/`+` subscriptions for $SYS topics here; the ACL never lets a client publish `$`.
       const enqueue = () =>
         persistence
           .subscriptionsByTopic(stored.topic)
-          .then((subs) => persistence.outgoingEnqueueCombi(subs, stored));
+          .then((subs) =>
+            persistence.outgoingEnqueueCombi(skip ? subs.filter((s) => !skip(s.clientId)) : subs, stored),
+          );
       (stored.retain ? persistence.storeRetained(stored).then(enqueue) : enqueue()).then(() => {
         const flight: InFlight = { finished: false, err: undefined, onFinish: undefined };
         inFlight.set(packet, flight);
