@@ -17,10 +17,11 @@ export type ForwardBounds = {
 };
 
 /**
- * About a quarter of a second of the end-to-end rate in flight, and a few seconds more waiting:
- * about 10 MB in all, a tenth of the worker's heap cap (README "Memory").
+ * Half a second of the benchmark's rate (20,000 readings/s) in all, minutes of a city's; about 5 MB
+ * (a waiting forward is some 360 bytes of heap). Ten times as much ran the worker out of its 96 MB
+ * heap cap (README "Memory") in the e2e benchmark, on top of the PUBACKs the broker had not read yet.
  */
-export const FORWARD_BOUNDS: ForwardBounds = { maxInFlight: 5000, maxWaiting: 50_000 };
+export const FORWARD_BOUNDS: ForwardBounds = { maxInFlight: 1000, maxWaiting: 10_000 };
 
 /** QoS 0 only: bytes written to the broker's socket and not yet taken by it, past which the feed is skipped. */
 const MAX_UNSENT_BYTES = 1 << 20;
