@@ -119,8 +119,8 @@ export type Publish = (packet: PublishPacket, client: Client | null, done: Done)
 export type PublishInternals = {
   persistence: {
     storeRetained(packet: AedesPublishPacket): Promise<void>;
-    subscriptionsByTopic(topic: string): Promise<unknown[]>;
-    outgoingEnqueueCombi(subs: unknown[], packet: AedesPublishPacket): Promise<void>;
+    subscriptionsByTopic(topic: string): Promise<{ clientId: string }[]>;
+    outgoingEnqueueCombi(subs: { clientId: string }[], packet: AedesPublishPacket): Promise<void>;
   };
   mq: {
     emit(packet: AedesPublishPacket, done: (err?: Error | null) => void): void;

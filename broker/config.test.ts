@@ -23,6 +23,7 @@ const EVERY_VARIABLE = {
   BROKER_DEVICE_BURST_MESSAGES: '7',
   BROKER_KEEPALIVE_MAX_SECONDS: '60',
   BROKER_MAX_QUEUED_MESSAGES: '1234',
+  BROKER_MAX_QUEUED_SERVICE_MESSAGES: '567',
   BROKER_PERSISTENCE: 'redis',
   BROKER_PERSISTENCE_DIR: '/p',
   BROKER_REDIS_URL: 'redis://h:1/2',
@@ -55,6 +56,7 @@ describe('broker settings', () => {
         deviceBurstMessages: 1000,
         keepaliveMaxSeconds: 300,
         maxQueuedMessages: 500000,
+        maxQueuedServiceMessages: 100000,
       },
       persistence: {
         type: 'journal',
@@ -94,6 +96,7 @@ describe('broker settings', () => {
         deviceBurstMessages: 7,
         keepaliveMaxSeconds: 60,
         maxQueuedMessages: 1234,
+        maxQueuedServiceMessages: 567,
       },
       persistence: {
         type: 'redis',

@@ -144,6 +144,14 @@ export const BrokerSettings = {
       meaning:
         'journal: messages queued for persistent sessions (in RAM, about 1 KB each) past which devices wait for their QoS 1 PUBACK',
     }),
+    // Services are never held, so their messages (readings/... for the flows) are bounded per queue.
+    maxQueuedServiceMessages: setting({
+      env: 'BROKER_MAX_QUEUED_SERVICE_MESSAGES',
+      schema: positive,
+      default: 100_000,
+      meaning:
+        "journal: one absent persistent session's queue length past which what services publish is dropped for it (counted: `broker_queue_dropped_total`); bounds the flows' queue while Node-RED is away",
+    }),
   },
   persistence: {
     type: setting({

@@ -16,9 +16,10 @@ export type DurablePublish = {
   /**
    * Stores an accepted QoS 1 publish where a restart finds it (retained store, queues of persistent
    * sessions), starts its delivery to connected subscribers, then calls `done`, which lets aedes write
-   * the PUBACK. Fails (no PUBACK: the client resends) when the store fails.
+   * the PUBACK. Fails (no PUBACK: the client resends) when the store fails. `skip`: queues it is not
+   * stored for (a full queue of an absent session).
    */
-  store(packet: PublishPacket, client: Client, done: Done): void;
+  store(packet: PublishPacket, client: Client, done: Done, skip?: (clientId: string) => boolean): void;
   /** Acknowledged and dropped: aedes's later publish of this packet does nothing. */
   drop(packet: PublishPacket): void;
 };
@@ -61,14 +62,16 @@ export function installDurablePublish(aedes: Aedes): DurablePublish {
   });
 
   return {
-    store(packet, client, done) {
+    store(packet, client, done, skip) {
       const stored: AedesPublishPacket = new Packet(packet, aedes);
       const { persistence } = broker;
       // aedes drops `#`/`+` subscriptions for $SYS topics here; the ACL never lets a client publish `$`.
       const enqueue = () =>
         persistence
           .subscriptionsByTopic(stored.topic)
-          .then((subs) => persistence.outgoingEnqueueCombi(subs, stored));
+          .then((subs) =>
+            persistence.outgoingEnqueueCombi(skip ? subs.filter((s) => !skip(s.clientId)) : subs, stored),
+          );
       (stored.retain ? persistence.storeRetained(stored).then(enqueue) : enqueue()).then(() => {
         const flight: InFlight = { finished: false, err: undefined, onFinish: undefined };
         inFlight.set(packet, flight);

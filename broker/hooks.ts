@@ -114,6 +114,21 @@ export function installHooks(
   // Accepted QoS 1 publishes are stored before the PUBACK (durable-publish.ts); dropped ones are
   // acknowledged and never routed.
   const durable = installDurablePublish(aedes);
+  // Services are never held (queue-limit.ts): what they publish (readings/... for the flows) skips the
+  // full queue of an absent session instead, counted, as Mosquitto's max_queued_messages drops. A
+  // connected client always gets its copy queued: aedes's live delivery updates it (outgoingUpdate).
+  const dropping = new Set<string>();
+  const skipFull = (clientId: string) => {
+    const clients = (aedes as Aedes & { clients: Record<string, Client> }).clients;
+    if (clients[clientId] || !queueLimit?.queueFull(clientId)) {
+      dropping.delete(clientId);
+      return false;
+    }
+    metrics.queueDropped.inc();
+    if (!dropping.has(clientId)) log.warn({ clientId }, 'queue of an absent session full: dropping for it');
+    dropping.add(clientId);
+    return true;
+  };
 
   aedes.authorizePublish = (client, packet, done) => {
     // client is null only for a stored last will published after a restart; wills were checked at CONNECT.
@@ -140,7 +155,8 @@ export function installHooks(
     }
     metrics.messagesIn.inc();
     if (packet.qos !== 1) return done(null);
-    if (identity?.type !== 'device' || !queueLimit) return durable.store(packet, client, done);
+    if (identity?.type !== 'device' || !queueLimit)
+      return durable.store(packet, client, done, queueLimit && skipFull);
     const store = () =>
       durable.store(packet, client, (err) => {
         queueLimit.stored();

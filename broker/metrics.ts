@@ -41,6 +41,11 @@ export function createBrokerMetrics() {
       help: 'Device QoS 1 publishes whose PUBACK waited because the persistent queues were at BROKER_MAX_QUEUED_MESSAGES',
       registers: [registry],
     }),
+    queueDropped: new Counter({
+      name: 'broker_queue_dropped_total',
+      help: 'Service publishes not queued for an absent persistent session whose queue was at BROKER_MAX_QUEUED_SERVICE_MESSAGES',
+      registers: [registry],
+    }),
     queuedMessages: new Gauge({
       name: 'broker_queued_messages',
       help: 'QoS 1/2 messages queued for persistent sessions and not yet acknowledged (journal: held in RAM)',

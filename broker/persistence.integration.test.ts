@@ -241,6 +241,38 @@ describe('journal queue bound (BROKER_MAX_QUEUED_MESSAGES)', () => {
     expect([...new Set(received)].sort()).toEqual([...sent].sort());
   });
 
+  it('bounds what services publish per absent session (BROKER_MAX_QUEUED_SERVICE_MESSAGES), counted', async () => {
+    const { registry, config } = await stationAndConfig(
+      'aq-bound-03',
+      { type: 'journal' },
+      { maxQueuedServiceMessages: 5 },
+    );
+    const broker = await startBroker(config, silentLogger());
+    cleanups.push(() => broker.close());
+    const away = account(registry, broker.port, 'flows', { clean: false });
+    await new Promise((r) => away.once('connect', r));
+    await away.subscribeAsync('readings/#', { qos: 1 });
+    await away.endAsync();
+    // The ingest's forwards while Node-RED is away: all acknowledged (services are never held), five kept.
+    const ingest = account(registry, broker.port, 'ingest');
+    await new Promise((r) => ingest.once('connect', r));
+    const topic = 'readings/air_quality/aq-bound-03';
+    for (let i = 0; i < 8; i++) await ingest.publishAsync(topic, `{"seq":${i}}`, { qos: 1 });
+    expect(await gauge(broker, 'broker_queue_dropped_total')).toBe(3);
+    expect(await gauge(broker, 'broker_queued_messages')).toBe(5);
+
+    // Back: the queue arrives, then a connected session gets everything, bound or not.
+    const received: string[] = [];
+    const back = account(registry, broker.port, 'flows', { clean: false });
+    back.on('message', (_topic, payload) => received.push(payload.toString()));
+    await waitFor(() => received.length === 5, 5000, 'the five queued');
+    for (let i = 8; i < 16; i++) await ingest.publishAsync(topic, `{"seq":${i}}`, { qos: 1 });
+    await waitFor(() => received.length === 13, 5000, 'the live ones');
+    const seqs = [0, 1, 2, 3, 4, ...Array.from({ length: 8 }, (_, i) => i + 8)];
+    expect(received).toEqual(seqs.map((i) => `{"seq":${i}}`));
+    expect(await gauge(broker, 'broker_queue_dropped_total')).toBe(3);
+  });
+
   it('frees the bound when a session that will not come back is cleaned (connect once with clean=true)', async () => {
     const { registry, broker, sent, progress, all } = await boundedBurst('aq-bound-02', 20, 40);
     expect(progress.acked).toBeLessThan(sent.length);

@@ -4,23 +4,41 @@
  * memory. Past the bound, devices' QoS 1 publishes wait for their PUBACK, which by aedes's flow control
  * also stops reading from those devices: they keep their readings (or resend them) instead of the broker
  * dropping what it acknowledged. Service accounts are never held: the ingest's own publishes share its
- * connection with the PUBACKs that empty the queues.
+ * connection with the PUBACKs that empty the queues; what they publish is bounded per queue instead
+ * (`queueFull`), or an absent flows session would grow the broker for as long as Node-RED stays away.
  */
 export class QueueLimit {
   readonly #count: () => number;
   readonly #max: number;
   readonly #onFull: () => void;
   readonly #checkEveryMs: number;
+  readonly #queued: (clientId: string) => number;
+  readonly #maxPerQueue: number;
   #waiters: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   /** Admitted publishes whose store has not finished: not in the count yet, but on their way. */
   #storing = 0;
 
-  constructor(options: { count: () => number; max: number; onFull: () => void; checkEveryMs?: number }) {
+  constructor(options: {
+    count: () => number;
+    max: number;
+    onFull: () => void;
+    checkEveryMs?: number;
+    /** Messages in one client's queue, and the bound `queueFull` holds them to. */
+    queued?: (clientId: string) => number;
+    maxPerQueue?: number;
+  }) {
     this.#count = options.count;
     this.#max = options.max;
     this.#onFull = options.onFull;
     this.#checkEveryMs = options.checkEveryMs ?? 100;
+    this.#queued = options.queued ?? (() => 0);
+    this.#maxPerQueue = options.maxPerQueue ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Whether `clientId`'s queue is at its bound (BROKER_MAX_QUEUED_SERVICE_MESSAGES). */
+  queueFull(clientId: string): boolean {
+    return this.#queued(clientId) >= this.#maxPerQueue;
   }
 
   get waiting(): number {

@@ -75,6 +75,8 @@ export async function startBroker(
       ? new QueueLimit({
           count: () => persistence.queuedMessages,
           max: config.limits.maxQueuedMessages,
+          queued: (clientId) => persistence.queuedFor(clientId),
+          maxPerQueue: config.limits.maxQueuedServiceMessages,
           onFull: () =>
             log.warn(
               { queued: persistence.queuedMessages, max: config.limits.maxQueuedMessages },

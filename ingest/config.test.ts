@@ -11,7 +11,7 @@ const EVERY_VARIABLE = {
   INGEST_SUBSCRIPTION: '$share/ingest/sensors/+/+',
   MQTT_PROTOCOL_VERSION: '5',
   MQTT_SESSION_EXPIRY_SECONDS: '60',
-  INGEST_READINGS_QOS: '1',
+  INGEST_READINGS_QOS: '0',
   INFLUX_URL: 'http://i:8086',
   INFLUX_DATABASE: 'db',
   INFLUX_RETENTION_POLICY: 'rp',
@@ -55,7 +55,7 @@ describe('ingest settings', () => {
         subscription: 'sensors/+/+',
         protocolVersion: 4,
         sessionExpirySeconds: 604800,
-        readingsQos: 0,
+        readingsQos: 1,
       },
       influx: {
         version: 1,
@@ -103,7 +103,7 @@ describe('ingest settings', () => {
         subscription: '$share/ingest/sensors/+/+',
         protocolVersion: 5,
         sessionExpirySeconds: 60,
-        readingsQos: 1,
+        readingsQos: 0,
       },
       influx: {
         version: 1,

@@ -122,15 +122,15 @@ export const IngestSettings = {
       default: 7 * 24 * 3600,
       meaning: 'MQTT 5 only: how long the broker keeps the session (and its queue) while the worker is away',
     }),
-    // QoS 1 would cost the broker a second durable store per reading, and mqtt.js would hold each one in
-    // memory until the broker acknowledges it; the flows subscribe at QoS 0 anyway.
+    // At QoS 1 the broker queues each forward for the flows' persistent session while Node-RED is away,
+    // so an exceedance in a restart still raises its alert (messages/forward.ts has the bounds).
     readingsQos: setting({
       env: 'INGEST_READINGS_QOS',
       schema: z.union([z.literal(0), z.literal(1)]),
-      default: 0,
+      default: 1,
       fromEnv: envNumber,
       meaning:
-        "QoS (0 or 1) of the normalized `readings/<kind>/<station>` messages; the flows take them at QoS 0 (a live view: InfluxDB is the archive), and 1 doubles the broker's durable stores",
+        'QoS of the normalized `readings/<kind>/<station>` messages: `1` reaches the flows at least once (the broker keeps them for Node-RED while it restarts); `0` is a live view that a restart or a busy broker thins',
     }),
   },
   influx: oneOf('version', [InfluxV1Settings, InfluxV2Settings]),

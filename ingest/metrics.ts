@@ -81,7 +81,12 @@ export function createIngestMetrics() {
     }),
     notForwarded: new Counter({
       name: 'ingest_readings_not_forwarded_total',
-      help: 'Stored readings not published to readings/... because the broker fell behind reading them (QoS 0 feed)',
+      help: 'Stored readings not published to readings/...: past the forward bounds while the broker fell behind, or pending when the worker stopped',
+      registers: [registry],
+    }),
+    forwardsPending: new Gauge({
+      name: 'ingest_forwards_pending',
+      help: 'QoS 1 readings/... forwards not yet acknowledged by the broker, in flight or waiting for the window',
       registers: [registry],
     }),
     batchSize: new Histogram({

@@ -53,7 +53,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     },
     deadLetter,
   );
-  const forward = createForward(client, publish, config.mqtt.readingsQos, metrics);
+  const forward = createForward(client, publish, config.mqtt.readingsQos, metrics, log);
 
   handleMessages(client, { prepare, forward, spoolDrain, metrics, log });
   const subscribed = subscribeAndConnect(client, config.mqtt, metrics, log);

@@ -121,6 +121,10 @@ export type FlowsHarness = {
   readings(): Promise<number>;
   api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
   restart(): Promise<void>;
+  /** Stops Node-RED (SIGTERM) and leaves it stopped: the pipeline goes on without it. */
+  stop(): Promise<void>;
+  /** Starts the stopped Node-RED again, with the same settings and state folder. */
+  start(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -202,7 +206,13 @@ export async function startFlowsHarness(
       await waitFor(async () => (await h.readings()) >= since + count, 20_000, `${count} readings processed`);
     },
     async restart() {
+      await h.stop();
+      await h.start();
+    },
+    async stop() {
       await flows.close();
+    },
+    async start() {
       flows = await startFlows(FlowsConfigSchema.parse(config), log);
       await mqttLinked();
     },

@@ -91,6 +91,11 @@ export class JournalPersistence extends MemoryPersistence {
     return this.#queues.queuedMessages;
   }
 
+  /** Messages in one client's queue. */
+  queuedFor(clientId: string): number {
+    return this.#queues.outgoing.get(clientId)?.size ?? 0;
+  }
+
   /** Appends a record; the returned promise resolves once it is written. Nothing is written during replay. */
   #append(op: OpCode, meta: Meta, payload?: Buffer | string): Promise<void> {
     const record = encodeRecord(op, meta, payload);

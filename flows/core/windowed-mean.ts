@@ -1,10 +1,11 @@
 /**
  * A rolling mean over an averaging window on device time, kept as 24 sub-periods (hourly buckets
  * for 24 h, 2.5 min for 1 h), so memory stays constant however fast a sensor reports. Shared by the
- * mean and ISPU rule types. bucket index -> [sum, count].
+ * mean and ISPU rule types. bucket index -> [sum, count, newest device time in it] (a state file
+ * written before the third element was kept has none: the next reading in that bucket counts).
  */
 const BUCKETS_PER_WINDOW = 24;
-export type MeanState = { latest: number; buckets: Record<string, [number, number]> };
+export type MeanState = { latest: number; buckets: Record<string, [number, number, number?]> };
 
 export const newMeanState = (): MeanState => ({ latest: 0, buckets: {} });
 
@@ -12,15 +13,22 @@ function bucketMs(windowMs: number): number {
   return Math.max(1000, Math.floor(windowMs / BUCKETS_PER_WINDOW));
 }
 
-/** Adds a reading; returns false when it is older than the window (too late to count). */
+/**
+ * Adds a reading; returns false when it is older than the window (too late to count) or no newer
+ * than the newest reading already in its sub-period. That is how a redelivered copy (same device
+ * time: readings reach the flows at least once) is kept from counting twice, in constant memory;
+ * the price is that a reading arriving out of order within one sub-period is skipped too.
+ */
 export function addToBuckets(state: MeanState, windowMs: number, ts: number, value: number): boolean {
   const size = bucketMs(windowMs);
   const b = Math.floor(ts / size);
   const newest = Math.floor(Math.max(state.latest, ts) / size);
   if (b <= newest - BUCKETS_PER_WINDOW) return false;
   const cell = state.buckets[b] ?? [0, 0];
+  if (cell[2] !== undefined && ts <= cell[2]) return false;
   cell[0] += value;
   cell[1] += 1;
+  cell[2] = ts;
   state.buckets[b] = cell;
   if (ts > state.latest) {
     state.latest = ts;

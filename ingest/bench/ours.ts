@@ -1,5 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { startBrokerProcess } from '../../testkit/broker-process.ts';
 import { influxQuery } from '../../testkit/influxd.ts';
 import type { LoadDevice } from '../../testkit/load.ts';
@@ -8,15 +9,28 @@ import { type Ctx, connectDevices, createDb, onCrash, warmUp } from './context.t
 import { type Ingest, startIngestChild } from './ingest-child.ts';
 import { BROKER_PERSISTENCE, PEER_PASSWORD, STATIONS } from './settings.ts';
 
-export type Ours = { devices: LoadDevice[]; ingest: Ingest; close(): Promise<void> };
+export type Ours = {
+  devices: LoadDevice[];
+  ingest: Ingest;
+  /** readings/... messages the flows' session got (with `flowsSession`), copies included. */
+  forwarded(): number;
+  close(): Promise<void>;
+};
 
 /**
  * Our broker (journal persistence, as deployed, in a fresh folder; flood limits raised: 200 stations
  * sending as fast as they can is the point here) + the ingest as a child process + `db`. A first
  * reading goes through and is stored before the clock starts: the subscription is live and the
- * code paths are warm. With `via: 'mosquitto'` Mosquitto stands in for our broker.
+ * code paths are warm. With `via: 'mosquitto'` Mosquitto stands in for our broker. With `flowsSession`
+ * the flows' account holds a persistent QoS 1 subscription to `readings/#` and acknowledges every
+ * forward, as Node-RED does: the broker then stores each forward for that session too.
  */
-export async function startOurs(ctx: Ctx, db: string, via: 'ours' | 'mosquitto' = 'ours'): Promise<Ours> {
+export async function startOurs(
+  ctx: Ctx,
+  db: string,
+  via: 'ours' | 'mosquitto' = 'ours',
+  flowsSession = false,
+): Promise<Ours> {
   await createDb(ctx, db);
   const cleanup: (() => Promise<unknown>)[] = [() => influxQuery(ctx.influx.url, `DROP DATABASE "${db}"`)];
   const close = async () => {
@@ -53,12 +67,25 @@ export async function startOurs(ctx: Ctx, db: string, via: 'ours' | 'mosquitto' 
       url = mosquitto.url;
       password = () => PEER_PASSWORD;
     }
+    let forwarded = 0;
+    if (flowsSession) {
+      const flows = await mqtt.connectAsync(url, {
+        clientId: 'flows',
+        username: 'flows',
+        password: password('flows'),
+        clean: false,
+        reconnectPeriod: 0,
+      });
+      flows.on('message', () => forwarded++);
+      await flows.subscribeAsync('readings/#', { qos: 1 });
+      cleanup.push(() => flows.endAsync(true));
+    }
     const ingest = await startIngestChild(ctx, url, db, password('ingest'));
     cleanup.push(() => ingest.stop());
     const devices = await connectDevices(url, ctx, password);
     cleanup.push(() => Promise.all(devices.map((d) => d.client.endAsync(true))));
     await warmUp(ctx, db, devices[0] as LoadDevice);
-    return { devices, ingest, close };
+    return { devices, ingest, forwarded: () => forwarded, close };
   } catch (err) {
     await close();
     throw err;

@@ -4,12 +4,16 @@ import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, READINGS, WINDOW } from './settings.ts';
 
-/** Our pipeline, every device as fast as its PUBACKs return, until the last reading is queryable. */
+/**
+ * Our pipeline, every device as fast as its PUBACKs return, until the last reading is queryable;
+ * with `flowsSession`, the flows' persistent QoS 1 session on readings/# too (ours.ts).
+ */
 export async function e2eThroughput(
   ctx: Ctx,
   via: 'ours' | 'mosquitto' = 'ours',
+  flowsSession = false,
 ): Promise<{ rate: number; deliveries: number }> {
-  const ours = await startOurs(ctx, 'bench_e2e', via);
+  const ours = await startOurs(ctx, 'bench_e2e', via, flowsSession);
   try {
     const started = performance.now();
     const progress = { acked: 0 };
@@ -35,8 +39,10 @@ export async function e2eThroughput(
       // costs throughput, not correctness: the copy is the same InfluxDB point. Reported, not hidden.
       const deliveries = (read('ingest_messages_received_total') - 1) / READINGS;
       ctx.log(
-        `e2e: all stored after ${((done - started) / 1000).toFixed(1)} s; the ingest received ${deliveries.toFixed(2)} messages a reading, ${read('ingest_duplicates_total')} flagged DUP`,
+        `e2e: all stored after ${((done - started) / 1000).toFixed(1)} s; the ingest received ${deliveries.toFixed(2)} messages a reading, ${read('ingest_duplicates_total')} flagged DUP; ${read('ingest_readings_not_forwarded_total')} not forwarded to readings/...`,
       );
+      if (flowsSession)
+        ctx.log(`e2e: the flows' session got ${ours.forwarded()} readings/... messages so far`);
       const batches = read('ingest_batch_lines_count');
       ctx.log(
         `e2e: ${batches} batches of ${(read('ingest_batch_lines_sum') / batches).toFixed(0)} lines on average, ${((read('ingest_write_duration_seconds_sum') / batches) * 1000).toFixed(1)} ms a write (${read('ingest_write_duration_seconds_sum').toFixed(2)} s writing in all)`,

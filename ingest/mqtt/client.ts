@@ -4,7 +4,8 @@ import type { IngestConfig } from '../config.ts';
 import { sleep } from '../lifecycle.ts';
 import type { IngestMetrics } from '../metrics.ts';
 
-export type Publish = (topic: string, body: string, qos: 0 | 1) => void;
+/** `done` runs once the publish is finished (QoS 1: acknowledged), or with the error that ended it. */
+export type Publish = (topic: string, body: string, qos: 0 | 1, done?: (err?: Error) => void) => void;
 
 /**
  * The worker's MQTT client, not yet connected: the message handler must be installed first, since a
@@ -29,12 +30,13 @@ export function createMqttClient(config: IngestConfig['mqtt']): MqttClient {
 /** Publishes unless the client is stopping. */
 export function guardedPublish(client: MqttClient, log: Logger): Publish {
   // After close() has begun the client's store is gone; a publish then would throw inside mqtt.js.
-  return (topic, body, qos) => {
+  return (topic, body, qos, done) => {
     if (client.disconnecting || client.disconnected) {
       log.warn({ topic }, 'not published: the worker is stopping');
+      done?.(new Error('the worker is stopping'));
       return;
     }
-    client.publish(topic, body, { qos });
+    client.publish(topic, body, { qos }, done);
   };
 }
 
