@@ -10,6 +10,7 @@ import { UserAdmin } from './auth/user-admin.ts';
 import type { UserDirectory } from './auth/users.ts';
 import type { LiveState } from './core/live-state.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
+import { type AlertPointReader, registerAlertHistoryRoutes } from './http/alert-history-routes.ts';
 import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts';
 import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
@@ -29,6 +30,8 @@ export type ConsoleDeps = Omit<ApiDeps, 'now' | 'audit'> & {
   knownOperators?: () => Promise<ReadonlySet<string> | undefined>;
   /** scrypt cost of passwords set through the admin API (tests make it cheap). */
   scryptCost?: ScryptCost;
+  /** Alert transitions from InfluxDB for the alert history; undefined: the history answers 503. */
+  alertPoints?: AlertPointReader;
   sessions: SessionStore;
   metrics: ConsoleMetrics;
   isConnected: () => boolean;
@@ -89,6 +92,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   };
   app.get('/', { preHandler: guard.readPage }, send('index.html'));
   app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
+  app.get('/history', { preHandler: guard.view('read', true) }, send('history.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send({ error: 'not found' });
@@ -108,6 +112,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerApiRoutes(app, { ...deps, audit, now }, guard);
   registerAdminRoutes(app, admin, guard);
   registerAuditRoutes(app, deps.records, guard);
+  registerAlertHistoryRoutes(app, { ...deps, now, alertPoints: deps.alertPoints }, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,

@@ -57,6 +57,12 @@ export function createConsoleMetrics() {
       labelNames: ['result'],
       registers: [registry],
     }),
+    alertHistory: new Counter({
+      name: 'console_alert_history_requests_total',
+      help: 'Alert history requests, by result (ok, refused: bad input, error: InfluxDB did not answer)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
   };
 }
 export type ConsoleMetrics = ReturnType<typeof createConsoleMetrics>;

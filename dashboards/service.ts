@@ -3,7 +3,7 @@ import type { Logger } from '../lib/log.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { Device } from '../lib/registry/schema.ts';
 import { loadRegistry } from '../lib/registry/store.ts';
-import { createHistoryReader } from './adapters/influx-query.ts';
+import { createAlertPointReader, createHistoryReader } from './adapters/influx-query.ts';
 import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
 import { buildApp } from './app.ts';
 import { openConsoleRecords } from './auth/legacy-users.ts';
@@ -89,6 +89,7 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     sessions: new SessionStore(config.http.sessionTtlMs),
     metrics,
     history: createHistoryReader(config.influx),
+    alertPoints: createAlertPointReader(config.influx),
     ack: acker ? (topic, message) => acker.publish(topic, message) : undefined,
     isConnected: () => feed.connected,
     publicRead: config.http.publicRead,

@@ -1,3 +1,9 @@
+import {
+  type AlertHistoryQuery,
+  alertHistoryStatement,
+  type InfluxQueryResult,
+  parseAlertPoints,
+} from '../core/alert-history-query.ts';
 import { type FieldSeries, historyQuery, parseHistory } from '../core/history-query.ts';
 
 export type InfluxReadConfig = {
@@ -10,23 +16,35 @@ export type InfluxReadConfig = {
 };
 
 /**
- * Reads a station's history over the v1 `/query` API (InfluxQL): InfluxDB 1.x, and 2.x/3.x through
+ * Runs one read-only InfluxQL statement over the v1 `/query` API: InfluxDB 1.x, and 2.x/3.x through
  * their v1 compatibility endpoints (token auth). GET, because the statement only reads.
  */
-export function createHistoryReader(config: InfluxReadConfig) {
+function createQueryRunner(config: InfluxReadConfig) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (config.token) headers.authorization = `Token ${config.token}`;
   else if (config.username)
     headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
 
-  return async (kind: string, station: string, hours: number): Promise<FieldSeries[]> => {
-    const { q } = historyQuery({ kind, station, hours });
+  return async (q: string): Promise<InfluxQueryResult> => {
     const params = new URLSearchParams({ db: config.database, q, epoch: 'ms' });
     const res = await fetch(`${config.url}/query?${params}`, {
       headers,
       signal: AbortSignal.timeout(config.timeoutMs),
     });
     if (!res.ok) throw new Error(`query failed: HTTP ${res.status}`);
-    return parseHistory(kind, (await res.json()) as Parameters<typeof parseHistory>[1]);
+    return (await res.json()) as InfluxQueryResult;
   };
+}
+
+/** A station's recent history (core/history-query.ts). */
+export function createHistoryReader(config: InfluxReadConfig) {
+  const run = createQueryRunner(config);
+  return async (kind: string, station: string, hours: number): Promise<FieldSeries[]> =>
+    parseHistory(kind, await run(historyQuery({ kind, station, hours }).q));
+}
+
+/** Alert transitions of the `alerts` measurement (core/alert-history-query.ts). */
+export function createAlertPointReader(config: InfluxReadConfig) {
+  const run = createQueryRunner(config);
+  return async (query: AlertHistoryQuery) => parseAlertPoints(await run(alertHistoryStatement(query)));
 }

@@ -38,7 +38,12 @@ const AlertParamsSchema = z.object({
 });
 
 /** 403 for a station outside the principal's scope (issue 14); true when it was sent. */
-function outOfScope(req: FastifyRequest, reply: FastifyReply, station: StationRef, deps: ApiDeps): boolean {
+export function outOfScope(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  station: StationRef,
+  deps: Pick<ApiDeps, 'metrics'>,
+): boolean {
   const visible = visibleTo(req);
   if (!visible || visible(station)) return false;
   deps.metrics.forbidden.inc({ permission: 'scope' });

@@ -10,7 +10,7 @@ import type { Guards } from './auth-routes.ts';
 // as a CSV download.
 
 /** Epoch ms, or an ISO 8601 date or time (`2026-12-01`, `2026-12-01T08:00:00+07:00`). */
-const Instant = z
+export const Instant = z
   .string()
   .max(40)
   .transform((text, ctx) => {

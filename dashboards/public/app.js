@@ -1,4 +1,5 @@
 import { h } from './dom.js';
+import { historyText } from './history-text.js';
 import { alertTable, stationDetail, stationTable, summary } from './render.js';
 
 // The browser's copy of the live state: a snapshot on every (re)connect, then one change per event.
@@ -146,6 +147,8 @@ async function start() {
     who.replaceChildren(
       'Logged in as ',
       h('b', {}, user),
+      ' ',
+      h('a', { href: '/history', id: 'history-link' }, historyText(principal.language).link),
       ' ',
       ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
       h('button', { id: 'logout', onclick: logout }, 'Log out'),

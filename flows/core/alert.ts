@@ -57,8 +57,23 @@ export function alertMqtt(alert: Alert): MqttOut[] {
   ];
 }
 
-/** One point in measurement `alerts` per transition, at the transition time. */
-export function alertLine(alert: Alert, at: number, tags: StationTags): string {
+/**
+ * What the engine adds to an `alerts` point beyond the alert: the transition (an escalation is a point
+ * too, with the alert still `raised`), the rule's standard, and the active alert's record (the raised
+ * value, when it escalated). So a cleared point alone is a whole row of the console's alert history,
+ * even when the raise lies before the period asked for.
+ */
+export type AlertLineContext = {
+  event?: AlertEventType | undefined;
+  standard?: string | undefined;
+  entry?: { alert: Alert; escalatedAt?: number | undefined } | undefined;
+};
+
+/**
+ * One point in measurement `alerts` per transition, at the transition time (schema: flows/README.md
+ * "The `alerts` measurement"). `acknowledged_by` and `comment` are staff-only: never for a public API.
+ */
+export function alertLine(alert: Alert, at: number, tags: StationTags, ctx: AlertLineContext = {}): string {
   const fields: Record<string, number | string | boolean> = {
     id: alert.id,
     parameter: alert.parameter,
@@ -67,9 +82,16 @@ export function alertLine(alert: Alert, at: number, tags: StationTags): string {
     limit: alert.limit,
     unit: alert.unit,
     provisional: alert.provisional,
+    raised_at: alert.raised_at,
+    raised_value: ctx.entry?.alert.value ?? alert.value,
   };
+  if (alert.averaging) fields.averaging = alert.averaging;
+  if (ctx.standard) fields.standard = ctx.standard;
+  if (alert.acknowledged_at) fields.acknowledged_at = alert.acknowledged_at;
   if (alert.acknowledged_by) fields.acknowledged_by = alert.acknowledged_by;
   if (alert.comment) fields.comment = alert.comment;
+  const escalatedAt = ctx.entry?.escalatedAt;
+  if (escalatedAt !== undefined) fields.escalated_at = new Date(escalatedAt).toISOString();
   return toLine({
     measurement: 'alerts',
     tags: {
@@ -77,7 +99,7 @@ export function alertLine(alert: Alert, at: number, tags: StationTags): string {
       station: alert.station,
       rule: alert.rule,
       rule_type: alert.rule_type,
-      state: alert.state,
+      state: ctx.event ?? alert.state,
       severity: alert.severity,
       district: tags.district ?? '',
       operator: tags.operator ?? '',

@@ -84,9 +84,10 @@ export function createEngine(options: EngineOptions) {
 
   function emit(out: Effects, alert: Alert, event: AlertEvent['event'], at: number) {
     const t = tags.get(alert.station) ?? {};
+    const standard = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule)?.source;
+    out.lines.push(alertLine(alert, at, t, { event, standard, entry: active.get(alert.id) }));
     if (event !== 'escalated') {
       out.mqtt.push(...alertMqtt(alert));
-      out.lines.push(alertLine(alert, at, t));
       stats.transitions++;
       alertsDirty = true;
     }
@@ -120,7 +121,6 @@ export function createEngine(options: EngineOptions) {
   function clear(out: Effects, rule: RuleBase, id: string, v: Clear, now: number) {
     const entry = active.get(id);
     if (!entry) return;
-    active.delete(id);
     const raised = entry.alert;
     const alert: Alert = {
       ...raised,
@@ -130,6 +130,7 @@ export function createEngine(options: EngineOptions) {
       cleared_at: iso(now),
     };
     emit(out, alert, 'cleared', now);
+    active.delete(id);
   }
 
   function apply(out: Effects, rule: RuleBase, station: string, v: Verdict, now: number) {
