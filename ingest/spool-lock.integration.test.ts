@@ -100,8 +100,10 @@ describe('the ingest spool has one writer', () => {
       // The broker acknowledged the device; its delivery to the worker follows.
       const received = async () => (await ingest.metrics.received.get()).values[0]?.value ?? 0;
       await waitFor(async () => (await received()) === 23, 10_000, 'the worker received every reading');
-      // Each is in the spool, and the gauge says so.
-      expect((await ingest.metrics.spoolReadings.get()).values[0]?.value).toBe(23);
+      // Each is in the spool (the group commit appends a moment after receipt), and the gauge says so.
+      const spooled = async () => (await ingest.metrics.spoolReadings.get()).values[0]?.value;
+      await waitFor(async () => (await spooled()) === 23, 10_000, 'the gauge at 23');
+      expect(await spooled()).toBe(23);
     } finally {
       await ingest.close();
     }
