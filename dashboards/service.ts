@@ -13,6 +13,7 @@ import type { ConsoleConfig } from './config.ts';
 import { LiveState, type RegistryStation } from './core/live-state.ts';
 import { EventHub } from './http/events.ts';
 import { createConsoleMetrics } from './metrics.ts';
+import { createPointSource } from './qa/influx-points.ts';
 
 export type ConsoleService = {
   port: number;
@@ -89,6 +90,7 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     sessions: new SessionStore(config.http.sessionTtlMs),
     metrics,
     history: createHistoryReader(config.influx),
+    points: createPointSource(config.influx),
     ack: acker ? (topic, message) => acker.publish(topic, message) : undefined,
     isConnected: () => feed.connected,
     publicRead: config.http.publicRead,
