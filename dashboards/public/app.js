@@ -148,6 +148,8 @@ async function start() {
       h('b', {}, user),
       ' ',
       ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
+      h('a', { href: '/qa', id: 'qa-link' }, 'QA and maintenance'),
+      ' ',
       h('button', { id: 'logout', onclick: logout }, 'Log out'),
     );
   } else {
