@@ -15,15 +15,19 @@ import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts
 import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
+import { registerQaRoutes } from './http/qa-routes.ts';
 import { securityHeaders, sessionKey } from './http/security.ts';
 import { type Asset, loadAssets } from './http/static.ts';
 import type { ConsoleMetrics } from './metrics.ts';
+import type { PointSource } from './qa/influx-points.ts';
 
 export type ConsoleDeps = Omit<ApiDeps, 'now' | 'audit'> & {
   state: LiveState;
   hub: EventHub;
   /** The records database: users, tokens and the audit log (lib/records). */
   records: Records;
+  /** Raw values in InfluxDB for the QA views and decisions (qa/influx-points.ts); undefined: they answer 503. */
+  points?: PointSource;
   /** Logins, over `records` (tests inject a counting password check). */
   users: UserDirectory;
   /** Operator names of the registry, to check scopes given through the admin API; undefined: no registry. */
@@ -93,6 +97,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   app.get('/', { preHandler: guard.readPage }, send('index.html'));
   app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
   app.get('/history', { preHandler: guard.view('read', true) }, send('history.html'));
+  app.get('/qa', { preHandler: guard.readPage }, send('qa.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send({ error: 'not found' });
@@ -113,6 +118,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app, admin, guard);
   registerAuditRoutes(app, deps.records, guard);
   registerAlertHistoryRoutes(app, { ...deps, now, alertPoints: deps.alertPoints }, guard);
+  registerQaRoutes(app, { ...deps, points: deps.points, now }, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,

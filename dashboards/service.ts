@@ -13,6 +13,7 @@ import type { ConsoleConfig } from './config.ts';
 import { LiveState, type RegistryStation } from './core/live-state.ts';
 import { EventHub } from './http/events.ts';
 import { createConsoleMetrics } from './metrics.ts';
+import { createPointSource } from './qa/influx-points.ts';
 
 export type ConsoleService = {
   port: number;
@@ -90,6 +91,7 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     metrics,
     history: createHistoryReader(config.influx),
     alertPoints: createAlertPointReader(config.influx),
+    points: createPointSource(config.influx),
     ack: acker ? (topic, message) => acker.publish(topic, message) : undefined,
     isConnected: () => feed.connected,
     publicRead: config.http.publicRead,

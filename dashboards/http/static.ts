@@ -24,6 +24,17 @@ export const ASSET_NAMES = [
   'chart.js',
   'dom.js',
   'style.css',
+  // The QA page (issue 15): shell, views, their strings, helpers and styles.
+  'qa.html',
+  'qa.js',
+  'qa-api.js',
+  'qa-panel.js',
+  'qa-strings.js',
+  'maintenance.js',
+  'maintenance-strings.js',
+  'calibrations.js',
+  'calibration-strings.js',
+  'qa.css',
 ] as const;
 
 export type Asset = { body: Buffer; type: string };

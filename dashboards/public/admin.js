@@ -13,6 +13,11 @@ const ACTIONS = [
   'token_changed',
   'token_removed',
   'users_imported',
+  'maintenance_added',
+  'maintenance_changed',
+  'maintenance_ended',
+  'calibration_added',
+  'data_validated',
 ];
 
 const form = document.getElementById('filters');

@@ -151,6 +151,8 @@ async function start() {
       h('a', { href: '/history', id: 'history-link' }, historyText(principal.language).link),
       ' ',
       ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
+      h('a', { href: '/qa', id: 'qa-link' }, 'QA and maintenance'),
+      ' ',
       h('button', { id: 'logout', onclick: logout }, 'Log out'),
     );
   } else {

@@ -16,6 +16,11 @@ export const AuditActions = [
   'token_changed',
   'token_removed',
   'users_imported',
+  'maintenance_added',
+  'maintenance_changed',
+  'maintenance_ended',
+  'calibration_added',
+  'data_validated',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];
 

@@ -2,9 +2,11 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { AuditRepo } from './audit.ts';
+import { MaintenanceRepo } from './maintenance.ts';
 import { loadMigrations, type Migration, migrate, RecordsError, schemaVersion } from './migrate.ts';
 import { TokenRepo } from './tokens.ts';
 import { UserRepo } from './users.ts';
+import { ValidationRepo } from './validations.ts';
 
 export type Records = {
   readonly path: string;
@@ -12,6 +14,9 @@ export type Records = {
   readonly users: UserRepo;
   readonly tokens: TokenRepo;
   readonly audit: AuditRepo;
+  /** Maintenance and calibration windows, and validators' decisions (issue 15). */
+  readonly maintenance: MaintenanceRepo;
+  readonly validations: ValidationRepo;
   /** Schema version after opening, and the migrations this open applied (empty when up to date). */
   readonly version: number;
   readonly applied: number[];
@@ -65,6 +70,8 @@ function wrap(path: string, db: DatabaseSync, applied: number[]): Records {
     users: new UserRepo(db),
     tokens: new TokenRepo(db),
     audit: new AuditRepo(db),
+    maintenance: new MaintenanceRepo(db),
+    validations: new ValidationRepo(db),
     version: schemaVersion(db),
     applied,
     transaction<T>(work: () => T): T {

@@ -32,7 +32,15 @@ describe('records migrations', () => {
     const first = openRecords(path, { now: 1000 });
     expect(first.applied).toEqual(shipped.map((m) => m.version));
     expect(first.version).toBe(shipped.length);
-    expect(tables(first.db)).toEqual(['audit', 'schema_version', 'tokens', 'users']);
+    expect(tables(first.db)).toEqual([
+      'audit',
+      'calibrations',
+      'maintenance_windows',
+      'schema_version',
+      'tokens',
+      'users',
+      'validations',
+    ]);
     expect((first.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe(
       'wal',
     );
@@ -44,6 +52,8 @@ describe('records migrations', () => {
     expect(rows).toEqual([
       { version: 1, name: 'users-and-tokens', applied_at: 1000 },
       { version: 2, name: 'audit', applied_at: 1000 },
+      { version: 3, name: 'maintenance', applied_at: 1000 },
+      { version: 4, name: 'validations', applied_at: 1000 },
     ]);
     again.close();
   });
@@ -65,7 +75,7 @@ describe('records migrations', () => {
     old.close();
 
     const upgraded = openRecords(path);
-    expect(upgraded.applied).toEqual([2]);
+    expect(upgraded.applied).toEqual([2, 3, 4]);
     expect(upgraded.users.get('siti')?.password_hash).toBe('scrypt$old');
     upgraded.audit.append({ at: 1, actor: 'siti', via: 'cli', action: 'login', target: 'siti' });
     expect(upgraded.audit.page({}, 10).entries).toHaveLength(1);
@@ -79,7 +89,7 @@ describe('records migrations', () => {
       'from-the-future',
     );
     db.close();
-    expect(() => openRecords(path)).toThrow(/schema version 99, this code knows up to 2/);
+    expect(() => openRecords(path)).toThrow(/schema version 99, this code knows up to 4/);
     const check = new DatabaseSync(path);
     expect(schemaVersion(check)).toBe(99);
     check.close();

@@ -1,0 +1,21 @@
+// User-visible text of the calibration log (one module per view, for the message catalogues).
+export const CALIBRATION_STRINGS = {
+  title: 'Calibration log',
+  none: 'No calibrations recorded.',
+  columns: ['Time (WIB)', 'Station', 'Field', 'Zero', 'Span / target', 'Offset', 'Reference', 'By', 'Notes'],
+  addTitle: 'Log a calibration',
+  station: 'Station',
+  field: 'Field',
+  start: 'Start (WIB)',
+  end: 'End (WIB)',
+  zero: 'Zero reading',
+  span: 'Span reading',
+  spanTarget: 'Span reference value',
+  offset: 'Offset applied',
+  reference: 'Reference used',
+  who: 'Technicians',
+  notes: 'Notes',
+  add: 'Log',
+  added: (c) => `Calibration #${c.id} logged.`,
+  failed: (error) => `Refused: ${error}`,
+};

@@ -1,0 +1,100 @@
+import { CALIBRATION_STRINGS as S } from './calibration-strings.js';
+import { formatTime, h } from './dom.js';
+import { api, formValues } from './qa-api.js';
+
+// The calibration log: every calibration of the stations in scope with its results, and a form for
+// operators to log one (a calibration window on one field plus its readings).
+const NUMBERS = ['zero_reading', 'span_reading', 'span_target', 'offset_applied'];
+
+function table(calibrations) {
+  if (calibrations.length === 0) return h('p', { class: 'muted' }, S.none);
+  const show = (v) => (v === null || v === undefined ? '-' : String(v));
+  return h(
+    'table',
+    { class: 'calibrations' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        S.columns.map((c) => h('th', {}, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      calibrations.map((w) => {
+        const c = w.calibration ?? {};
+        return h(
+          'tr',
+          { 'data-window-id': w.id },
+          h('td', {}, formatTime(w.start)),
+          h('td', {}, w.station),
+          h('td', {}, c.field),
+          h('td', {}, show(c.zero_reading)),
+          h('td', {}, `${show(c.span_reading)} / ${show(c.span_target)}`),
+          h('td', {}, show(c.offset_applied)),
+          h('td', {}, c.reference),
+          h('td', {}, w.who),
+          h('td', {}, w.notes),
+        );
+      }),
+    ),
+  );
+}
+
+function addForm(stations, onAdded, message) {
+  const number = (name, label) =>
+    h('label', {}, label, h('input', { name, type: 'number', step: 'any', size: 7 }));
+  const form = h(
+    'form',
+    { class: 'qa', id: 'add-calibration' },
+    h(
+      'label',
+      {},
+      S.station,
+      h(
+        'select',
+        { name: 'station' },
+        stations.map((s) => h('option', { value: s.id }, s.id)),
+      ),
+    ),
+    h('label', {}, S.field, h('input', { name: 'field', required: true, size: 10 })),
+    h('label', {}, S.start, h('input', { type: 'datetime-local', name: 'start', required: true })),
+    h('label', {}, S.end, h('input', { type: 'datetime-local', name: 'end' })),
+    number('zero_reading', S.zero),
+    number('span_reading', S.span),
+    number('span_target', S.spanTarget),
+    number('offset_applied', S.offset),
+    h('label', {}, S.reference, h('input', { name: 'reference', required: true })),
+    h('label', {}, S.who, h('input', { name: 'who' })),
+    h('label', {}, S.notes, h('input', { name: 'notes' })),
+    h('button', { type: 'submit' }, S.add),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = formValues(form);
+    for (const key of NUMBERS) if (key in body) body[key] = Number(body[key]);
+    const res = await api('POST', '/api/calibrations', body);
+    message.textContent = res.ok ? S.added(res.body.calibration) : S.failed(res.error);
+    if (res.ok) onAdded();
+  });
+  return h('section', {}, h('h3', {}, S.addTitle), form);
+}
+
+export async function calibrationView({ me, stations }) {
+  const view = h('section', { class: 'calibration-log' }, h('h2', {}, S.title));
+  const message = h('p', { role: 'status' });
+  const list = h('div', { id: 'calibration-list' });
+  const load = async () => {
+    const res = await api('GET', '/api/calibrations?limit=500');
+    list.replaceChildren(
+      res.ok ? table(res.body.calibrations) : h('p', { class: 'error' }, S.failed(res.error)),
+    );
+  };
+  view.append(message, list);
+  if (me.canMaintain) view.append(addForm(stations, load, message));
+  await load();
+  return view;
+}

@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../lib/log.ts';
+import { openRecords, type Records } from '../lib/records/database.ts';
+import { seedConsoleUsers } from '../testkit/console.ts';
+import { buildApp } from './app.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { UserDirectory } from './auth/users.ts';
+import { LiveState } from './core/live-state.ts';
+import { EventHub } from './http/events.ts';
+import { createConsoleMetrics } from './metrics.ts';
+import type { PointSource } from './qa/influx-points.ts';
+
+// Issue 15: the QA page in Chromium: a station's values with their states, a decision from the form,
+// a maintenance window added and ended, a calibration logged. The console listens on loopback; the
+// stored values are an in-memory list (qa-influx.integration.test.ts covers the real InfluxDB).
+const STATION = { id: 'aq-beji-01', kind: 'air_quality', operator: 'DLHK Depok' };
+const H = 3_600_000;
+const NOW = Date.now();
+const START = Math.floor(NOW / H) * H - 6 * H;
+const STORED: [number, number][] = [];
+for (let t = START; t < NOW; t += 600_000) STORED.push([t, 30 + (t % 5)]);
+const PASSWORD = 'a long enough password';
+
+const points: PointSource = {
+  async count(_k, _s, fields, from, to) {
+    const n = STORED.filter(([t]) => t >= from && t < to).length;
+    return new Map(fields.map((f) => [f, f === 'pm25' ? n : 0]));
+  },
+  async read(_k, _s, fields, from, to) {
+    const rows = STORED.filter(([t]) => t >= from && t < to).map(
+      ([t, v]) => [t, ...fields.map((f) => (f === 'pm25' ? v : null))] as [number, ...(number | null)[]],
+    );
+    return { rows, truncated: false };
+  },
+};
+
+describe('QA page in a browser', () => {
+  let dir: string;
+  let records: Records;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qa-page-'));
+    records = openRecords(join(dir, 'records.db'));
+    await seedConsoleUsers(records, [
+      { username: 'tari', password: PASSWORD, roles: ['operator', 'validator'] },
+    ]);
+    app = await buildApp({
+      state: new LiveState([STATION]),
+      hub: new EventHub(),
+      records,
+      users: new UserDirectory(records),
+      sessions: new SessionStore(600_000),
+      metrics: createConsoleMetrics(),
+      history: async () => [],
+      ack: undefined,
+      points,
+      isConnected: () => true,
+      publicRead: false,
+      secureCookie: false,
+      sessionTtlMs: 600_000,
+      maxSseClients: 10,
+      maxSsePerPrincipal: 4,
+      trustProxy: false,
+      log: silentLogger(),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('dialog', (d) => d.dismiss());
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=username]', 'tari');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    records?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows values with their state, and records a decision from the form', async () => {
+    await page.click('#qa-link');
+    await page.waitForURL(`${base}/qa`);
+    await page.goto(`${base}/qa#/station/aq-beji-01`);
+    const cells = page.locator('table.qa-values td.state-provisional');
+    await expect.poll(() => cells.count()).toBe(STORED.length);
+    await page.check('#decide input[value=pm25]');
+    await page.click('#decide button[type=submit]');
+    await expect.poll(() => page.locator('#decide + p').textContent()).toMatch(/Decision #1 recorded/);
+    await expect.poll(() => page.locator('table.qa-values td.state-validated').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('by tari');
+    expect(records.audit.page({ action: 'data_validated' }, 1).entries[0]?.actor).toBe('tari');
+  });
+
+  it('adds a maintenance window, shows it in the agenda and ends it', async () => {
+    await page.goto(`${base}/qa#/maintenance`);
+    const form = page.locator('#add-window');
+    await form.waitFor();
+    await form.locator('select[name=type]').selectOption('instrument_failure');
+    await form.locator('input[name=fields]').fill('pm25');
+    const start = new Date(NOW - 2 * H + 7 * H).toISOString().slice(0, 16);
+    await form.locator('input[name=start]').fill(start);
+    await form.locator('input[name=notes]').fill('sensor fan stopped');
+    await form.locator('button[type=submit]').click();
+    const entry = page.locator('.window-entry[data-window-id="1"]');
+    await expect.poll(() => entry.textContent()).toContain('sensor fan stopped');
+    expect(await entry.textContent()).toContain('open');
+    await entry.locator('button.end').click();
+    await expect.poll(() => records.maintenance.get(1)?.end_at ?? null).not.toBeNull();
+  });
+
+  it('logs a calibration and lists it in the log', async () => {
+    await page.goto(`${base}/qa#/calibrations`);
+    const form = page.locator('#add-calibration');
+    await form.waitFor();
+    await form.locator('input[name=field]').fill('so2');
+    await form.locator('input[name=start]').fill(new Date(NOW - H + 7 * H).toISOString().slice(0, 16));
+    await form.locator('input[name=zero_reading]').fill('0.3');
+    await form.locator('input[name=span_reading]').fill('97.5');
+    await form.locator('input[name=reference]').fill('SO2 100 ppb cylinder');
+    await form.locator('button[type=submit]').click();
+    const row = page.locator('table.calibrations tbody tr');
+    await expect.poll(() => row.first().textContent()).toContain('SO2 100 ppb cylinder');
+    expect(records.maintenance.list({ calibrations: true })[0]?.calibration).toMatchObject({
+      zero_reading: 0.3,
+    });
+  });
+});
