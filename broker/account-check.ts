@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { AuthThrottle, type Ticket } from '../lib/registry/auth-throttle.ts';
 import type { LiveRegistry } from '../lib/registry/live-registry.ts';
 import { ScryptPool, VerifierBusy } from '../lib/registry/scrypt-pool.ts';
-import { type DeriveKey, VerifiedSecretCache, verifySecret } from '../lib/registry/secrets.ts';
+import { VerifiedSecretCache, verifySecret } from '../lib/registry/secrets.ts';
 import { type AccountVerdict, verifyAccount } from '../lib/registry/verify-account.ts';
 import type { BrokerConfig } from './config.ts';
 import type { BrokerMetrics } from './metrics.ts';
@@ -15,6 +15,12 @@ export type AccountCheck = {
   check(address: string, username: string, secret: string): Promise<CheckVerdict>;
   close(): Promise<void>;
 };
+
+/**
+ * The scrypt threads yield the CPU to the event loop when both want it (a flood then slows password
+ * checks, not PUBACKs); they still get a whole idle core. Linux only (scrypt-pool.ts).
+ */
+const SCRYPT_NICE = 10;
 
 /** One core is the event loop's; the rest, up to 4, may check secrets. */
 export const defaultScryptThreads = () => Math.min(4, Math.max(1, availableParallelism() - 1));
@@ -33,13 +39,11 @@ export function createAccountCheck(
   const pool = new ScryptPool({
     threads: config.auth.scryptThreads ?? defaultScryptThreads(),
     maxQueued: config.auth.scryptQueue,
+    onRun: () => metrics.secretChecks.inc(),
+    nice: SCRYPT_NICE,
   });
-  const derive: DeriveKey = (...args) => {
-    metrics.secretChecks.inc();
-    return pool.derive(...args);
-  };
   const secrets = new VerifiedSecretCache(undefined, (secret, stored) =>
-    verifySecret(secret, stored, derive),
+    verifySecret(secret, stored, pool.derive),
   );
   const throttle = new AuthThrottle({
     failuresPerAddress: config.auth.failuresPerAddress,

@@ -19,6 +19,13 @@ export type ScryptPoolOptions = {
   threads: number;
   /** Checks that may wait for a thread; one more is refused with VerifierBusy. */
   maxQueued: number;
+  /** Called as each scrypt starts on a thread (a metric counts them). */
+  onRun?: () => void;
+  /**
+   * Nice value of the threads (Linux, 0 to 19): higher yields the CPU to the event loop when both want
+   * it, so password checks slow down before message delivery does. Default 0 (unchanged).
+   */
+  nice?: number;
 };
 
 const WORKER = new URL('./scrypt-worker.ts', import.meta.url);
@@ -36,7 +43,11 @@ export class ScryptPool {
   #closed = false;
 
   constructor(options: ScryptPoolOptions) {
-    this.#options = { threads: Math.max(1, options.threads), maxQueued: Math.max(0, options.maxQueued) };
+    this.#options = {
+      ...options,
+      threads: Math.max(1, options.threads),
+      maxQueued: Math.max(0, options.maxQueued),
+    };
   }
 
   /** Checks waiting for a thread. */
@@ -74,7 +85,9 @@ export class ScryptPool {
 
   #spawn(): Worker | undefined {
     if (this.#idle.length + this.#busy.size >= this.#options.threads) return undefined;
-    const worker = new Worker(WORKER);
+    // Only Linux scopes a nice value to one thread; elsewhere it would slow the whole broker.
+    const nice = process.platform === 'linux' ? (this.#options.nice ?? 0) : 0;
+    const worker = new Worker(WORKER, { workerData: { nice } });
     worker.on('message', (reply: DeriveReply) => {
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
@@ -101,6 +114,7 @@ export class ScryptPool {
   }
 
   #run(worker: Worker, job: Job): void {
+    this.#options.onRun?.();
     this.#busy.set(worker, job);
     worker.ref();
     worker.postMessage(job.request);
