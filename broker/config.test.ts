@@ -23,6 +23,13 @@ const EVERY_VARIABLE = {
   BROKER_DEVICE_BURST_MESSAGES: '7',
   BROKER_KEEPALIVE_MAX_SECONDS: '60',
   BROKER_MAX_QUEUED_MESSAGES: '1234',
+  BROKER_AUTH_FAILURES_PER_ADDRESS: '11',
+  BROKER_AUTH_FAILURES_PER_ACCOUNT: '6',
+  BROKER_AUTH_MAX_BACKOFF_SECONDS: '30',
+  BROKER_SCRYPT_THREADS: '2',
+  BROKER_SCRYPT_QUEUE: '0',
+  BROKER_MAX_SESSIONS_PER_DEVICE: '3',
+  BROKER_MAX_SESSIONS_PER_SERVICE: '40',
   BROKER_PERSISTENCE: 'redis',
   BROKER_PERSISTENCE_DIR: '/p',
   BROKER_REDIS_URL: 'redis://h:1/2',
@@ -56,6 +63,8 @@ describe('broker settings', () => {
         keepaliveMaxSeconds: 300,
         maxQueuedMessages: 500000,
       },
+      auth: { failuresPerAddress: 10, failuresPerAccount: 5, maxBackoffSeconds: 60, scryptQueue: 32 },
+      sessions: { perDevice: 8, perService: 128 },
       persistence: {
         type: 'journal',
         journal: {
@@ -95,6 +104,14 @@ describe('broker settings', () => {
         keepaliveMaxSeconds: 60,
         maxQueuedMessages: 1234,
       },
+      auth: {
+        failuresPerAddress: 11,
+        failuresPerAccount: 6,
+        maxBackoffSeconds: 30,
+        scryptThreads: 2,
+        scryptQueue: 0,
+      },
+      sessions: { perDevice: 3, perService: 40 },
       persistence: {
         type: 'redis',
         dir: '/p',

@@ -150,7 +150,6 @@ export const BrokerSettings = {
       env: 'BROKER_AUTH_FAILURES_PER_ADDRESS',
       schema: positive,
       default: 10,
-      deploy: true,
       meaning:
         'wrong secrets from one source address (IPv6: its /64) before its checks back off (1 s, doubling); refused CONNECTs get 3 without scrypt',
     }),
