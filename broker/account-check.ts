@@ -9,7 +9,7 @@ import type { BrokerMetrics } from './metrics.ts';
 
 export type CheckVerdict =
   | AccountVerdict
-  | { ok: false; reason: 'throttled_address' | 'throttled_account' | 'verifier_busy' };
+  | { ok: false; reason: 'throttled_address' | 'throttled_account' | 'throttled_suspect' | 'verifier_busy' };
 
 export type AccountCheck = {
   check(address: string, username: string, secret: string): Promise<CheckVerdict>;
@@ -49,13 +49,14 @@ export function createAccountCheck(
     failuresPerAddress: config.auth.failuresPerAddress,
     failuresPerAccount: config.auth.failuresPerAccount,
     maxBackoffMs: config.auth.maxBackoffSeconds * 1000,
+    suspectChecksPerSecond: config.auth.suspectChecksPerSecond,
   });
   metrics.readers.secretChecksWaiting = () => pool.waiting;
 
   return {
     async check(address, username, secret) {
       let ticket: Ticket | undefined;
-      let refusedBy: 'address' | 'account' | undefined;
+      let refusedBy: 'address' | 'account' | 'suspect' | undefined;
       const gate = async () => {
         const admitted = await throttle.admit(address, username);
         if (typeof admitted === 'string') refusedBy = admitted;
@@ -66,7 +67,7 @@ export function createAccountCheck(
         const verdict = await verifyAccount(registry, secrets, username, secret, gate);
         ticket?.settle(verdict.ok ? 'succeeded' : verdict.reason === 'bad_secret' ? 'failed' : 'neutral');
         if (!verdict.ok && verdict.reason === 'throttled')
-          return { ok: false, reason: refusedBy === 'account' ? 'throttled_account' : 'throttled_address' };
+          return { ok: false, reason: `throttled_${refusedBy ?? 'address'}` };
         return verdict;
       } catch (err) {
         ticket?.settle('neutral');

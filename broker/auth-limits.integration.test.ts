@@ -216,7 +216,12 @@ describe('refused CONNECTs are logged at a bounded rate', () => {
         port: 0,
         httpPort: -1,
         registryPath: registry.path,
-        auth: { failuresPerAddress: 1000, failuresPerAccount: 1000, scryptQueue: 64 },
+        auth: {
+          failuresPerAddress: 1000,
+          failuresPerAccount: 1000,
+          suspectChecksPerSecond: 1000,
+          scryptQueue: 64,
+        },
       }),
       createLogger('broker', 'info', sink),
       { scrypt: TEST_SCRYPT },

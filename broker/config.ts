@@ -166,6 +166,13 @@ export const BrokerSettings = {
       default: 60,
       meaning: 'longest wait between two checks of a throttled address or account',
     }),
+    suspectChecksPerSecond: setting({
+      env: 'BROKER_AUTH_SUSPECT_CHECKS_PER_SECOND',
+      schema: z.coerce.number().positive(),
+      default: 2,
+      meaning:
+        'scrypt checks per second, over all, for addresses or accounts that failed recently (guessers spread over many); fresh ones are not held to it',
+    }),
     scryptThreads: setting({
       env: 'BROKER_SCRYPT_THREADS',
       schema: positive.max(64),

@@ -24,7 +24,7 @@ const NOT_AUTHORIZED = 5;
  * per connection instead of thousands, and its connections count against the per-address cap meanwhile.
  */
 const THROTTLED_ANSWER_DELAY_MS = 1000;
-const THROTTLED = new Set(['throttled_address', 'throttled_account', 'verifier_busy']);
+const THROTTLED = new Set(['throttled_address', 'throttled_account', 'throttled_suspect', 'verifier_busy']);
 
 function refusal(returnCode: number, message: string): AuthenticateError {
   // The codes above are AuthErrorCode's values; aedes declares it a const enum, which type stripping cannot import.

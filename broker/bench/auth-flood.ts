@@ -162,7 +162,13 @@ export async function authFlood(log: (line: string) => void, floodSeconds: numbe
     const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
     const scrypt = delta('broker_secret_checks_total');
     const answers = [...codes].map(([code, n]) => `${code === -1 ? 'none' : code}: ${n}`).join(', ');
-    const refused = ['throttled_address', 'throttled_account', 'verifier_busy', 'bad_secret']
+    const refused = [
+      'throttled_address',
+      'throttled_account',
+      'throttled_suspect',
+      'verifier_busy',
+      'bad_secret',
+    ]
       .map((reason) => `${reason} ${delta(`broker_connects_refused_total{reason="${reason}"}`)}`)
       .join(', ');
     log(`refused by reason: ${refused}`);

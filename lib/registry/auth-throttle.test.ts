@@ -96,7 +96,7 @@ describe('AuthThrottle', () => {
   it('limits one address across accounts and one account across addresses', async () => {
     let now = 0;
     const throttle = new AuthThrottle(
-      { failuresPerAddress: 4, failuresPerAccount: 2, maxBackoffMs: 60_000 },
+      { failuresPerAddress: 4, failuresPerAccount: 2, maxBackoffMs: 60_000, suspectChecksPerSecond: 1000 },
       () => now,
     );
     const fail = async (address: string, account: string) => {
@@ -119,7 +119,12 @@ describe('AuthThrottle', () => {
   });
 
   it('a check waiting on the account gives the address its reservation back, then is refused', async () => {
-    const throttle = new AuthThrottle({ failuresPerAddress: 1, failuresPerAccount: 1, maxBackoffMs: 60_000 });
+    const throttle = new AuthThrottle({
+      failuresPerAddress: 1,
+      failuresPerAccount: 1,
+      maxBackoffMs: 60_000,
+      suspectChecksPerSecond: 1000,
+    });
     const first = await throttle.admit('10.0.0.1', 'a');
     if (typeof first === 'string') throw new Error('first check refused');
     const second = throttle.admit('10.0.0.2', 'a'); // waits on account a
@@ -128,6 +133,36 @@ describe('AuthThrottle', () => {
     other.settle('succeeded');
     first.settle('failed');
     expect(await second).toBe('account');
+  });
+});
+
+describe('AuthThrottle: the shared budget for keys that failed', () => {
+  it('gives every fresh address and account its checks, and those that failed share a few a second', async () => {
+    let now = 0;
+    const throttle = new AuthThrottle(
+      { failuresPerAddress: 10, failuresPerAccount: 5, maxBackoffMs: 60_000, suspectChecksPerSecond: 1 },
+      () => now,
+    );
+    const attempt = async (address: string, account: string, outcome: 'failed' | 'succeeded') => {
+      const ticket = await throttle.admit(address, account);
+      if (typeof ticket === 'string') return ticket;
+      ticket.settle(outcome);
+      return 'checked';
+    };
+    // 64 guessers, one account each: each pair's first check, then 5 (the burst) shared, then 1 a second.
+    const round = async () => {
+      const answers: string[] = [];
+      for (let i = 0; i < 64; i++) answers.push(await attempt(`10.0.1.${i}`, `acct-${i}`, 'failed'));
+      return answers.filter((a) => a === 'checked').length;
+    };
+    expect(await round()).toBe(64);
+    expect(await round()).toBe(5);
+    now = 3000;
+    expect(await round()).toBe(3);
+    // A fleet on fresh addresses and accounts is not held to it.
+    const fleet: string[] = [];
+    for (let i = 0; i < 50; i++) fleet.push(await attempt(`10.0.2.${i}`, `device-${i}`, 'succeeded'));
+    expect(fleet.every((a) => a === 'checked')).toBe(true);
   });
 });
 

@@ -99,6 +99,11 @@ export class FailureLimiter {
     return now < (this.#entries.get(key)?.blockedUntil ?? 0);
   }
 
+  /** Failures remembered for `key`. */
+  failures(key: string): number {
+    return this.#entries.get(key)?.failures ?? 0;
+  }
+
   #forget(now: number): void {
     for (const [key, entry] of this.#entries) {
       const stale = now - entry.lastFailure > this.#policy.forgetMs && now >= entry.blockedUntil;
@@ -135,7 +140,36 @@ export type ThrottleSettings = {
   failuresPerAddress: number;
   failuresPerAccount: number;
   maxBackoffMs: number;
+  /** Checks per second, over all, where the address or the account has failed recently. */
+  suspectChecksPerSecond: number;
 };
+
+/**
+ * A token bucket shared by every check whose address or account has failed before. Guessers spread
+ * over many addresses and accounts get each key's first check and then share this, so what a flood
+ * costs in scrypt is bounded by the keys it has plus this rate, not by the pool's capacity. A fresh
+ * address or account (a fleet reconnecting after a restart) is never held to it.
+ */
+class SuspectBudget {
+  #tokens: number;
+  #last = 0;
+  readonly #rate: number;
+  readonly #burst: number;
+
+  constructor(perSecond: number) {
+    this.#rate = perSecond;
+    this.#burst = Math.max(1, perSecond * 5);
+    this.#tokens = this.#burst;
+  }
+
+  take(now: number): boolean {
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) * this.#rate) / 1000);
+    this.#last = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
 
 /** A reserved check: settle it once with what the check found. */
 export type Ticket = { settle(outcome: Outcome): void };
@@ -147,6 +181,7 @@ export type Ticket = { settle(outcome: Outcome): void };
 export class AuthThrottle {
   readonly #addresses: FailureLimiter;
   readonly #accounts: FailureLimiter;
+  readonly #suspects: SuspectBudget;
   readonly #now: () => number;
 
   constructor(settings: ThrottleSettings, now: () => number = Date.now) {
@@ -165,14 +200,16 @@ export class AuthThrottle {
       free: settings.failuresPerAccount,
       resetOnSuccess: true,
     });
+    this.#suspects = new SuspectBudget(settings.suspectChecksPerSecond);
     this.#now = now;
   }
 
   /**
    * A ticket once both limits admit a check (waiting, if need be, for checks in flight of the same
-   * address or account), or which limit refused it.
+   * address or account) and, when either has failed before, the shared budget has room; or which
+   * refused it.
    */
-  async admit(address: string, account: string): Promise<Ticket | 'address' | 'account'> {
+  async admit(address: string, account: string): Promise<Ticket | 'address' | 'account' | 'suspect'> {
     const from = addressKey(address);
     for (;;) {
       const now = this.#now();
@@ -187,6 +224,13 @@ export class AuthThrottle {
       this.#addresses.settle(from, 'neutral', now);
       if (byAccount === 'blocked') return 'account';
       await this.#accounts.settled(account);
+    }
+    const now = this.#now();
+    const suspect = this.#addresses.failures(from) > 0 || this.#accounts.failures(account) > 0;
+    if (suspect && !this.#suspects.take(now)) {
+      this.#addresses.settle(from, 'neutral', now);
+      this.#accounts.settle(account, 'neutral', now);
+      return 'suspect';
     }
     let settled = false;
     return {
