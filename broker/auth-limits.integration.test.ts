@@ -83,6 +83,30 @@ describe('failure limits are checked before scrypt', () => {
   });
 });
 
+describe('refusals past the 10th from an address in a minute are answered after a second', () => {
+  let t: TestBroker;
+  beforeAll(async () => {
+    t = await startTestBroker([]);
+  });
+  afterAll(async () => t?.close());
+
+  it('slows a closed loop of guesses at unknown accounts (no scrypt, but no limit either)', async () => {
+    const timed = async () => {
+      const started = performance.now();
+      const code = await connackFrom(t.broker.port, '127.0.0.61', 'nobody', 'x');
+      return { code, ms: performance.now() - started };
+    };
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await timed());
+    expect(answers.map((a) => a.code)).toEqual(Array(12).fill(4));
+    expect(answers.slice(10).every((a) => a.ms >= 950)).toBe(true);
+    // Another address is answered at once.
+    const started = performance.now();
+    expect(await connackFrom(t.broker.port, '127.0.0.62', 'nobody', 'x')).toBe(4);
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+});
+
 describe('per-account failure limits hold across addresses', () => {
   let t: TestBroker;
   beforeAll(async () => {

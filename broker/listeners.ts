@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../lib/log.ts';
+import { addressKey } from '../lib/registry/auth-throttle.ts';
 import type { BrokerConfig } from './config.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
@@ -30,7 +31,7 @@ function addressLimiter(max: number, metrics: BrokerMetrics, refusals: RefusalLo
     if (count >= max) {
       const reason = 'too_many_connections_from_address';
       metrics.connectsRefused.inc({ reason });
-      refusals.refused(address, { reason });
+      refusals.refused(addressKey(address), { reason });
       socket.destroy();
       return;
     }

@@ -32,20 +32,22 @@ export class RefusalLog {
     this.#maxAddresses = options.maxAddresses ?? 1000;
   }
 
-  refused(address: string, refusal: Refusal): void {
+  /** Notes a refusal; returns how many came from this address in the window (Infinity past maxAddresses). */
+  refused(address: string, refusal: Refusal): number {
     this.#timer ??= setTimeout(() => this.flush(), this.#windowMs).unref();
     const window = this.#windows.get(address);
     if (window) {
       window.count += 1;
       window.reasons[refusal.reason] = (window.reasons[refusal.reason] ?? 0) + 1;
-      return;
+      return window.count + 1;
     }
     if (this.#windows.size >= this.#maxAddresses) {
       this.#overflow += 1;
-      return;
+      return Number.POSITIVE_INFINITY;
     }
     this.#windows.set(address, { first: refusal, count: 0, reasons: {} });
     this.#log.info({ address, ...refusal }, 'connect refused');
+    return 1;
   }
 
   /** Writes the summaries of the window so far and starts a new one. */
