@@ -69,7 +69,7 @@ describe('broker settings', () => {
         failuresPerAccount: 5,
         maxBackoffSeconds: 60,
         suspectChecksPerSecond: 2,
-        scryptQueue: 32,
+        scryptQueue: 16,
       },
       sessions: { perDevice: 8, perService: 128 },
       persistence: {

@@ -183,7 +183,7 @@ export const BrokerSettings = {
     scryptQueue: setting({
       env: 'BROKER_SCRYPT_QUEUE',
       schema: z.coerce.number().int().min(0),
-      default: 32,
+      default: 16,
       meaning:
         'secret checks that may wait for a thread; more are refused with CONNACK 3 (server unavailable)',
     }),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AuthThrottle, addressKey, FailureLimiter, type FailurePolicy } from './auth-throttle.ts';
+import {
+  AuthThrottle,
+  addressKey,
+  FailureLimiter,
+  type FailurePolicy,
+  type Outcome,
+} from './auth-throttle.ts';
 
 const policy: FailurePolicy = {
   free: 3,
@@ -136,32 +142,49 @@ describe('AuthThrottle', () => {
   });
 });
 
-describe('AuthThrottle: the shared budget for keys that failed', () => {
-  it('gives every fresh address and account its checks, and those that failed share a few a second', async () => {
-    let now = 0;
-    const throttle = new AuthThrottle(
+describe('AuthThrottle: the shared budget for keys that failed, and for everyone during a flood', () => {
+  const make = (clock: { now: number }) =>
+    new AuthThrottle(
       { failuresPerAddress: 10, failuresPerAccount: 5, maxBackoffMs: 60_000, suspectChecksPerSecond: 1 },
-      () => now,
+      () => clock.now,
     );
-    const attempt = async (address: string, account: string, outcome: 'failed' | 'succeeded') => {
-      const ticket = await throttle.admit(address, account);
-      if (typeof ticket === 'string') return ticket;
-      ticket.settle(outcome);
-      return 'checked';
-    };
-    // 64 guessers, one account each: each pair's first check, then 5 (the burst) shared, then 1 a second.
-    const round = async () => {
-      const answers: string[] = [];
-      for (let i = 0; i < 64; i++) answers.push(await attempt(`10.0.1.${i}`, `acct-${i}`, 'failed'));
-      return answers.filter((a) => a === 'checked').length;
-    };
-    expect(await round()).toBe(64);
-    expect(await round()).toBe(5);
-    now = 3000;
-    expect(await round()).toBe(3);
-    // A fleet on fresh addresses and accounts is not held to it.
+  const attempt = async (throttle: AuthThrottle, address: string, account: string, outcome: Outcome) => {
+    const ticket = await throttle.admit(address, account);
+    if (typeof ticket === 'string') return ticket;
+    ticket.settle(outcome);
+    return 'checked';
+  };
+
+  it('holds keys that failed to the budget (burst 5, then 1 a second) even without a flood', async () => {
+    const clock = { now: 0 };
+    const throttle = make(clock);
+    for (const i of [1, 2, 3]) await attempt(throttle, `10.0.0.${i}`, `acct-${i}`, 'failed');
+    const again: string[] = [];
+    for (let n = 0; n < 3; n++)
+      for (const i of [1, 2, 3]) again.push(await attempt(throttle, `10.0.0.${i}`, `acct-${i}`, 'failed'));
+    expect(again.filter((a) => a === 'checked')).toHaveLength(5);
+    expect(again.filter((a) => a === 'suspect')).toHaveLength(4);
+    clock.now = 2000;
+    expect(await attempt(throttle, '10.0.0.1', 'acct-1', 'failed')).toBe('checked');
+  });
+
+  it('costs a flood over 64 fresh addresses and accounts 21 checks (the 21st failure starts the flood) plus the burst, not 64', async () => {
+    const clock = { now: 0 };
+    const throttle = make(clock);
+    const answers: string[] = [];
+    for (let i = 0; i < 64; i++) answers.push(await attempt(throttle, `10.0.1.${i}`, `acct-${i}`, 'failed'));
+    expect(answers.filter((a) => a === 'checked')).toHaveLength(26);
+    expect(answers.filter((a) => a === 'suspect')).toHaveLength(38);
+    // Over once failures slow down: 5 s without any refills half the count.
+    clock.now = 5000;
+    expect(await attempt(throttle, '10.0.9.1', 'fresh', 'succeeded')).toBe('checked');
+  });
+
+  it('never holds a fleet on fresh addresses and accounts while no flood is on', async () => {
+    const throttle = make({ now: 0 });
     const fleet: string[] = [];
-    for (let i = 0; i < 50; i++) fleet.push(await attempt(`10.0.2.${i}`, `device-${i}`, 'succeeded'));
+    for (let i = 0; i < 200; i++)
+      fleet.push(await attempt(throttle, `10.0.2.${i}`, `device-${i}`, 'succeeded'));
     expect(fleet.every((a) => a === 'checked')).toBe(true);
   });
 });

@@ -144,32 +144,39 @@ export type ThrottleSettings = {
   suspectChecksPerSecond: number;
 };
 
-/**
- * A token bucket shared by every check whose address or account has failed before. Guessers spread
- * over many addresses and accounts get each key's first check and then share this, so what a flood
- * costs in scrypt is bounded by the keys it has plus this rate, not by the pool's capacity. A fresh
- * address or account (a fleet reconnecting after a restart) is never held to it.
- */
-class SuspectBudget {
+/** A token bucket (pure; the clock is passed in). */
+class Bucket {
   #tokens: number;
   #last = 0;
   readonly #rate: number;
   readonly #burst: number;
 
-  constructor(perSecond: number) {
+  constructor(perSecond: number, burst: number) {
     this.#rate = perSecond;
-    this.#burst = Math.max(1, perSecond * 5);
+    this.#burst = Math.max(1, burst);
     this.#tokens = this.#burst;
   }
 
-  take(now: number): boolean {
+  level(now: number): number {
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) * this.#rate) / 1000);
     this.#last = now;
-    if (this.#tokens < 1) return false;
+    return this.#tokens;
+  }
+
+  take(now: number): boolean {
+    if (this.level(now) < 1) return false;
     this.#tokens -= 1;
     return true;
   }
 }
+
+/**
+ * Failures over all keys past which a flood is on: this many within about 10 s. While it is, every
+ * check the cache cannot answer is held to the shared budget, fresh address and account or not. It is
+ * over once failures have slowed enough for the count to recover half of it (hysteresis: the budget's
+ * own failures would otherwise end and restart it every second, letting a fresh key through each time).
+ */
+const FLOOD_FAILURES = 20;
 
 /** A reserved check: settle it once with what the check found. */
 export type Ticket = { settle(outcome: Outcome): void };
@@ -181,7 +188,16 @@ export type Ticket = { settle(outcome: Outcome): void };
 export class AuthThrottle {
   readonly #addresses: FailureLimiter;
   readonly #accounts: FailureLimiter;
-  readonly #suspects: SuspectBudget;
+  /**
+   * Shared by every check whose address or account has failed before, and by every check while a flood
+   * is on. Guessers spread over many addresses and accounts would otherwise get each key's allowance:
+   * with it, what a flood costs in scrypt is about FLOOD_FAILURES plus this rate, not the pool's
+   * capacity. Without a flood, a fresh address or account (a fleet after a restart) is not held to it.
+   */
+  readonly #suspects: Bucket;
+  /** Drained by each failure, refilled over 10 s: empty means a flood is on. */
+  readonly #failures = new Bucket(FLOOD_FAILURES / 10, FLOOD_FAILURES);
+  #flood = false;
   readonly #now: () => number;
 
   constructor(settings: ThrottleSettings, now: () => number = Date.now) {
@@ -200,14 +216,14 @@ export class AuthThrottle {
       free: settings.failuresPerAccount,
       resetOnSuccess: true,
     });
-    this.#suspects = new SuspectBudget(settings.suspectChecksPerSecond);
+    this.#suspects = new Bucket(settings.suspectChecksPerSecond, settings.suspectChecksPerSecond * 5);
     this.#now = now;
   }
 
   /**
    * A ticket once both limits admit a check (waiting, if need be, for checks in flight of the same
-   * address or account) and, when either has failed before, the shared budget has room; or which
-   * refused it.
+   * address or account) and, when either has failed before or a flood is on, the shared budget has
+   * room; or which refused it.
    */
   async admit(address: string, account: string): Promise<Ticket | 'address' | 'account' | 'suspect'> {
     const from = addressKey(address);
@@ -226,7 +242,8 @@ export class AuthThrottle {
       await this.#accounts.settled(account);
     }
     const now = this.#now();
-    const suspect = this.#addresses.failures(from) > 0 || this.#accounts.failures(account) > 0;
+    if (this.#flood && this.#failures.level(now) >= FLOOD_FAILURES / 2) this.#flood = false;
+    const suspect = this.#flood || this.#addresses.failures(from) > 0 || this.#accounts.failures(account) > 0;
     if (suspect && !this.#suspects.take(now)) {
       this.#addresses.settle(from, 'neutral', now);
       this.#accounts.settle(account, 'neutral', now);
@@ -238,6 +255,7 @@ export class AuthThrottle {
         if (settled) return;
         settled = true;
         const at = this.#now();
+        if (outcome === 'failed' && !this.#failures.take(at)) this.#flood = true;
         this.#addresses.settle(from, outcome, at);
         this.#accounts.settle(account, outcome, at);
       },
