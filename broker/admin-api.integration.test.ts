@@ -75,7 +75,12 @@ describe('admin API', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/admin/devices', '/admin/devices/{id}/rotate', '/admin/devices/{id}/revoke']),
+      expect.arrayContaining([
+        '/admin/devices',
+        '/admin/devices/{id}/rotate',
+        '/admin/devices/{id}/revoke',
+        '/admin/devices/{id}/restore',
+      ]),
     );
   });
 });

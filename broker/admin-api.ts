@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RegistryEditor } from '../lib/registry/editor.ts';
-import { addDevices, revokeDevice, rotateDevice } from '../lib/registry/provision.ts';
+import { addDevices, restoreDevice, revokeDevice, rotateDevice } from '../lib/registry/provision.ts';
 import type { Device } from '../lib/registry/schema.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
 
@@ -49,7 +49,7 @@ type NewDeviceBody = {
 };
 
 /**
- * The admin API over the device registry: the CLI's add/list/rotate/revoke for provisioning systems.
+ * The admin API over the device registry: the CLI's add/list/rotate/revoke/restore for provisioning systems.
  * Every /admin route needs `Authorization: Bearer <BROKER_ADMIN_TOKEN>`; secrets appear once, in the
  * response that issued them. Edits are applied to the running broker before the response is sent.
  */
@@ -79,7 +79,7 @@ export async function adminApi(
         let message = err.message;
         if (err.name === 'ZodError') [code, message] = [400, err.issues?.[0]?.message ?? 'invalid device'];
         else if (/^no device/.test(message)) code = 404;
-        else if (/already exists/.test(message)) code = 409;
+        else if (/already exists/.test(message) || err.name === 'RevokedDevice') code = 409;
         else if (/^unknown kind/.test(message)) code = 400;
         // One error handler: 5xx is logged with the request and never leaks internals.
         if (code >= 500) request.log.error({ err }, 'admin request failed');
@@ -122,18 +122,28 @@ export async function adminApi(
         return reply.code(201).send(result);
       },
     );
-    admin.post<{ Params: { id: string } }>(
-      '/admin/devices/:id/rotate',
-      { schema: { security, params: idParam, response: { 200: issued, 401: error, 404: error } } },
-      async (request) => {
-        const { id } = request.params;
-        return editor.edit(async (registry) => {
-          const rotated = await rotateDevice(registry, id, scrypt);
-          const kind = rotated.registry.devices.find((d) => d.id === id)?.kind;
-          return { registry: rotated.registry, result: { id, kind, secret: rotated.secret } };
-        });
-      },
-    );
+    const rekeyRoute = (action: 'rotate' | 'restore', change: typeof rotateDevice) =>
+      admin.post<{ Params: { id: string } }>(
+        `/admin/devices/:id/${action}`,
+        {
+          schema: {
+            security,
+            params: idParam,
+            response: { 200: issued, 401: error, 404: error, 409: error },
+          },
+        },
+        async (request) => {
+          const { id } = request.params;
+          return editor.edit(async (registry) => {
+            const next = await change(registry, id, scrypt);
+            const kind = next.registry.devices.find((d) => d.id === id)?.kind;
+            return { registry: next.registry, result: { id, kind, secret: next.secret } };
+          });
+        },
+      );
+    // rotate keeps a revoked device revoked (409); restore re-enables one, with a new secret.
+    rekeyRoute('rotate', rotateDevice);
+    rekeyRoute('restore', restoreDevice);
     admin.post<{ Params: { id: string } }>(
       '/admin/devices/:id/revoke',
       { schema: { security, params: idParam, response: { 200: deviceView, 401: error, 404: error } } },

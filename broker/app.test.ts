@@ -114,13 +114,34 @@ describe('broker HTTP app (inject, nothing listens)', () => {
     expect((await loadRegistry(path)).devices[0]).not.toHaveProperty('colour');
   });
 
-  it('404 for an unknown device, on read, rotate and revoke', async () => {
+  it('404 for an unknown device, on read, rotate, revoke and restore', async () => {
     for (const res of [
       await app.inject({ url: '/admin/devices/ghost', headers: auth }),
       await post('/admin/devices/ghost/rotate'),
       await post('/admin/devices/ghost/revoke'),
+      await post('/admin/devices/ghost/restore'),
     ])
       expect([res.statusCode, res.json().error]).toEqual([404, "no device 'ghost'"]);
+  });
+
+  it('rotate keeps a revoked device revoked (409); restore re-enables it with a new secret', async () => {
+    await add('aq-revoked');
+    await post('/admin/devices/aq-revoked/revoke');
+    const hash = (await loadRegistry(path)).devices[0]?.secret_hash;
+    const rotate = await post('/admin/devices/aq-revoked/rotate');
+    expect([rotate.statusCode, rotate.json().error]).toEqual([
+      409,
+      expect.stringMatching(/is revoked.*restore/),
+    ]);
+    expect((await loadRegistry(path)).devices[0]).toMatchObject({ revoked: true, secret_hash: hash });
+    const restore = await post('/admin/devices/aq-revoked/restore');
+    expect([restore.statusCode, restore.json()]).toEqual([
+      200,
+      { id: 'aq-revoked', kind: 'air_quality', secret: expect.any(String) },
+    ]);
+    expect((await loadRegistry(path)).devices[0]?.revoked).toBe(false);
+    const again = await post('/admin/devices/aq-revoked/restore');
+    expect([again.statusCode, again.json().error]).toEqual([409, expect.stringMatching(/not revoked/)]);
   });
 
   it('409 for a device that already exists', async () => {

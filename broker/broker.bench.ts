@@ -13,6 +13,7 @@ import { saveRegistry } from '../lib/registry/store.ts';
 import type { BenchSection } from '../testkit/bench-section.ts';
 import { startLocalMosquitto } from '../testkit/mosquitto.ts';
 import { makeRegistry } from '../testkit/pipeline.ts';
+import { authFlood } from './bench/auth-flood.ts';
 import { BrokerConfigSchema } from './config.ts';
 import { startBroker } from './service.ts';
 
@@ -193,10 +194,16 @@ async function idleConnections(log: (line: string) => void): Promise<Record<stri
   }
 }
 
+/** `BENCH_BROKER_ONLY=auth-flood` runs that phase alone; BENCH_AUTH_FLOOD_S its flood's seconds (60). */
+const only = process.env.BENCH_BROKER_ONLY;
+const floodSeconds = Number(process.env.BENCH_AUTH_FLOOD_S ?? 60);
+
 const section: BenchSection = {
   name: 'broker',
   order: 10,
   async run(log) {
+    if (only === 'auth-flood') return authFlood(log, floodSeconds);
+    if (only) throw new Error(`BENCH_BROKER_ONLY=${only}: the only phase that runs alone is auth-flood`);
     // Interleaved rounds in one process, medians reported: one run each swung the ratio by +-0.15 on a
     // busy 2-core machine. Like for like: same persistence (memory), same socket options (TCP_NODELAY).
     const plain: number[] = [];
@@ -224,6 +231,7 @@ const section: BenchSection = {
     const mosq = await mosquitto();
     log(`mosquitto: ${mosq.toFixed(0)} msg/s`);
     const idle = await idleConnections(log);
+    const flood = await authFlood(log, floodSeconds);
     return {
       broker_qos1_msgs_per_s: broker,
       aedes_plain_qos1_msgs_per_s: aedesPlain,
@@ -234,6 +242,7 @@ const section: BenchSection = {
       broker_journal_qos1_msgs_per_s: median(journal),
       broker_level_qos1_msgs_per_s: onDisk,
       ...idle,
+      ...flood,
     };
   },
 };

@@ -108,7 +108,7 @@ export const BrokerSettings = {
     env: 'BROKER_CONNECT_TIMEOUT_MS',
     schema: positive,
     default: 10_000,
-    meaning: 'time to send CONNECT (and to finish a TLS handshake)',
+    meaning: 'time to finish a TLS or WebSocket handshake and send CONNECT; a socket that has not is closed',
   }),
   limits: {
     connectionsPerAddress: setting({
@@ -151,6 +151,64 @@ export const BrokerSettings = {
       default: 100_000,
       meaning:
         "journal: one absent persistent session's queue length past which what services publish is dropped for it (counted: `broker_queue_dropped_total`); bounds the flows' queue while Node-RED is away",
+    }),
+  },
+  auth: {
+    failuresPerAddress: setting({
+      env: 'BROKER_AUTH_FAILURES_PER_ADDRESS',
+      schema: positive,
+      default: 10,
+      meaning:
+        'wrong secrets from one source address (IPv6: its /64) before its checks back off (1 s, doubling); refused CONNECTs get 3 without scrypt',
+    }),
+    failuresPerAccount: setting({
+      env: 'BROKER_AUTH_FAILURES_PER_ACCOUNT',
+      schema: positive,
+      default: 5,
+      meaning:
+        'wrong secrets for one account, from any address, before its checks back off the same way (a secret that verified recently still connects)',
+    }),
+    maxBackoffSeconds: setting({
+      env: 'BROKER_AUTH_MAX_BACKOFF_SECONDS',
+      schema: positive,
+      default: 60,
+      meaning: 'longest wait between two checks of a throttled address or account',
+    }),
+    suspectChecksPerSecond: setting({
+      env: 'BROKER_AUTH_SUSPECT_CHECKS_PER_SECOND',
+      schema: z.coerce.number().positive(),
+      default: 2,
+      meaning:
+        'scrypt checks per second, over all, for addresses or accounts that failed recently (guessers spread over many); fresh ones are not held to it',
+    }),
+    scryptThreads: setting({
+      env: 'BROKER_SCRYPT_THREADS',
+      schema: positive.max(64),
+      optional: true,
+      shown: 'cores - 1 (1 to 4)',
+      meaning: "worker threads checking secrets (scrypt), apart from libuv's pool that the journal writes on",
+    }),
+    scryptQueue: setting({
+      env: 'BROKER_SCRYPT_QUEUE',
+      schema: z.coerce.number().int().min(0),
+      default: 16,
+      meaning:
+        'secret checks that may wait for a thread; more are refused with CONNACK 3 (server unavailable)',
+    }),
+  },
+  sessions: {
+    perDevice: setting({
+      env: 'BROKER_MAX_SESSIONS_PER_DEVICE',
+      schema: positive,
+      default: 8,
+      meaning:
+        'client ids (`<id>` or `<id>:<suffix>`) a device account may hold: live connections plus persistent sessions; a new one past it gets CONNACK 5',
+    }),
+    perService: setting({
+      env: 'BROKER_MAX_SESSIONS_PER_SERVICE',
+      schema: positive,
+      default: 128,
+      meaning: 'the same for a service account (each console tab or worker is one)',
     }),
   },
   persistence: {

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { addDevices, revokeDevice, rotateDevice, setServiceAccount } from '../lib/registry/provision.ts';
+import {
+  addDevices,
+  restoreDevice,
+  revokeDevice,
+  rotateDevice,
+  setServiceAccount,
+} from '../lib/registry/provision.ts';
 import { type ServiceRole, ServiceRoles } from '../lib/registry/schema.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 
@@ -10,7 +16,9 @@ Commands:
                      register a device; prints its secret once (only a hash is stored)
   list               list devices and service accounts (never secrets)
   rotate <id>        issue a new secret; the device's live session is closed at once
+                     (a revoked device stays revoked: rotate refuses, use restore)
   revoke <id>        refuse the device from now on; its live session is closed at once
+  restore <id>       re-enable a revoked device with a new secret; prints it once
   service <username> --role <${ServiceRoles.join('|')}>
                      add or re-key a service account; prints its secret once
 
@@ -86,6 +94,10 @@ try {
     const { registry: next, secret } = await rotateDevice(registry, target);
     await saveRegistry(path, next);
     out(`rotated ${target}; new secret (shown once): ${secret}`, { id: target, secret });
+  } else if (command === 'restore' && target) {
+    const { registry: next, secret } = await restoreDevice(registry, target);
+    await saveRegistry(path, next);
+    out(`restored ${target}; new secret (shown once): ${secret}`, { id: target, secret, revoked: false });
   } else if (command === 'revoke' && target) {
     await saveRegistry(path, revokeDevice(registry, target));
     out(`revoked ${target}`, { id: target, revoked: true });

@@ -1,21 +1,34 @@
 import type { Aedes, AuthenticateError, Client, Subscription } from 'aedes';
 import type { Logger } from '../lib/log.ts';
 import { PublishRateLimiter } from '../lib/rate-limit.ts';
-import type { LiveRegistry } from '../lib/registry/live-registry.ts';
-import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
-import { verifyAccount } from '../lib/registry/verify-account.ts';
+import { addressKey } from '../lib/registry/auth-throttle.ts';
+import type { AccountCheck } from './account-check.ts';
 import { canPublish, canSubscribe, type Identity } from './acl.ts';
 import { forwardEverything, pendingWill } from './aedes-internals.ts';
 import type { BrokerConfig } from './config.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { QueueLimit } from './queue-limit.ts';
+import type { RefusalLog } from './refusal-log.ts';
+import type { SessionLimit } from './session-limit.ts';
 import { isValidFilter } from './topic-filter.ts';
 
 // MQTT 3.1.1 CONNACK return codes (section 3.2.2.3).
 const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
+
+/**
+ * A CONNECT refused by the failure limits or a full scrypt queue is answered (3, server unavailable:
+ * try again later) after this delay, and so is any refusal past the first PROMPT_REFUSALS from an
+ * address in a minute: a guesser that waits for each CONNACK then makes one attempt a second per
+ * connection instead of thousands (guesses at unknown accounts cost no scrypt but were answered at once,
+ * 6,000 a second in the benchmark), and its connections count against the per-address cap meanwhile.
+ */
+const SLOW_ANSWER_MS = 1000;
+const PROMPT_REFUSALS = 10;
+const THROTTLED = new Set(['throttled_address', 'throttled_account', 'throttled_suspect', 'verifier_busy']);
 
 function refusal(returnCode: number, message: string): AuthenticateError {
   // The codes above are AuthErrorCode's values; aedes declares it a const enum, which type stripping cannot import.
@@ -31,6 +44,19 @@ export function accountName(identity: Identity): string {
   return identity.type === 'device' ? identity.id : identity.username;
 }
 
+/** The TCP peer: the socket's, or for WebSocket the upgraded HTTP request's. */
+function peerAddress(client: Client): string {
+  const socket = client.req?.socket ?? (client.conn as { remoteAddress?: string });
+  return socket.remoteAddress ?? 'unknown';
+}
+
+export type HookParts = {
+  accounts: AccountCheck;
+  refusals: RefusalLog;
+  sessionLimit: SessionLimit;
+  queueLimit?: QueueLimit;
+};
+
 export type Sessions = {
   identities: WeakMap<Client, Identity>;
   /** The newest authenticated session per account name: the one whose status and revocation count. */
@@ -44,12 +70,11 @@ export type Sessions = {
 export function installHooks(
   aedes: Aedes,
   config: BrokerConfig,
-  registry: LiveRegistry,
   metrics: BrokerMetrics,
   log: Logger,
-  queueLimit?: QueueLimit,
+  parts: HookParts,
 ): Sessions {
-  const secrets = new VerifiedSecretCache();
+  const { accounts, refusals, sessionLimit, queueLimit } = parts;
   const sessions: Sessions = { identities: new WeakMap(), current: new Map() };
   const connects = new WeakMap<Client, { clientId: string; clean: boolean; keepalive: number }>();
   const limiters = new WeakMap<Client, PublishRateLimiter>();
@@ -69,10 +94,13 @@ export function installHooks(
   };
 
   aedes.authenticate = (client, username, password, done) => {
+    const address = peerAddress(client);
     const refuse = (code: number, reason: string) => {
       metrics.connectsRefused.inc({ reason });
-      log.info({ clientId: client.id, username, reason }, 'connect refused');
-      done(refusal(code, reason), false);
+      const recent = refusals.refused(addressKey(address), { reason, clientId: client.id, username });
+      const answer = () => done(refusal(code, reason), false);
+      if (code === SERVER_UNAVAILABLE || recent > PROMPT_REFUSALS) setTimeout(answer, SLOW_ANSWER_MS).unref();
+      else answer();
     };
     const connect = connects.get(client);
     // [MQTT-3.1.3-8]: an empty client id needs clean session; otherwise CONNACK 2 and close.
@@ -83,9 +111,13 @@ export function installHooks(
     if (connect && (connect.keepalive === 0 || connect.keepalive > limits.keepaliveMaxSeconds))
       return refuse(IDENTIFIER_REJECTED, 'keepalive_out_of_range');
     if (!username || !password) return refuse(NOT_AUTHORIZED, 'anonymous');
-    verifyAccount(registry, secrets, username, password.toString('utf8')).then(
+    accounts.check(address, username, password.toString('utf8')).then(
       (verdict) => {
-        if (!verdict.ok) return refuse(BAD_USERNAME_OR_PASSWORD, verdict.reason);
+        if (!verdict.ok)
+          return refuse(
+            THROTTLED.has(verdict.reason) ? SERVER_UNAVAILABLE : BAD_USERNAME_OR_PASSWORD,
+            verdict.reason,
+          );
         const { account } = verdict;
         if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
         const identity: Identity =
@@ -95,6 +127,12 @@ export function installHooks(
         // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
         const will = pendingWill(client);
         if (will && !canPublish(identity, will.topic)) return refuse(NOT_AUTHORIZED, 'will_topic_denied');
+        // The connection may have ended while the secret was checked; aedes drops the answer then.
+        if (client.closed) return done(null, false);
+        const max = identity.type === 'device' ? config.sessions.perDevice : config.sessions.perService;
+        if (!sessionLimit.admit(username, client.id, connect?.clean ?? true, max, client))
+          return refuse(NOT_AUTHORIZED, 'too_many_sessions');
+        client.conn.once('close', () => sessionLimit.release(username, client.id, client));
         sessions.identities.set(client, identity);
         sessions.current.set(username, client);
         if (identity.type === 'device')

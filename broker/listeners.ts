@@ -6,9 +6,11 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Logger } from '../lib/log.ts';
+import { addressKey } from '../lib/registry/auth-throttle.ts';
 import type { BrokerConfig } from './config.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
+import type { RefusalLog } from './refusal-log.ts';
 
 export type Listeners = {
   port: number;
@@ -21,14 +23,15 @@ export type Listeners = {
 const HEADER_ALLOWANCE = 1024;
 
 /** Counts open sockets per source address across every listener. */
-function addressLimiter(max: number, metrics: BrokerMetrics, log: Logger) {
+function addressLimiter(max: number, metrics: BrokerMetrics, refusals: RefusalLog) {
   const open = new Map<string, number>();
   return (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     const count = open.get(address) ?? 0;
     if (count >= max) {
-      metrics.connectsRefused.inc({ reason: 'too_many_connections_from_address' });
-      log.warn({ address, max }, 'connection refused: too many from this address');
+      const reason = 'too_many_connections_from_address';
+      metrics.connectsRefused.inc({ reason });
+      refusals.refused(addressKey(address), { reason });
       socket.destroy();
       return;
     }
@@ -39,6 +42,36 @@ function addressLimiter(max: number, metrics: BrokerMetrics, log: Logger) {
       else open.set(address, left);
     });
   };
+}
+
+/**
+ * The WebSocket port is an HTTP server: a request that is not an upgrade is answered 426 and closed
+ * (Node leaves a request nobody answers open for ever), and a socket that has not upgraded within the
+ * connect timeout is closed, as aedes closes an MQTT connection that sends no CONNECT in that time.
+ */
+function guardWebSocketPort(
+  http: ReturnType<typeof createHttpServer>,
+  path: string,
+  timeoutMs: number,
+  metrics: BrokerMetrics,
+): void {
+  http.on('request', (req, res) => {
+    metrics.connectsRefused.inc({ reason: 'not_websocket' });
+    req.resume();
+    res.writeHead(426, { connection: 'close', upgrade: 'websocket', 'content-type': 'text/plain' });
+    res.end(`426 Upgrade Required: MQTT over WebSocket at ${path}\n`);
+  });
+  const deadlines = new WeakMap<Duplex, NodeJS.Timeout>();
+  http.on('connection', (socket: Socket) => {
+    const deadline = setTimeout(() => {
+      metrics.connectsRefused.inc({ reason: 'handshake_timeout' });
+      socket.destroy();
+    }, timeoutMs).unref();
+    deadlines.set(socket, deadline);
+    socket.once('close', () => clearTimeout(deadline));
+  });
+  // From the upgrade on, aedes's own connect timeout runs (it starts when the connection is handed over).
+  http.on('upgrade', (req: IncomingMessage) => clearTimeout(deadlines.get(req.socket)));
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -59,9 +92,10 @@ export async function startListeners(
   config: BrokerConfig,
   metrics: BrokerMetrics,
   log: Logger,
+  refusals: RefusalLog,
 ): Promise<Listeners> {
   const maxPacket = config.maxPayloadBytes + HEADER_ALLOWANCE;
-  const admit = addressLimiter(config.limits.connectionsPerAddress, metrics, log);
+  const admit = addressLimiter(config.limits.connectionsPerAddress, metrics, refusals);
   const handle = (conn: Duplex, req?: IncomingMessage) => {
     guardPacketSize(conn, maxPacket, () => {
       metrics.disconnects.inc({ reason: 'packet_too_large' });
@@ -99,9 +133,12 @@ export async function startListeners(
   let wss: WebSocketServer | undefined;
   let httpServer: ReturnType<typeof createHttpServer> | undefined;
   if (config.ws.port >= 0) {
-    const http = createHttpServer();
+    // Node's own timeouts for headers and body, checked every second rather than every 30.
+    const timeouts = { headersTimeout: config.connectTimeoutMs, requestTimeout: config.connectTimeoutMs };
+    const http = createHttpServer({ ...timeouts, connectionsCheckingInterval: 1000 });
     httpServer = http;
     http.on('connection', admit);
+    guardWebSocketPort(http, config.ws.path, config.connectTimeoutMs, metrics);
     // ws enforces maxPayload per frame before buffering it, the same cap as the MQTT stream guard.
     wss = new WebSocketServer({ server: http, path: config.ws.path, maxPayload: maxPacket });
     wss.on('connection', (ws, req) => {

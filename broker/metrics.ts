@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 export function createBrokerMetrics() {
   const registry = new Registry();
   /** Gauges read when /metrics is scraped; the service points these at the bus and the persistence. */
-  const readers = { queuedMessages: () => 0, busBacklog: () => 0 };
+  const readers = { queuedMessages: () => 0, busBacklog: () => 0, secretChecksWaiting: () => 0 };
   return {
     registry,
     readers,
@@ -60,6 +60,19 @@ export function createBrokerMetrics() {
       registers: [registry],
       collect() {
         this.set(readers.busBacklog());
+      },
+    }),
+    secretChecks: new Counter({
+      name: 'broker_secret_checks_total',
+      help: 'Secrets checked with scrypt (CONNECTs the verified-secret cache could not answer and the failure limits let through)',
+      registers: [registry],
+    }),
+    secretChecksWaiting: new Gauge({
+      name: 'broker_secret_checks_waiting',
+      help: 'Secret checks waiting for a scrypt thread (BROKER_SCRYPT_QUEUE bounds them)',
+      registers: [registry],
+      collect() {
+        this.set(readers.secretChecksWaiting());
       },
     }),
     subscribeDenied: new Counter({

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/log.ts';
 import { RegistryEditor } from '../lib/registry/editor.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
+import { createAccountCheck } from './account-check.ts';
 import { buildApp } from './app.ts';
 import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
@@ -14,6 +15,8 @@ import { startListeners } from './listeners.ts';
 import { type BrokerMetrics, createBrokerMetrics } from './metrics.ts';
 import { openStorage } from './persistence.ts';
 import { QueueLimit } from './queue-limit.ts';
+import { RefusalLog } from './refusal-log.ts';
+import { SessionLimit } from './session-limit.ts';
 
 /** Messages in delivery at once: aedes's default. */
 const BUS_CONCURRENCY = 100;
@@ -84,7 +87,17 @@ export async function startBroker(
             ),
         })
       : undefined;
-  const sessions = installHooks(aedes, config, registry, metrics, log, queueLimit);
+  const accounts = createAccountCheck(config, registry, metrics);
+  const refusals = new RefusalLog(log);
+  const sessionLimit = new SessionLimit();
+  // Persistent sessions survive a restart in the journal; level and redis are not enumerated (README Limits).
+  if (persistence instanceof JournalPersistence) sessionLimit.seed(persistence.sessionClientIds());
+  const sessions = installHooks(aedes, config, metrics, log, {
+    accounts,
+    refusals,
+    sessionLimit,
+    queueLimit,
+  });
   const status = trackDeviceStatus(aedes, sessions, log);
 
   aedes.on('client', () => metrics.connections.inc());
@@ -98,7 +111,7 @@ export async function startBroker(
   const reload = async () => closeChanged(await registry.load(), sessions, metrics, log);
   if (config.watchRegistry) registry.watch((changed) => closeChanged(changed, sessions, metrics, log));
 
-  const listeners = await startListeners(aedes, config, metrics, log);
+  const listeners = await startListeners(aedes, config, metrics, log, refusals);
 
   let httpPort: number | undefined;
   let http: FastifyInstance | undefined;
@@ -147,6 +160,8 @@ export async function startBroker(
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         await stopped;
         await status.settled();
+        await accounts.close();
+        refusals.flush();
         await storage.close();
       })();
       return closing;

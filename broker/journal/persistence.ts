@@ -96,6 +96,11 @@ export class JournalPersistence extends MemoryPersistence {
     return this.#queues.outgoing.get(clientId)?.size ?? 0;
   }
 
+  /** Client ids holding a session: subscriptions or queued messages (the broker's session limit seeds from them). */
+  sessionClientIds(): Set<string> {
+    return new Set([...this.#state.clientIds(), ...this.#queues.outgoing.keys()]);
+  }
+
   /** Appends a record; the returned promise resolves once it is written. Nothing is written during replay. */
   #append(op: OpCode, meta: Meta, payload?: Buffer | string): Promise<void> {
     const record = encodeRecord(op, meta, payload);

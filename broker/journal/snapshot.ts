@@ -31,6 +31,11 @@ export class SnapshotState {
     if (mine.size === 0) this.#subscriptions.delete(clientId);
   }
 
+  /** Clients with at least one subscription. */
+  clientIds(): Iterable<string> {
+    return this.#subscriptions.keys();
+  }
+
   /** False when the client had no subscriptions: nothing to record. */
   cleanSubscriptions(clientId: string): boolean {
     return this.#subscriptions.delete(clientId);

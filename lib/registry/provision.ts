@@ -32,6 +32,13 @@ export async function addDevices(
   return { registry: { ...registry, devices: [...registry.devices, ...added] }, issued };
 }
 
+/** A device is refused from the registry's point of view: rotate and restore say so in their errors. */
+export class RevokedDevice extends Error {
+  override name = 'RevokedDevice';
+  readonly code = 'DEVICE_REVOKED';
+}
+
+/** Issues a new secret for an active device. A revoked one stays revoked: restoreDevice re-enables it. */
 export async function rotateDevice(
   registry: Registry,
   id: string,
@@ -39,13 +46,37 @@ export async function rotateDevice(
 ): Promise<{ registry: Registry; secret: string }> {
   const device = registry.devices.find((d) => d.id === id);
   if (!device) throw new Error(`no device '${id}'`);
+  if (device.revoked)
+    throw new RevokedDevice(
+      `device '${id}' is revoked: rotating does not re-enable it; restore it to issue a new secret and let it connect again`,
+    );
+  return rekey(registry, id, false, cost);
+}
+
+/** Re-enables a revoked device with a new secret: the old one may be why it was revoked. */
+export async function restoreDevice(
+  registry: Registry,
+  id: string,
+  cost?: ScryptCost,
+): Promise<{ registry: Registry; secret: string }> {
+  const device = registry.devices.find((d) => d.id === id);
+  if (!device) throw new Error(`no device '${id}'`);
+  if (!device.revoked) throw new RevokedDevice(`device '${id}' is not revoked: rotate it for a new secret`);
+  return rekey(registry, id, true, cost);
+}
+
+async function rekey(
+  registry: Registry,
+  id: string,
+  restore: boolean,
+  cost?: ScryptCost,
+): Promise<{ registry: Registry; secret: string }> {
   const secret = generateSecret();
   const secret_hash = await hashSecret(secret, cost);
+  const change = (d: Device): Device =>
+    restore ? { ...d, secret_hash, revoked: false } : { ...d, secret_hash };
   return {
-    registry: {
-      ...registry,
-      devices: registry.devices.map((d) => (d.id === id ? { ...d, secret_hash, revoked: false } : d)),
-    },
+    registry: { ...registry, devices: registry.devices.map((d) => (d.id === id ? change(d) : d)) },
     secret,
   };
 }
