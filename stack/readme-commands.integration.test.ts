@@ -97,6 +97,13 @@ const SESSIONS: Session[] = [
     // The block reads $BROKER_ADMIN_TOKEN: the operator exports it, so does the test.
     env: { BROKER_ADMIN_TOKEN: randomBytes(24).toString('base64url') },
   },
+  {
+    name: 'broker README: the auth-flood benchmark, in its short form',
+    file: 'broker/README.md',
+    blocks: has(/BENCH_BROKER_ONLY=auth-flood/),
+    // The printed command, with the flood shortened through the variable the README names (60 s by default).
+    env: { BENCH_AUTH_FLOOD_S: '3' },
+  },
 ];
 
 const exemptReason = (file: string, command: string) =>
