@@ -24,6 +24,7 @@ const EVERY_VARIABLE = {
   FLOWS_TICK_MS: '60',
   FLOWS_SNAPSHOT_MS: '200',
   FLOWS_ESCALATE_AFTER_S: '0',
+  FLOWS_LANGUAGE: 'en',
   FLOWS_API_TOKEN: 'bbbbbbbbbbbbbbbb',
   FLOWS_ADMIN_USER: 'adm',
   FLOWS_ADMIN_PASSWORD_HASH: '$2b$10$abc',
@@ -66,6 +67,7 @@ describe('flows settings', () => {
       tickMs: 5000,
       snapshotMs: 30000,
       escalateAfterS: 1800,
+      language: 'id',
       admin: {
         username: 'admin',
       },
@@ -103,6 +105,7 @@ describe('flows settings', () => {
       tickMs: 60,
       snapshotMs: 200,
       escalateAfterS: 0,
+      language: 'en',
       apiToken: 'bbbbbbbbbbbbbbbb',
       admin: {
         username: 'adm',

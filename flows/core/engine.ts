@@ -1,3 +1,5 @@
+import { alertMessage } from '../../lib/i18n/alert-text.js';
+import { type Language, translator } from '../../lib/i18n/index.ts';
 import {
   type Ack,
   type Alert,
@@ -8,7 +10,7 @@ import {
   noEffects,
   type StationTags,
 } from './alert.ts';
-import { alertMessage, clearedMessage, NO_LONGER_REGISTERED } from './alert-text.ts';
+import { type Detail, detail } from './alert-text.ts';
 import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
   type AnyRuleType,
@@ -38,6 +40,8 @@ export type EngineOptions = {
   rules: RuleSet;
   /** Escalate unacknowledged alerts after this long unless the rule says otherwise (0 = never). */
   escalateAfterMs: number;
+  /** The language of alert messages (FLOWS_LANGUAGE); default Indonesian. */
+  language?: Language | undefined;
 };
 
 export type EngineStats = { readings: number; transitions: number; mqttConnected: boolean } & Record<
@@ -53,7 +57,7 @@ export type AckResult =
 type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
 
 type Raise = Verdict & { action: 'raise' };
-type Clear = { value: number; detail: string };
+type Clear = { value: number; detail: Detail };
 
 const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.parameter] !== undefined;
 
@@ -64,6 +68,7 @@ const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.pa
  */
 export function createEngine(options: EngineOptions) {
   const { rules } = options;
+  const words = translator(options.language);
   const active = new Map<string, ActiveAlert>();
   const states = new Map<string, RuleState>();
   /** The states whose type runs on the tick (staleness), so a tick skips the rest. */
@@ -105,14 +110,17 @@ export function createEngine(options: EngineOptions) {
       parameter: rule.parameter,
       state: 'raised',
       severity: v.severity ?? rule.severity,
-      message: alertMessage(station, rule, v.detail),
+      message: '',
+      text: { ...v.detail, source: rule.source },
       value: round(v.value),
       limit: v.limit,
       unit: v.unit ?? rule.unit,
       provisional: rule.provisional,
       raised_at: iso(now),
     };
+    if (rule.standard) alert.standard = rule.standard;
     if (rule.averaging) alert.averaging = rule.averaging;
+    alert.message = alertMessage(words, alert);
     active.set(id, { alert });
     emit(out, alert, 'raised', now);
   }
@@ -125,10 +133,11 @@ export function createEngine(options: EngineOptions) {
     const alert: Alert = {
       ...raised,
       state: 'cleared',
-      message: clearedMessage(raised.station, rule, v.detail, raised),
+      text: { ...v.detail, source: raised.text?.source ?? rule.source, raised: raised.value },
       value: round(v.value),
       cleared_at: iso(now),
     };
+    alert.message = alertMessage(words, alert);
     emit(out, alert, 'cleared', now);
   }
 
@@ -193,7 +202,7 @@ export function createEngine(options: EngineOptions) {
       const type = findRuleType(alert.rule_type);
       if (!type || watched(type, alert.kind, alert.station)) continue;
       const rule = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule);
-      if (rule) clear(out, rule, id, { value: alert.value, detail: NO_LONGER_REGISTERED }, now);
+      if (rule) clear(out, rule, id, { value: alert.value, detail: detail.noLongerRegistered() }, now);
     }
     for (const [station, kind] of registered) {
       for (const rule of rules.forStation(kind, station)) {
