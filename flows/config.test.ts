@@ -153,4 +153,11 @@ describe('flows settings', () => {
       /MQTT_URL \(mqtt\.url\): an mqtt:\/\/host:port URL/,
     );
   });
+
+  it('refuses a language it has no catalogue for, naming the variable', () => {
+    expect(() => flowsConfigFromEnv({ FLOWS_MQTT_PASSWORD: 'fp', FLOWS_LANGUAGE: 'fr' })).toThrow(
+      /FLOWS_LANGUAGE/,
+    );
+    expect(flowsConfigFromEnv({ FLOWS_MQTT_PASSWORD: 'fp', FLOWS_LANGUAGE: 'en' }).language).toBe('en');
+  });
 });

@@ -1,4 +1,6 @@
-import type { AlertSource, AlertText } from '../../lib/i18n/alert-text.js';
+import { type AlertSource, type AlertText, alertMessage } from '../../lib/i18n/alert-text.js';
+import { type Language, translator } from '../../lib/i18n/index.ts';
+import type { Alert } from './alert.ts';
 
 /**
  * What an alert says, as data: each rule verdict names a catalogue key (`alert.detail.*` in
@@ -12,8 +14,13 @@ export type Detail = Pick<AlertText, 'key' | 'params'>;
 /** The unit of amounts that are time: a staleness alert's value and limit are seconds of silence. */
 export const SECONDS = 's';
 
-/** Values as they go into a message: rounded like the alert's `value`, so both read the same. */
-const round = (n: number) => Math.round(n * 1000) / 1000;
+/** Values as they go into an alert and its message: three decimals, so both read the same. */
+export const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Sets the alert's `message`: its `text` worded in the deployment's language (FLOWS_LANGUAGE). */
+export function wordAlert(alert: Alert, language: Language | undefined): void {
+  alert.message = alertMessage(translator(language), alert);
+}
 
 export const detail = {
   /** Threshold, raise: the value and the bound it broke. */

@@ -1,5 +1,4 @@
-import { alertMessage } from '../../lib/i18n/alert-text.js';
-import { type Language, translator } from '../../lib/i18n/index.ts';
+import type { Language } from '../../lib/i18n/index.ts';
 import {
   type Ack,
   type Alert,
@@ -10,7 +9,8 @@ import {
   noEffects,
   type StationTags,
 } from './alert.ts';
-import { type Detail, detail } from './alert-text.ts';
+import { type Detail, detail, round, wordAlert } from './alert-text.ts';
+import type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
 import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
   type AnyRuleType,
@@ -23,18 +23,8 @@ import {
 import type { RuleSet } from './rules-build.ts';
 import { type ActiveAlert, type EngineSnapshot, type StoredSnapshot, savedStates } from './snapshot.ts';
 
+export type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
 export type { EngineSnapshot, StoredSnapshot } from './snapshot.ts';
-
-export type Reading = {
-  kind: string;
-  station: string;
-  ts: number;
-  values: Record<string, number>;
-  tags?: StationTags | undefined;
-};
-
-/** A device of the registry as the engine needs it (lib/registry `Device`). */
-export type RegistryDevice = { id: string; kind: string; revoked?: boolean | undefined };
 
 export type EngineOptions = {
   rules: RuleSet;
@@ -43,15 +33,6 @@ export type EngineOptions = {
   /** The language of alert messages (FLOWS_LANGUAGE); default Indonesian. */
   language?: Language | undefined;
 };
-
-export type EngineStats = { readings: number; transitions: number; mqttConnected: boolean } & Record<
-  string,
-  number | boolean
->;
-
-export type AckResult =
-  | { status: 'acknowledged'; alert: Alert; effects: Effects }
-  | { status: 'not_found' | 'already_acknowledged'; alert?: Alert; effects: Effects };
 
 /** One (rule, station): the rule as built for the station, its type and its state. */
 type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
@@ -68,7 +49,6 @@ const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.pa
  */
 export function createEngine(options: EngineOptions) {
   const { rules } = options;
-  const words = translator(options.language);
   const active = new Map<string, ActiveAlert>();
   const states = new Map<string, RuleState>();
   /** The states whose type runs on the tick (staleness), so a tick skips the rest. */
@@ -88,10 +68,10 @@ export function createEngine(options: EngineOptions) {
   };
 
   function emit(out: Effects, alert: Alert, event: AlertEvent['event'], at: number) {
-    const t = tags.get(alert.station) ?? {};
     if (event !== 'escalated') {
+      wordAlert(alert, options.language);
       out.mqtt.push(...alertMqtt(alert));
-      out.lines.push(alertLine(alert, at, t));
+      out.lines.push(alertLine(alert, at, tags.get(alert.station) ?? {}));
       stats.transitions++;
       alertsDirty = true;
     }
@@ -120,7 +100,6 @@ export function createEngine(options: EngineOptions) {
     };
     if (rule.standard) alert.standard = rule.standard;
     if (rule.averaging) alert.averaging = rule.averaging;
-    alert.message = alertMessage(words, alert);
     active.set(id, { alert });
     emit(out, alert, 'raised', now);
   }
@@ -137,7 +116,6 @@ export function createEngine(options: EngineOptions) {
       value: round(v.value),
       cleared_at: iso(now),
     };
-    alert.message = alertMessage(words, alert);
     emit(out, alert, 'cleared', now);
   }
 
@@ -304,5 +282,3 @@ export function createEngine(options: EngineOptions) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
