@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
@@ -15,6 +15,8 @@ import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts
 import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
+import { registerI18nRoutes, requestLanguage } from './http/i18n-routes.ts';
+import { problem } from './http/problem.ts';
 import { registerQaRoutes } from './http/qa-routes.ts';
 import { securityHeaders, sessionKey } from './http/security.ts';
 import { type Asset, loadAssets } from './http/static.ts';
@@ -89,10 +91,13 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     return deps.metrics.registry.metrics();
   });
 
-  const send = (name: string) => (_req: unknown, reply: import('fastify').FastifyReply) => {
+  // A page in the viewer's language (i18n-routes.ts `requestLanguage`); other files as they are.
+  const send = (name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
     const asset = assets.get(name);
-    if (!asset) return reply.code(404).send({ error: 'not found' });
-    return reply.type(asset.type).send(asset.body);
+    if (!asset) return reply.code(404).send(problem('error.not_found'));
+    if (!asset.pages) return reply.type(asset.type).send(asset.body);
+    const page = asset.pages.get(await requestLanguage(req, auth)) ?? asset.body;
+    return reply.type(asset.type).header('vary', 'accept-language, cookie').send(page);
   };
   app.get('/', { preHandler: guard.readPage }, send('index.html'));
   app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
@@ -100,9 +105,10 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   app.get('/qa', { preHandler: guard.readPage }, send('qa.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
-    if (req.params.name.endsWith('.html')) return reply.code(404).send({ error: 'not found' });
+    if (req.params.name.endsWith('.html')) return reply.code(404).send(problem('error.not_found'));
     return send(req.params.name)(req, reply);
   });
+  registerI18nRoutes(app, { auth, admin, assets }, guard);
 
   registerAuthRoutes(app, {
     ...auth,
@@ -144,7 +150,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     if (err.statusCode && err.statusCode < 500)
       return reply.code(err.statusCode).send({ error: err.message });
     deps.log.error({ err, url: request.url }, 'http error');
-    return reply.code(500).send({ error: 'internal error' });
+    return reply.code(500).send(problem('error.internal'));
   });
   return app;
 }

@@ -259,7 +259,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
           qos: 1,
         },
       );
-      await expect.poll(() => row.locator('.values').textContent(), { timeout: 10_000 }).toContain('77.7');
+      await expect.poll(() => row.locator('.values').textContent(), { timeout: 10_000 }).toContain('77,7');
 
       // Stand in for the alert flows: confirm each ack by republishing the alert as acknowledged.
       flows.on('message', (topic, payload) => {
@@ -279,7 +279,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
       expect(acks[0]?.body).toEqual({ by: TEST_USER.username, comment: '<i>crew sent</i>' });
       await expect
         .poll(() => alert.textContent(), { timeout: 10_000 })
-        .toContain(`acknowledged by ${TEST_USER.username}`);
+        .toContain(`dikonfirmasi oleh ${TEST_USER.username}`);
       await expect.poll(() => alert.locator('.comment').textContent()).toBe('"<i>crew sent</i>"');
 
       // Nothing from the payloads became markup or ran.
@@ -308,13 +308,16 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
         await admin.waitForURL(`${console_.url}/admin`);
         const rows = admin.locator('#audit tbody tr');
         await expect.poll(() => rows.count()).toBeGreaterThan(2);
-        await expect.poll(() => admin.locator('#audit tbody').textContent()).toContain('alert_acknowledged');
+        const actions = () =>
+          rows
+            .locator('td[data-action]')
+            .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action')));
+        await expect.poll(actions).toContain('alert_acknowledged');
         await admin.fill('input[name=action]', 'alert_acknowledged');
         await admin.fill('input[name=user]', TEST_USER.username);
         await admin.click('#filters button[type=submit]');
-        await expect
-          .poll(async () => [...new Set(await rows.locator('td:nth-child(3)').allTextContents())])
-          .toEqual(['alert_acknowledged']);
+        await expect.poll(async () => [...new Set(await actions())]).toEqual(['alert_acknowledged']);
+        expect(await rows.first().locator('td:nth-child(3)').textContent()).toBe('Alarm dikonfirmasi');
         expect(await rows.first().locator('td:nth-child(4)').textContent()).toBe(
           'air_quality/aq-beji-01/pm25-24h',
         );

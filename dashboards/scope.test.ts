@@ -145,7 +145,10 @@ describe('roles and scope (inject, and a live stream in process)', () => {
     for (const other of [ww, aq]) {
       const detail = await getAs('pdam', `/api/stations/${other.id}`);
       expect(detail.statusCode).toBe(403);
-      expect(detail.json()).toEqual({ error: 'this station is outside your scope' });
+      expect(detail.json()).toEqual({
+        error: 'this station is outside your scope',
+        code: 'error.outside_scope',
+      });
       expect((await getAs('pdam', `/api/stations/${other.id}/history?hours=24`)).statusCode).toBe(403);
     }
     expect((await getAs('pdam', '/api/stations/nope-01')).statusCode).toBe(404);

@@ -24,6 +24,7 @@ const EVERY_VARIABLE = {
   FLOWS_TICK_MS: '60',
   FLOWS_SNAPSHOT_MS: '200',
   FLOWS_ESCALATE_AFTER_S: '0',
+  FLOWS_LANGUAGE: 'en',
   FLOWS_API_TOKEN: 'bbbbbbbbbbbbbbbb',
   FLOWS_ADMIN_USER: 'adm',
   FLOWS_ADMIN_PASSWORD_HASH: '$2b$10$abc',
@@ -66,6 +67,7 @@ describe('flows settings', () => {
       tickMs: 5000,
       snapshotMs: 30000,
       escalateAfterS: 1800,
+      language: 'id',
       admin: {
         username: 'admin',
       },
@@ -103,6 +105,7 @@ describe('flows settings', () => {
       tickMs: 60,
       snapshotMs: 200,
       escalateAfterS: 0,
+      language: 'en',
       apiToken: 'bbbbbbbbbbbbbbbb',
       admin: {
         username: 'adm',
@@ -149,5 +152,12 @@ describe('flows settings', () => {
     expect(() => flowsConfigFromEnv({ FLOWS_MQTT_PASSWORD: 'fp', MQTT_URL: 'http://x' })).toThrow(
       /MQTT_URL \(mqtt\.url\): an mqtt:\/\/host:port URL/,
     );
+  });
+
+  it('refuses a language it has no catalogue for, naming the variable', () => {
+    expect(() => flowsConfigFromEnv({ FLOWS_MQTT_PASSWORD: 'fp', FLOWS_LANGUAGE: 'fr' })).toThrow(
+      /FLOWS_LANGUAGE/,
+    );
+    expect(flowsConfigFromEnv({ FLOWS_MQTT_PASSWORD: 'fp', FLOWS_LANGUAGE: 'en' }).language).toBe('en');
   });
 });

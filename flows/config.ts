@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFlag } from '../lib/config.ts';
+import { DEFAULT_LANGUAGE, Languages } from '../lib/i18n/index.ts';
 import { passThrough, setting } from '../lib/settings/declare.ts';
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
@@ -132,6 +133,14 @@ export const FlowsSettings = {
     schema: z.coerce.number().min(0),
     default: 1800,
     meaning: "escalate alerts unacknowledged this long (0 = never; a rule's `escalateAfterS` wins)",
+  }),
+  // Alerts are made without a reader: they are worded in the deployment's language (the console words
+  // them again in each viewer's, from the alert's structured `text`).
+  language: setting({
+    env: 'FLOWS_LANGUAGE',
+    schema: z.enum(Languages),
+    default: DEFAULT_LANGUAGE,
+    meaning: 'language of alert messages and notifications: `id` (Bahasa Indonesia) or `en` (English)',
   }),
   apiToken: setting({
     env: 'FLOWS_API_TOKEN',

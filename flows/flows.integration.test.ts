@@ -153,8 +153,12 @@ describe('Node-RED alert flows', () => {
     await sendAll('ww-01', 'wastewater', [[Date.now(), { bod: 45, cod: 80 }]]);
     await waitFor(() => statesOf(id).length === 1, 5000, 'P.68 alert');
     expect(alertsOn(id)[0]).toMatchObject({ rule_type: 'compliance', limit: 30, value: 45 });
+    // In the default language (FLOWS_LANGUAGE unset: Bahasa Indonesia), messages and mails alike.
+    expect(alertsOn(id)[0]?.message).toBe(
+      'ww-01: bod 45 mg/L, di atas 30 mg/L (p68-bod; Permen LHK P.68/2016)',
+    );
     await waitFor(
-      () => receivers.mails.some((m) => m.includes('ESCALATED') && m.includes('head@dlhk.local')),
+      () => receivers.mails.some((m) => m.includes('ESKALASI') && m.includes('head@dlhk.local')),
       10_000,
       'escalation mail',
     );

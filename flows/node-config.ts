@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '../lib/config.ts';
+import { DEFAULT_LANGUAGE, Languages } from '../lib/i18n/index.ts';
 
 /**
  * Settings of the custom nodes. flows.json sets each property to `${ENV}`; Node-RED substitutes it,
@@ -42,6 +43,8 @@ export const RulesNodeConfigSchema = z.object({
   snapshotMs: z.coerce.number().int().min(100).default(30_000),
   /** Escalate unacknowledged alerts after this long (0 = never; a rule's escalateAfterS wins). */
   escalateAfterS: z.coerce.number().min(0).default(1800),
+  /** Language of alert messages (FLOWS_LANGUAGE). */
+  language: z.enum(Languages).default(DEFAULT_LANGUAGE),
   /** Bearer token for the HTTP API; without it the API answers 503. */
   apiToken: z.string().min(16, 'FLOWS_API_TOKEN must be at least 16 characters').optional(),
 });
@@ -89,6 +92,8 @@ export const NotifyNodeConfigSchema = z.object({
   rateLimitCount: z.coerce.number().int().positive().default(6),
   rateLimitWindowS: z.coerce.number().positive().default(3600),
   timeoutMs: z.coerce.number().int().positive().default(10_000),
+  /** Language of e-mail and Telegram texts (FLOWS_LANGUAGE). */
+  language: z.enum(Languages).default(DEFAULT_LANGUAGE),
 });
 export type NotifyNodeConfig = z.infer<typeof NotifyNodeConfigSchema>;
 

@@ -85,6 +85,7 @@ function childEnv(
     FLOWS_TICK_MS: String(config.tickMs),
     FLOWS_SNAPSHOT_MS: String(config.snapshotMs),
     FLOWS_ESCALATE_AFTER_S: String(config.escalateAfterS),
+    FLOWS_LANGUAGE: config.language,
     FLOWS_API_TOKEN: config.apiToken ?? '',
     FLOWS_INFLUX_VERSION: String(config.influx.version),
     FLOWS_INFLUX_URL: config.influx.url,

@@ -32,6 +32,8 @@ async function editRegistry(edit: (r: Awaited<ReturnType<typeof loadRegistry>>) 
 beforeAll(async () => {
   h = await startFlowsHarness(devices, {
     registry: true,
+    // FLOWS_LANGUAGE reaches the rules node: these flows word their alerts in English.
+    config: { language: 'en' },
     overrides: { stations: { 'wn-silent': fast, 'wn-revoked': fast, 'wn-new': fast } },
     // Revoked before Node-RED starts: never a station for the flows.
     beforeFlows: async (p) => {
@@ -54,6 +56,7 @@ describe('stations from the registry', () => {
     const alert = alertsOf('wn-silent').find((a) => a.id === id) as Alert;
     expect(alert).toMatchObject({ rule_type: 'stale', state: 'raised', unit: 's', limit: 1.5 });
     expect(alert.message).toContain('since watching began, no reading yet');
+    expect(alert.text).toMatchObject({ key: 'alert.detail.silent_never', source: 'catalogue' });
     // Both were watched from the same moment with the same limit: the revoked one would be raised by now.
     expect((await active()).filter((a) => a.includes('/wn-revoked/'))).toEqual([]);
     expect(alertsOf('wn-revoked')).toEqual([]);

@@ -11,6 +11,7 @@ import { AckRequestSchema } from '../core/messages.ts';
 import { type StationRef, scopeFilter, type Visible } from '../core/scope.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
 import type { Guards } from './auth-routes.ts';
+import { problem } from './problem.ts';
 
 export type AckMessage = { by: string; comment?: string };
 
@@ -47,7 +48,7 @@ export function outOfScope(
   const visible = visibleTo(req);
   if (!visible || visible(station)) return false;
   deps.metrics.forbidden.inc({ permission: 'scope' });
-  reply.code(403).send({ error: 'this station is outside your scope' });
+  reply.code(403).send(problem('error.outside_scope'));
   return true;
 }
 
@@ -65,7 +66,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Gu
 
   app.get<{ Params: { id: string } }>('/api/stations/:id', read, async (req, reply) => {
     const station = deps.state.station(req.params.id, deps.now());
-    if (!station) return reply.code(404).send({ error: 'unknown station' });
+    if (!station) return reply.code(404).send(problem('error.unknown_station'));
     if (outOfScope(req, reply, station, deps)) return;
     const alerts = deps.state.alerts().filter((a) => a.station === station.id);
     const ispu = deps.state.ispu().find((i) => i.station === station.id);
@@ -74,10 +75,10 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Gu
 
   app.get<{ Params: { id: string } }>('/api/stations/:id/history', read, async (req, reply) => {
     const station = deps.state.station(req.params.id, deps.now());
-    if (!station) return reply.code(404).send({ error: 'unknown station' });
+    if (!station) return reply.code(404).send(problem('error.unknown_station'));
     if (outOfScope(req, reply, station, deps)) return;
     const query = HistoryQuerySchema.safeParse(req.query);
-    if (!query.success) return reply.code(400).send({ error: 'hours must be 1..744' });
+    if (!query.success) return reply.code(400).send(problem('error.bad_hours', { max: 744 }));
     try {
       const series = await deps.history(station.kind, station.id, query.data.hours);
       deps.metrics.historyQueries.inc({ result: 'ok' });
@@ -85,7 +86,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Gu
     } catch (err) {
       deps.metrics.historyQueries.inc({ result: 'error' });
       deps.log.warn({ err: (err as Error).message, station: station.id }, 'history query failed');
-      return reply.code(502).send({ error: 'InfluxDB did not answer the history query' });
+      return reply.code(502).send(problem('error.history_failed'));
     }
   });
 
@@ -94,17 +95,18 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Gu
     { preHandler: guard.write('acknowledge') },
     async (req, reply) => {
       const params = AlertParamsSchema.safeParse(req.params);
-      if (!params.success) return reply.code(404).send({ error: 'unknown alert' });
+      if (!params.success) return reply.code(404).send(problem('error.unknown_alert'));
       // Scope before existence: an out-of-scope principal learns nothing about that station's alerts.
       if (outOfScope(req, reply, deps.state.ref(params.data.station, params.data.kind), deps)) return;
       const body = AckRequestSchema.safeParse(req.body ?? {});
-      if (!body.success) return reply.code(400).send({ error: 'body: {"comment"?: string (max 500)}' });
+      if (!body.success) return reply.code(400).send(problem('error.ack_body', { max: 500 }));
       const { kind, station, rule } = params.data;
       const id = `${kind}/${station}/${rule}`;
       const alert = deps.state.alert(id);
-      if (!alert) return reply.code(404).send({ error: 'no active alert with this id' });
-      if (alert.state !== 'raised') return reply.code(409).send({ error: `alert is ${alert.state}` });
-      if (!deps.ack) return reply.code(503).send({ error: 'acknowledgements are not configured' });
+      if (!alert) return reply.code(404).send(problem('error.no_active_alert'));
+      if (alert.state !== 'raised')
+        return reply.code(409).send(problem('error.alert_state', { state: alert.state }));
+      if (!deps.ack) return reply.code(503).send(problem('error.ack_not_configured'));
       const by = req.principal?.name ?? 'unknown';
       const message: AckMessage = body.data.comment ? { by, comment: body.data.comment } : { by };
       const topic = topics.alertAck(kind, station, rule);
@@ -113,7 +115,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps, guard: Gu
       } catch (err) {
         deps.metrics.acks.inc({ result: 'error' });
         deps.log.error({ err: (err as Error).message, id }, 'ack publish failed');
-        return reply.code(502).send({ error: 'the broker did not take the acknowledgement' });
+        return reply.code(502).send(problem('error.ack_not_published'));
       }
       deps.metrics.acks.inc({ result: 'ok' });
       deps.log.info({ id, by, via: req.principal?.via }, 'alert acknowledged');

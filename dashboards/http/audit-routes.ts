@@ -5,9 +5,12 @@ import type { AuditFilter, AuditRow } from '../../lib/records/audit.ts';
 import type { Records } from '../../lib/records/database.ts';
 import { CSV_BOM, csvRow } from '../core/csv.ts';
 import type { Guards } from './auth-routes.ts';
+import { problem } from './problem.ts';
 
 // The audit log for admins (issue 14): a page of JSON with filters and a cursor, and the same filters
 // as a CSV download.
+
+const BAD_TIME = 'error.bad_time';
 
 /** Epoch ms, or an ISO 8601 date or time (`2026-12-01`, `2026-12-01T08:00:00+07:00`). */
 export const Instant = z
@@ -16,7 +19,7 @@ export const Instant = z
   .transform((text, ctx) => {
     const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
     if (Number.isFinite(ms)) return ms;
-    ctx.addIssue({ code: 'custom', message: 'a time: epoch milliseconds or ISO 8601' });
+    ctx.addIssue({ code: 'custom', message: BAD_TIME });
     return z.NEVER;
   });
 const Filter = z.string().min(1).max(128);
@@ -44,9 +47,11 @@ function entryView(row: AuditRow) {
   return { ...row, at: new Date(row.at).toISOString() };
 }
 
-function badQuery(error: z.ZodError): string {
+/** The first problem of a query, by the parameter it concerns: a time, or any other bad value. */
+function badQuery(error: z.ZodError) {
   const issue = error.issues[0];
-  return `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`;
+  const field = issue?.path.join('.') || 'query';
+  return problem(issue?.message === BAD_TIME ? BAD_TIME : 'error.bad_query', { field });
 }
 
 const CSV_COLUMNS = [
@@ -67,7 +72,7 @@ export function registerAuditRoutes(app: FastifyInstance, records: Records, guar
 
   app.get('/api/admin/audit', view, async (req, reply) => {
     const query = AuditQuerySchema.safeParse(req.query);
-    if (!query.success) return reply.code(400).send({ error: badQuery(query.error) });
+    if (!query.success) return reply.code(400).send(badQuery(query.error));
     const { limit, ...filter } = query.data;
     const page = records.audit.page(filter satisfies AuditFilter, limit);
     return {
@@ -78,7 +83,7 @@ export function registerAuditRoutes(app: FastifyInstance, records: Records, guar
 
   app.get('/api/admin/audit.csv', view, async (req, reply) => {
     const query = AuditCsvQuerySchema.safeParse(req.query);
-    if (!query.success) return reply.code(400).send({ error: badQuery(query.error) });
+    if (!query.success) return reply.code(400).send(badQuery(query.error));
     const { limit, ...filter } = query.data;
     const rows = records.audit.rows(filter, limit);
     // Rows are read as the client takes them, not gathered in memory first.

@@ -7,6 +7,7 @@ import type { ConcurrencyGate } from '../auth/gate.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { allows, type Permission, Permissions } from '../auth/permissions.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
+import { problem } from './problem.ts';
 import {
   type AuthDeps,
   cookieName,
@@ -41,12 +42,10 @@ export type AuthRouteDeps = AuthDeps & {
  */
 export function guards(deps: AuthDeps, publicRead: boolean, onForbidden: (p: Permission) => void = () => {}) {
   const unauthorized = (reply: FastifyReply) =>
-    reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'login required' });
+    reply.code(401).header('www-authenticate', 'Bearer').send(problem('error.login_required'));
   const forbidden = (reply: FastifyReply, permission: Permission) => {
     onForbidden(permission);
-    reply
-      .code(403)
-      .send({ error: `your roles do not allow this (needs ${Permissions[permission].join(' or ')})` });
+    reply.code(403).send(problem('error.forbidden', { roles: Permissions[permission].join(' | ') }));
   };
   // A logged-in reader is identified even when reads are public: live streams are limited per login.
   const readApi = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -73,7 +72,7 @@ export function guards(deps: AuthDeps, publicRead: boolean, onForbidden: (p: Per
     const principal = await principalOf(req, deps);
     if (!principal) return unauthorized(reply);
     const reason = principal.via === 'session' ? crossSiteReason(req) : undefined;
-    if (reason) return reply.code(403).send({ error: `refused: ${reason}` });
+    if (reason) return reply.code(403).send(problem(reason));
     if (!allows(principal.access, permission)) return forbidden(reply, permission);
     req.principal = principal;
   };
@@ -93,9 +92,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
 
   app.post('/api/login', async (req, reply) => {
     const reason = crossSiteReason(req);
-    if (reason) return reply.code(403).send({ error: `refused: ${reason}` });
+    if (reason) return reply.code(403).send(problem(reason));
     const body = LoginSchema.safeParse(req.body);
-    if (!body.success) return reply.code(400).send({ error: 'username and password are required' });
+    if (!body.success) return reply.code(400).send(problem('error.login_body'));
     const { username, password } = body.data;
     if (!deps.trustProxy && !warnedForwarded && req.headers['x-forwarded-for'] !== undefined) {
       warnedForwarded = true;
@@ -110,7 +109,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     if (!attempt.ok) {
       deps.metrics.logins.inc({ result: 'limited' });
       reply.header('retry-after', String(attempt.retryAfterS));
-      return reply.code(429).send({ error: 'too many failed logins; try again later' });
+      return reply.code(429).send(problem('error.login_limited'));
     }
     const checked = await deps.gate
       .run(() => deps.users.login(username, password))
@@ -122,7 +121,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       attempt.release();
       deps.metrics.logins.inc({ result: 'busy' });
       reply.header('retry-after', '1');
-      return reply.code(503).send({ error: 'too many logins at once; try again in a second' });
+      return reply.code(503).send(problem('error.login_busy'));
     }
     const stamp = checked.value;
     if (stamp === undefined) {
@@ -137,7 +136,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
         target: username,
         address: req.ip,
       });
-      return reply.code(401).send({ error: 'wrong user name or password' });
+      return reply.code(401).send(problem('error.login_failed'));
     }
     attempt.succeed();
     deps.metrics.logins.inc({ result: 'ok' });
@@ -150,7 +149,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
 
   app.post('/api/logout', async (req, reply) => {
     const reason = crossSiteReason(req);
-    if (reason) return reply.code(403).send({ error: `refused: ${reason}` });
+    if (reason) return reply.code(403).send(problem(reason));
     const cookie = readCookie(req.headers.cookie, cookieName(deps.secureCookie));
     const session = cookie ? deps.sessions.get(cookie) : undefined;
     // Ending the session also closes its open live streams (SessionStore listeners).
@@ -169,7 +168,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
 
   app.get('/api/me', async (req, reply) => {
     const principal = await principalOf(req, deps);
-    if (!principal) return reply.code(401).send({ error: 'not logged in' });
+    if (!principal) return reply.code(401).send(problem('error.not_logged_in'));
     // The language preference is for the console's catalogues; tokens have none (the default).
     const language = principal.via === 'session' ? deps.users.user(principal.name)?.language : undefined;
     return {

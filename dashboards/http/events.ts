@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../../lib/log.ts';
 import type { Change } from '../core/live-state.ts';
+import { problem } from './problem.ts';
 import { SECURITY_HEADERS } from './security.ts';
 
 type Listener = (change: Change) => void;
@@ -95,14 +96,14 @@ export function openEventStream(app: FastifyInstance, deps: SseDeps) {
   return (reply: FastifyReply, owner: StreamOwner, view: StreamView) => {
     if (open.size >= deps.maxClients) {
       deps.onRefused?.('total');
-      reply.code(503).send({ error: 'too many live connections' });
+      reply.code(503).send(problem('error.streams_full'));
       return;
     }
     const held = perOwner.get(owner.key) ?? 0;
     if (held >= deps.maxPerOwner) {
       deps.onRefused?.('per_login');
       reply.header('retry-after', '3');
-      reply.code(429).send({ error: `at most ${deps.maxPerOwner} live connections per login` });
+      reply.code(429).send(problem('error.streams_per_login', { max: deps.maxPerOwner }));
       return;
     }
     reply.hijack();

@@ -80,25 +80,25 @@ export function sessionKey(id: string): string {
 }
 
 /**
- * CSRF defence for cookie-authenticated state changes, on top of SameSite=Strict: the body must be JSON
+ * CSRF defence for cookie-authenticated state changes (the reason is an `error.refused_*` catalogue key), on top of SameSite=Strict: the body must be JSON
  * (a cross-site form cannot send that without a CORS preflight, which we never grant), and a browser's
  * Origin / Sec-Fetch-Site headers, when present, must say same origin. Bearer requests carry no ambient
  * credential and skip this.
  */
 export function crossSiteReason(req: FastifyRequest): string | undefined {
   const type = req.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) return 'content type must be application/json';
+  if (!type.toLowerCase().startsWith('application/json')) return 'error.refused_content_type';
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross-site request';
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'error.refused_cross_site';
   const origin = req.headers.origin;
   if (origin !== undefined) {
     try {
       // Through URL on both sides, so a default port (":80") compares equal to none.
       const from = new URL(origin);
       if (from.host !== new URL(`${from.protocol}//${req.headers.host ?? ''}`).host)
-        return 'cross-origin request';
+        return 'error.refused_cross_origin';
     } catch {
-      return 'bad origin';
+      return 'error.refused_bad_origin';
     }
   }
   return undefined;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BROWSER_MODULES, I18N_DIR, type Language, Languages, translator } from '../../lib/i18n/index.ts';
+import { renderPage } from './page-text.ts';
 
 const PUBLIC_DIR = join(import.meta.dirname, '..', 'public');
 
@@ -23,6 +25,8 @@ export const ASSET_NAMES = [
   'render.js',
   'chart.js',
   'dom.js',
+  'i18n.js',
+  'ispu.js',
   'style.css',
   // The QA page (issue 15): shell, views, their strings, helpers and styles.
   'qa.html',
@@ -37,17 +41,31 @@ export const ASSET_NAMES = [
   'qa.css',
 ] as const;
 
-export type Asset = { body: Buffer; type: string };
+/** A file as served; a page has one body per language, its words filled in from the catalogue. */
+export type Asset = { body: Buffer; type: string; pages?: ReadonlyMap<Language, Buffer> };
+
+const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
 
 /**
  * The console's files, read once into memory. A fixed list, looked up by exact name: there is no path
- * to traverse, and a file not listed here is never served.
+ * to traverse, and a file not listed here is never served. lib/i18n's browser modules are listed as
+ * `lib/i18n/<name>` (the pages import them by that path, as Node does from the source tree).
  */
 export function loadAssets(dir = PUBLIC_DIR): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of ASSET_NAMES) {
-    const ext = name.slice(name.lastIndexOf('.') + 1);
-    assets.set(name, { body: readFileSync(join(dir, name)), type: TYPES[ext] ?? 'application/octet-stream' });
+    const body = readFileSync(join(dir, name));
+    const asset: Asset = { body, type: typeOf(name) };
+    if (name.endsWith('.html')) {
+      const html = body.toString('utf8');
+      asset.pages = new Map(
+        Languages.map((lang) => [lang, Buffer.from(renderPage(html, translator(lang)), 'utf8')]),
+      );
+    }
+    assets.set(name, asset);
+  }
+  for (const name of BROWSER_MODULES) {
+    assets.set(`lib/i18n/${name}`, { body: readFileSync(new URL(name, I18N_DIR)), type: typeOf(name) });
   }
   return assets;
 }

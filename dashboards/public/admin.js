@@ -1,24 +1,33 @@
 import { formatTime, h } from './dom.js';
+import { errorText, languageSwitch, loadCatalogue, t } from './i18n.js';
 
 // The audit log view for admins: filters, pages of 100 newest first, and the same filters as CSV.
-const ACTIONS = [
-  'login',
-  'login_failed',
-  'logout',
-  'alert_acknowledged',
-  'user_added',
-  'user_changed',
-  'user_removed',
-  'token_added',
-  'token_changed',
-  'token_removed',
-  'users_imported',
-  'maintenance_added',
-  'maintenance_changed',
-  'maintenance_ended',
-  'calibration_added',
-  'data_validated',
-];
+// Actions are filtered by their name (the datalist offers each with its label) and shown by their label.
+const ACTIONS = {
+  login: 'audit.action.login',
+  login_failed: 'audit.action.login_failed',
+  logout: 'audit.action.logout',
+  alert_acknowledged: 'audit.action.alert_acknowledged',
+  user_added: 'audit.action.user_added',
+  user_changed: 'audit.action.user_changed',
+  user_removed: 'audit.action.user_removed',
+  token_added: 'audit.action.token_added',
+  token_changed: 'audit.action.token_changed',
+  token_removed: 'audit.action.token_removed',
+  users_imported: 'audit.action.users_imported',
+  maintenance_added: 'audit.action.maintenance_added',
+  maintenance_changed: 'audit.action.maintenance_changed',
+  maintenance_ended: 'audit.action.maintenance_ended',
+  calibration_added: 'audit.action.calibration_added',
+  data_validated: 'audit.action.data_validated',
+};
+const VIA = {
+  session: 'audit.via.session',
+  token: 'audit.via.token',
+  cli: 'audit.via.cli',
+  system: 'audit.via.system',
+};
+const label = (keys, value) => (Object.hasOwn(keys, value) ? t(keys[value]) : value);
 
 const form = document.getElementById('filters');
 const body = document.querySelector('#audit tbody');
@@ -27,7 +36,11 @@ const error = document.getElementById('error');
 const csv = document.getElementById('csv');
 let cursor = null;
 
-document.getElementById('actions').replaceChildren(...ACTIONS.map((a) => h('option', { value: a })));
+await loadCatalogue();
+languageSwitch(() => true);
+document
+  .getElementById('actions')
+  .replaceChildren(...Object.keys(ACTIONS).map((a) => h('option', { value: a, label: label(ACTIONS, a) })));
 
 /** The form as query parameters; datetime-local values are Depok time (WIB, UTC+7). */
 function query() {
@@ -46,9 +59,9 @@ function row(e) {
   return h(
     'tr',
     { 'data-audit-id': e.id },
-    h('td', {}, formatTime(e.at)),
-    h('td', {}, e.actor, h('small', {}, ` (${e.via})`)),
-    h('td', {}, e.action),
+    h('td', { class: 'nowrap' }, formatTime(e.at, { seconds: true })),
+    h('td', {}, e.actor, ' ', h('small', {}, t('audit.via', { via: label(VIA, e.via) }))),
+    h('td', { 'data-action': e.action, title: e.action }, label(ACTIONS, e.action)),
     h('td', {}, e.target),
     h('td', { class: 'json' }, json(e.before)),
     h('td', { class: 'json' }, json(e.after)),
@@ -67,7 +80,7 @@ async function load(append) {
   }
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) {
-    error.textContent = answer.error ?? `HTTP ${res.status}`;
+    error.textContent = errorText(answer, res.status);
     return;
   }
   error.textContent = '';

@@ -1,5 +1,5 @@
 import { h } from './dom.js';
-import { historyText } from './history-text.js';
+import { errorText, languageSwitch, loadCatalogue, t } from './i18n.js';
 import { alertTable, stationDetail, stationTable, summary } from './render.js';
 
 // The browser's copy of the live state: a snapshot on every (re)connect, then one change per event.
@@ -7,6 +7,8 @@ const model = { kinds: new Map(), stations: new Map(), alerts: new Map(), ispu: 
 let user;
 // Acknowledging needs the operator or admin role (the server checks it too; this only hides the form).
 let canAck = false;
+// A logged-in user saves a language switch as their preference; a public reader keeps it in a cookie.
+let loggedIn = false;
 let history = { id: undefined, series: undefined, error: undefined };
 let renderQueued = false;
 
@@ -36,19 +38,19 @@ function route() {
 function render() {
   renderQueued = false;
   const r = route();
-  const t = now();
+  const at = now();
   // Keep a half-typed comment across re-renders.
   const typing = document.activeElement?.closest?.('tr[data-alert-id]')?.dataset.alertId;
   const typed = typing ? document.activeElement.value : undefined;
   const view =
     r.view === 'station'
-      ? stationDetail(model, r.id, history.id === r.id ? history : {}, t)
+      ? stationDetail(model, r.id, history.id === r.id ? history : {}, at)
       : [
-          summary(model, t),
-          h('h2', {}, 'Alerts'),
+          summary(model, at),
+          h('h2', {}, t('overview.alerts')),
           alertTable(sortedAlerts(), { canAck, user, onAck: acknowledge }),
-          h('h2', {}, 'Stations'),
-          stationTable(model, t),
+          h('h2', {}, t('overview.stations')),
+          stationTable(model, at),
         ];
   main.replaceChildren(...[view].flat());
   if (typing) {
@@ -79,7 +81,7 @@ async function acknowledge(alert, comment) {
   }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    window.alert(`Acknowledge failed: ${body.error ?? res.status}`);
+    window.alert(t('alerts.ack_failed', { error: errorText(body, res.status) }));
     return;
   }
   // The alert flows confirm over MQTT; until then the row says the ack is on its way.
@@ -92,7 +94,7 @@ async function loadHistory(id) {
   const res = await fetch(`/api/stations/${encodeURIComponent(id)}/history?hours=24`);
   const body = await res.json().catch(() => ({}));
   if (history.id !== id) return;
-  history = res.ok ? { id, series: body.series } : { id, error: body.error ?? `HTTP ${res.status}` };
+  history = res.ok ? { id, series: body.series } : { id, error: errorText(body, res.status) };
   scheduleRender();
 }
 
@@ -122,11 +124,11 @@ function connect() {
   on('alert_removed', (c) => model.alerts.delete(c.id));
   on('ispu', (c) => model.ispu.set(c.ispu.station, c.ispu));
   source.addEventListener('open', () => {
-    live.textContent = 'live';
+    live.textContent = t('live.on');
     live.className = 'live on';
   });
   source.addEventListener('error', async () => {
-    live.textContent = 'reconnecting...';
+    live.textContent = t('live.reconnecting');
     live.className = 'live off';
     // A stream refused with 401 is not retried by the browser: the session ended.
     if (source.readyState === EventSource.CLOSED) {
@@ -138,26 +140,31 @@ function connect() {
 }
 
 async function start() {
-  const me = await fetch('/api/me');
+  const [me] = await Promise.all([fetch('/api/me'), loadCatalogue()]);
   if (me.ok) {
     const principal = await me.json();
     user = principal.username;
+    loggedIn = principal.via === 'session';
     const roles = principal.roles ?? [];
     canAck = roles.includes('operator') || roles.includes('admin');
     who.replaceChildren(
-      'Logged in as ',
+      t('who.logged_in_as'),
+      ' ',
       h('b', {}, user),
       ' ',
-      h('a', { href: '/history', id: 'history-link' }, historyText(principal.language).link),
+      h('a', { href: '/history', id: 'history-link' }, t('who.history')),
       ' ',
-      ...(roles.includes('admin') ? [h('a', { href: '/admin', id: 'audit-link' }, 'Audit log'), ' '] : []),
-      h('a', { href: '/qa', id: 'qa-link' }, 'QA and maintenance'),
+      ...(roles.includes('admin')
+        ? [h('a', { href: '/admin', id: 'audit-link' }, t('who.audit_log')), ' ']
+        : []),
+      h('a', { href: '/qa', id: 'qa-link' }, t('who.qa')),
       ' ',
-      h('button', { id: 'logout', onclick: logout }, 'Log out'),
+      h('button', { id: 'logout', onclick: logout }, t('who.logout')),
     );
   } else {
-    who.replaceChildren(h('a', { href: '/login' }, 'Log in to acknowledge alerts'));
+    who.replaceChildren(h('a', { href: '/login' }, t('who.login_to_ack')));
   }
+  languageSwitch(() => loggedIn);
   window.addEventListener('hashchange', () => {
     const r = route();
     if (r.view === 'station') loadHistory(r.id);

@@ -1,4 +1,5 @@
 import { formatTime, formatValue, s } from './dom.js';
+import { t } from './i18n.js';
 
 const W = 360;
 const H = 110;
@@ -39,9 +40,9 @@ export function lineChart(series) {
       viewBox: `0 0 ${W} ${H}`,
       class: 'chart',
       role: 'img',
-      'aria-label': `${series.field} (${series.unit}), ${pts.length} points`,
+      'aria-label': t('chart.label', { field: series.field, unit: series.unit, count: pts.length }),
     },
-    s('title', {}, `${series.description} in ${series.unit}`),
+    s('title', {}, t('chart.title', { description: series.description, unit: series.unit })),
     s('line', { x1: PAD.left, y1: H - PAD.bottom, x2: W - PAD.right, y2: H - PAD.bottom, class: 'axis' }),
     s('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: H - PAD.bottom, class: 'axis' }),
     s('text', { x: PAD.left - 4, y: PAD.top + 8, class: 'tick', 'text-anchor': 'end' }, formatValue(y1)),

@@ -1,3 +1,5 @@
+import { t, words } from './i18n.js';
+
 // The only way the console puts data on the page: elements built with the DOM API, text through text
 // nodes. No innerHTML anywhere, so a station id or an alert message is always shown as text.
 
@@ -33,28 +35,19 @@ function append(el, children) {
   }
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Jakarta',
-  day: '2-digit',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Depok local time (WIB, UTC+7) whatever the browser's zone. */
-export function formatTime(value) {
-  const ms = typeof value === 'number' ? value : Date.parse(value ?? '');
-  return Number.isFinite(ms) ? `${timeFormat.format(ms)} WIB` : '-';
+/** Depok local time (WIB, UTC+7) whatever the browser's zone, in the page's language. */
+export function formatTime(value, options) {
+  return words().dateTime(value, options);
 }
 
 export function formatAge(ms, now) {
-  if (!Number.isFinite(ms)) return 'never';
+  if (!Number.isFinite(ms)) return t('time.never');
   const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 90) return `${s} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  const ago = (key, n) => t('time.ago', { age: t(key, { n }) });
+  if (s < 90) return ago('duration.second', s);
+  if (s < 5400) return ago('duration.minute', Math.round(s / 60));
+  if (s < 172800) return ago('duration.hour', Math.round(s / 3600));
+  return ago('duration.day', Math.round(s / 86400));
 }
 
 /** The step of the last digit formatValue shows at this magnitude (1, 0.1 or 0.01). */
@@ -65,27 +58,16 @@ function valueStep(value) {
   return 0.01;
 }
 
+/** A reading with the decimals its magnitude deserves, in the language's format ("55,4" in Indonesian). */
 export function formatValue(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '-';
-  return value.toFixed(Math.round(-Math.log10(valueStep(value))));
+  const digits = Math.round(-Math.log10(valueStep(value)));
+  return words().number(value, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** Seconds as people say them: "3.5 s", "3 min 5 s", "2 h 10 min", "1 d 3 h" (as the flows' messages do). */
+/** Seconds as people say them: "3,5 dtk", "3 mnt 5 dtk", "2 jam 10 mnt" (as the flows' messages do). */
 export function formatDuration(seconds) {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '-';
-  const sign = seconds < 0 ? '-' : '';
-  const s = Math.abs(seconds);
-  if (s < 60) return `${sign}${Number(s.toPrecision(4))} s`;
-  const pair = (n, per, big, small) => {
-    const hi = Math.floor(n / per);
-    const lo = n - hi * per;
-    return `${sign}${hi} ${big}${lo === 0 ? '' : ` ${lo} ${small}`}`;
-  };
-  const secs = Math.round(s);
-  if (secs < 3600) return pair(secs, 60, 'min', 's');
-  const mins = Math.round(s / 60);
-  if (mins < 1440) return pair(mins, 60, 'h', 'min');
-  return pair(Math.round(s / 3600), 24, 'd', 'h');
+  return words().duration(seconds);
 }
 
 /** An alert's value and limit; in seconds (staleness) they are durations, not "185.0 ug/m3". */

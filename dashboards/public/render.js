@@ -1,13 +1,18 @@
 import { lineChart } from './chart.js';
 import { formatAge, formatAlertValue, formatTime, formatValue, h } from './dom.js';
+import { alertText, fieldDescription, kindTitle, t, words } from './i18n.js';
+import { ispuChip, ispuHint } from './ispu.js';
 
-export const ISPU_CLASS = {
-  Baik: 'ispu-baik',
-  Sedang: 'ispu-sedang',
-  'Tidak Sehat': 'ispu-tidak-sehat',
-  'Sangat Tidak Sehat': 'ispu-sangat',
-  Berbahaya: 'ispu-berbahaya',
+export { ispuChip, ispuHint } from './ispu.js';
+
+const SEVERITY = { warning: 'severity.warning', critical: 'severity.critical' };
+const STATUS = {
+  online: 'status.online',
+  offline: 'status.offline',
+  reporting: 'status.reporting',
+  no_data: 'status.no_data',
 };
+const label = (keys, value) => (Object.hasOwn(keys, value) ? t(keys[value]) : String(value ?? '-'));
 
 const stationHref = (id) => `#/station/${encodeURIComponent(id)}`;
 
@@ -20,59 +25,28 @@ export function isOnline(station, stale) {
   return station.status === 'online' || (station.status === 'unknown' && !stale);
 }
 
-export function ispuChip(ispu) {
-  return h(
-    'span',
-    { class: `ispu ${ISPU_CLASS[ispu.category] ?? ''}`, title: `ISPU ${ispu.category}` },
-    `${Math.round(ispu.ispu)} ${ispu.category}`,
-  );
-}
-
-const HOUR = 3_600_000;
-// What the shipped flows/rules.json "ispu" rule needs before its first value: PM2.5 in 18 of the 24
-// hourly sub-periods of its 24 h window (minCoverage 0.75), computed when a station's readings enter
-// a new hour. A site that changes the rule's coverage changes the wait, not this text's reasoning.
-const ISPU_FIELD = 'pm25';
-const ISPU_HOURS_NEEDED = 18;
-const ISPU_WINDOW_H = 24;
-
-/**
- * Why there is no ISPU yet, and when the first value is expected: from the earliest PM2.5 reading
- * the console has seen (a console started later only makes the estimate later, never earlier).
- */
-export function ispuHint(stations, now) {
-  const air = [...stations].filter((st) => st.kind === 'air_quality');
-  if (air.length === 0) return 'none: no air-quality station.';
-  const starts = air
-    .filter((st) => st.values?.[ISPU_FIELD] !== undefined && Number.isFinite(st.first_ts))
-    .map((st) => st.first_ts);
-  const rule = `it is computed every full hour once ${ISPU_HOURS_NEEDED} of the last ${ISPU_WINDOW_H} hours hold PM2.5 readings`;
-  if (starts.length === 0) return `not yet: waiting for PM2.5 readings; ${rule}.`;
-  const first = Math.min(...starts);
-  const expected = (Math.floor(first / HOUR) + ISPU_HOURS_NEEDED) * HOUR;
-  if (now > expected + HOUR) {
-    return `not yet, although PM2.5 readings have come in since ${formatTime(first)}: are the alert flows running? (${rule})`;
-  }
-  return `not yet: ${rule}; with readings since ${formatTime(first)}, the first value is expected by about ${formatTime(expected)}.`;
-}
-
 export function summary(model, now) {
   const stations = [...model.stations.values()];
   const online = stations.filter((st) => isOnline(st, isStale(st, model.kinds, now))).length;
   const stale = stations.filter((st) => isStale(st, model.kinds, now)).length;
   const active = [...model.alerts.values()].filter((a) => a.state !== 'cleared');
   const critical = active.filter((a) => a.severity === 'critical').length;
+  const n = (count) => words().number(count);
+  // A count in bold, then what it counts (the words may depend on the count: plurals).
+  const card = (className, shown, key, count) =>
+    h('div', { class: `card ${className}` }, h('b', {}, shown), ' ', t(key, { count }));
   return h(
     'section',
-    { class: 'summary', 'aria-label': 'City summary' },
-    h('div', { class: 'card' }, h('b', {}, `${online}/${stations.length}`), ' stations online'),
-    h('div', { class: `card ${stale ? 'warn' : ''}` }, h('b', {}, String(stale)), ' stale'),
-    h('div', { class: `card ${critical ? 'crit' : ''}` }, h('b', {}, String(critical)), ' critical alerts'),
-    h('div', { class: 'card' }, h('b', {}, String(active.length - critical)), ' warnings'),
+    { class: 'summary', 'aria-label': t('summary.label') },
+    card('', `${n(online)}/${n(stations.length)}`, 'summary.online', stations.length),
+    card(stale ? 'warn' : '', n(stale), 'summary.stale', stale),
+    card(critical ? 'crit' : '', n(critical), 'summary.critical', critical),
+    card('', n(active.length - critical), 'summary.warnings', active.length - critical),
     h(
       'div',
       { class: 'card ispu-list' },
-      'ISPU: ',
+      t('summary.ispu'),
+      ' ',
       [...model.ispu.values()].length === 0
         ? h('span', { class: 'muted ispu-hint' }, ispuHint(model.stations.values(), now))
         : [...model.ispu.values()].map((i) =>
@@ -83,7 +57,7 @@ export function summary(model, now) {
 }
 
 export function alertTable(alerts, options) {
-  if (alerts.length === 0) return h('p', { class: 'muted' }, 'No alerts.');
+  if (alerts.length === 0) return h('p', { class: 'muted' }, t('alerts.none'));
   return h(
     'table',
     { class: 'alerts' },
@@ -93,9 +67,16 @@ export function alertTable(alerts, options) {
       h(
         'tr',
         {},
-        ['Severity', 'Station', 'Parameter', 'Message', 'Value / limit', 'Raised', 'State', ''].map((t) =>
-          h('th', {}, t),
-        ),
+        [
+          'alerts.severity',
+          'alerts.station',
+          'alerts.parameter',
+          'alerts.message',
+          'alerts.value',
+          'alerts.raised',
+          'alerts.state',
+        ].map((key) => h('th', {}, t(key))),
+        h('th', {}),
       ),
     ),
     h(
@@ -108,14 +89,21 @@ export function alertTable(alerts, options) {
           h(
             'td',
             {},
-            h('span', { class: `sev ${a.severity}` }, a.severity),
-            a.provisional ? h('small', {}, ' provisional') : null,
+            h('span', { class: `sev ${a.severity}` }, label(SEVERITY, a.severity)),
+            a.provisional
+              ? h('small', { title: t('alerts.provisional_title') }, ' ', t('alerts.provisional'))
+              : null,
           ),
-          h('td', {}, h('a', { href: stationHref(a.station) }, a.station)),
-          h('td', {}, a.parameter ?? a.rule, a.averaging ? h('small', {}, ` (${a.averaging})`) : null),
-          h('td', { class: 'message' }, a.message),
+          h('td', { class: 'nowrap' }, h('a', { href: stationHref(a.station) }, a.station)),
+          h(
+            'td',
+            {},
+            a.parameter ?? a.rule,
+            a.averaging ? h('small', {}, ` (${words().averaging(a.averaging)})`) : null,
+          ),
+          h('td', { class: 'message' }, alertText(a)),
           h('td', { class: 'value' }, formatAlertValue(a)),
-          h('td', {}, formatTime(a.raised_at)),
+          h('td', { class: 'nowrap' }, formatTime(a.raised_at)),
           h('td', {}, stateCell(a)),
           h('td', {}, a.state === 'raised' && !a.pending && options.canAck ? ackForm(a, options) : null),
         ),
@@ -127,20 +115,21 @@ export function alertTable(alerts, options) {
 function stateCell(a) {
   if (a.state === 'acknowledged')
     return [
-      'acknowledged by ',
+      t('alerts.acknowledged_by'),
+      ' ',
       h('b', {}, a.acknowledged_by ?? '?'),
-      a.comment ? h('div', { class: 'comment' }, `"${a.comment}"`) : null,
+      a.comment ? h('div', { class: 'comment' }, t('alerts.comment_quoted', { comment: a.comment })) : null,
     ];
-  if (a.state === 'cleared') return ['cleared ', formatTime(a.cleared_at)];
-  return a.pending ? 'raised (ack sent)' : 'raised';
+  if (a.state === 'cleared') return t('alerts.cleared_at', { time: formatTime(a.cleared_at) });
+  return a.pending ? t('alerts.raised_pending') : t('alerts.raised_state');
 }
 
 function ackForm(alert, options) {
   const comment = h('input', {
     name: 'comment',
     maxlength: 500,
-    placeholder: 'comment',
-    'aria-label': 'comment',
+    placeholder: t('alerts.comment'),
+    'aria-label': t('alerts.comment'),
   });
   return h(
     'form',
@@ -152,7 +141,7 @@ function ackForm(alert, options) {
       },
     },
     comment,
-    h('button', { type: 'submit', title: `Acknowledge as ${options.user}` }, 'Acknowledge'),
+    h('button', { type: 'submit', title: t('alerts.ack_as', { user: options.user }) }, t('alerts.ack')),
   );
 }
 
@@ -169,7 +158,14 @@ export function stationTable(model, now) {
       h(
         'tr',
         {},
-        ['Station', 'Kind', 'District', 'Status', 'Last reading', 'Key values'].map((t) => h('th', {}, t)),
+        [
+          'stations.station',
+          'stations.kind',
+          'stations.district',
+          'stations.status',
+          'stations.last_reading',
+          'stations.key_values',
+        ].map((key) => h('th', {}, t(key))),
       ),
     ),
     h(
@@ -178,7 +174,7 @@ export function stationTable(model, now) {
       rows.map((st) => {
         const stale = isStale(st, model.kinds, now);
         const kind = model.kinds.get(st.kind);
-        const status = st.status === 'unknown' ? (stale ? 'no data' : 'reporting') : st.status;
+        const status = st.status === 'unknown' ? (stale ? 'no_data' : 'reporting') : st.status;
         return h(
           'tr',
           { class: stale ? 'stale' : '', 'data-station': st.id },
@@ -188,15 +184,15 @@ export function stationTable(model, now) {
             h('a', { href: stationHref(st.id) }, st.id),
             st.name ? h('div', { class: 'muted' }, st.name) : null,
           ),
-          h('td', {}, kind?.title ?? st.kind),
+          h('td', {}, kindTitle(st.kind, kind?.title)),
           h('td', {}, st.district ?? '-'),
-          h('td', {}, h('span', { class: `status ${st.status}` }, status)),
+          h('td', {}, h('span', { class: `status ${st.status}` }, label(STATUS, status))),
           h(
             'td',
             {},
             formatAge(st.last_ts, now),
             stale
-              ? h('span', { class: 'stale-tag', title: 'older than 3x the expected interval' }, 'stale')
+              ? h('span', { class: 'stale-tag', title: t('stations.stale_title') }, t('stations.stale'))
               : null,
           ),
           h(
@@ -220,44 +216,65 @@ export function stationTable(model, now) {
 
 export function stationDetail(model, id, history, now) {
   const st = model.stations.get(id);
-  if (!st) return h('p', {}, 'Unknown station ', h('code', {}, id), '. ', h('a', { href: '#/' }, 'Back'));
+  if (!st)
+    return h(
+      'p',
+      {},
+      t('station.unknown'),
+      ' ',
+      h('code', {}, id),
+      ' ',
+      h('a', { href: '#/' }, t('station.back')),
+    );
   const stale = isStale(st, model.kinds, now);
+  // As the station table says it: "unknown" is reporting or no data, by the readings' age.
+  const status = st.status === 'unknown' ? (stale ? 'no_data' : 'reporting') : st.status;
   const ispu = model.ispu.get(id);
   const alerts = [...model.alerts.values()].filter((a) => a.station === id);
   return h(
     'section',
     { class: 'detail' },
-    h('p', {}, h('a', { href: '#/' }, '< all stations')),
-    h('h2', {}, st.id, ' ', h('small', {}, model.kinds.get(st.kind)?.title ?? st.kind)),
+    h('p', {}, h('a', { href: '#/' }, t('station.all'))),
+    h('h2', {}, st.id, ' ', h('small', {}, kindTitle(st.kind, model.kinds.get(st.kind)?.title))),
     h(
       'dl',
       {},
       [
-        ['Name', st.name ?? '-'],
-        ['District', st.district ?? '-'],
-        ['Operator', st.operator ?? '-'],
-        ['Status', `${st.status}${stale ? ' (stale)' : ''}`],
-        ['Last reading', `${formatTime(st.last_ts)} (${formatAge(st.last_ts, now)})`],
+        ['station.name', st.name ?? '-'],
+        ['station.district', st.district ?? '-'],
+        ['station.operator', st.operator ?? '-'],
         [
-          'Rejected messages',
-          `${st.rejected}${st.last_reject_reason ? ` (last: ${st.last_reject_reason})` : ''}`,
+          'station.status',
+          stale ? t('station.status_stale', { status: label(STATUS, status) }) : label(STATUS, status),
         ],
-      ].map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+        ['station.last_reading', `${formatTime(st.last_ts)} (${formatAge(st.last_ts, now)})`],
+        [
+          'station.rejected',
+          st.last_reject_reason
+            ? t('station.rejected_last', { count: st.rejected, reason: st.last_reject_reason })
+            : words().number(st.rejected),
+        ],
+      ].map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]),
       ispu
         ? [
-            h('dt', {}, 'ISPU'),
-            h('dd', {}, ispuChip(ispu), ispu.dominant ? ` dominant ${ispu.dominant}` : ''),
+            h('dt', {}, t('station.ispu')),
+            h(
+              'dd',
+              {},
+              ispuChip(ispu),
+              ispu.dominant ? ` ${t('station.dominant', { pollutant: ispu.dominant })}` : '',
+            ),
           ]
         : null,
     ),
-    alerts.length ? [h('h3', {}, 'Alerts'), alertTable(alerts, { canAck: false })] : null,
-    h('h3', {}, 'Last 24 h'),
+    alerts.length ? [h('h3', {}, t('station.alerts')), alertTable(alerts, { canAck: false })] : null,
+    h('h3', {}, t('station.last_24h')),
     history.error
       ? h('p', { class: 'error' }, history.error)
       : !history.series
-        ? h('p', { class: 'muted' }, 'Loading...')
+        ? h('p', { class: 'muted' }, t('common.loading'))
         : history.series.length === 0
-          ? h('p', { class: 'muted' }, 'No readings in InfluxDB for the last 24 h.')
+          ? h('p', { class: 'muted' }, t('station.no_history'))
           : h(
               'div',
               { class: 'charts' },
@@ -268,11 +285,14 @@ export function stationDetail(model, id, history, now) {
                   h(
                     'figcaption',
                     {},
-                    `${series.field} (${series.unit})`,
+                    t('station.series', { field: series.field, unit: series.unit }),
                     ' ',
-                    h('small', {}, series.description),
+                    h('small', {}, fieldDescription(st.kind, series.field, series.description)),
                   ),
-                  lineChart(series),
+                  lineChart({
+                    ...series,
+                    description: fieldDescription(st.kind, series.field, series.description),
+                  }),
                 ),
               ),
             ),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogue, type Language } from '../../lib/i18n/index.ts';
 
 // The console's browser modules are plain JavaScript (no build step); their pure parts load in Node
 // too. Imported by URL so the type checker, which reads only TypeScript here, leaves them alone.
@@ -8,20 +9,27 @@ type Dom = {
   formatDuration(seconds: number): string;
   formatAlertValue(alert: Alert): string;
   formatValue(value: number): string;
+  formatTime(value: number): string;
 };
 type Chart = { axisRange(values: number[]): [number, number] };
 type Render = { ispuHint(stations: Iterable<Station>, now: number): string };
+type I18n = { useCatalogue(lang: Language, messages: Record<string, string>): void };
 
 const load = async <T>(name: string): Promise<T> => import(new URL(`./${name}`, import.meta.url).href);
 let dom: Dom;
 let chart: Chart;
 let render: Render;
+let i18n: I18n;
+/** The page's language: the browser modules word everything with the catalogue it was given. */
+const speak = (lang: Language) => i18n.useCatalogue(lang, { ...catalogue(lang) });
 beforeAll(async () => {
-  [dom, chart, render] = await Promise.all([
+  [dom, chart, render, i18n] = await Promise.all([
     load<Dom>('dom.js'),
     load<Chart>('chart.js'),
     load<Render>('render.js'),
+    load<I18n>('i18n.js'),
   ]);
+  speak('en');
 });
 
 describe('console text', () => {
@@ -30,6 +38,19 @@ describe('console text', () => {
     expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81.2 / 55.0 ug/m3');
     expect(dom.formatDuration(3.5)).toBe('3.5 s');
     expect(dom.formatDuration(7800)).toBe('2 h 10 min');
+  });
+
+  it('writes numbers, durations and times the Indonesian way in Indonesian', () => {
+    speak('id');
+    try {
+      expect(dom.formatAlertValue({ value: 185, limit: 180, unit: 's' })).toBe('3 mnt 5 dtk / 3 mnt');
+      expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81,2 / 55,0 ug/m3');
+      expect(dom.formatValue(1008.4)).toBe('1.008');
+      expect(dom.formatTime(Date.parse('2026-12-01T07:05:00Z'))).toBe('1 Des 2026 14.05 WIB');
+      expect(render.ispuHint([], 0)).toBe('belum ada: tidak ada stasiun kualitas udara.');
+    } finally {
+      speak('en');
+    }
   });
 
   it('says why there is no ISPU yet and when the first value is expected', () => {
@@ -48,7 +69,7 @@ describe('console text', () => {
     );
     const reporting = air({ first_ts: first, values: { pm25: 20 } });
     expect(render.ispuHint([reporting], first + HOUR)).toBe(
-      'not yet: it is computed every full hour once 18 of the last 24 hours hold PM2.5 readings; with readings since 15 Jan, 10:20:00 WIB, the first value is expected by about 16 Jan, 04:00:00 WIB.',
+      'not yet: it is computed every full hour once 18 of the last 24 hours hold PM2.5 readings; with readings since 15 Jan 2027 10:20 WIB, the first value is expected by about 16 Jan 2027 04:00 WIB.',
     );
     // Long past the due time: something else is wrong, and the hint says where to look.
     expect(render.ispuHint([reporting], first + 20 * HOUR)).toMatch(/are the alert flows running\?/);

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { translator } from '../../lib/i18n/index.ts';
 import type { AlertEvent } from '../core/alert.ts';
 import { formatNotification } from '../core/notify-policy.ts';
 import type { NotifyNodeConfig } from '../node-config.ts';
@@ -20,6 +21,8 @@ async function post(url: string, body: unknown, timeoutMs: number, what: string)
 /** The channels the configuration turns on (each optional). */
 export function createChannels(config: NotifyNodeConfig): Channel[] {
   const channels: Channel[] = [];
+  // The webhook gets the event as data (its alert's `message` is in this language too, `text` in any).
+  const tr = translator(config.language);
   if (config.webhookUrl) {
     const url = config.webhookUrl;
     channels.push({ name: 'webhook', send: (e) => post(url, e, config.timeoutMs, 'webhook') });
@@ -29,7 +32,7 @@ export function createChannels(config: NotifyNodeConfig): Channel[] {
     channels.push({
       name: 'email',
       async send(e) {
-        const { subject, text } = formatNotification(e);
+        const { subject, text } = formatNotification(e, tr);
         const to =
           e.event === 'escalated' && config.escalationMailTo.length > 0
             ? config.escalationMailTo
@@ -44,7 +47,7 @@ export function createChannels(config: NotifyNodeConfig): Channel[] {
     channels.push({
       name: 'telegram',
       async send(e) {
-        const { subject, text } = formatNotification(e);
+        const { subject, text } = formatNotification(e, tr);
         await post(url, { chat_id: chatId, text: `${subject}\n${text}` }, config.timeoutMs, 'telegram');
       },
     });

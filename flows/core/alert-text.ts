@@ -1,75 +1,88 @@
-import { fmt } from './rules/common.ts';
+import { type AlertSource, type AlertText, alertMessage, sourceName } from '../../lib/i18n/alert-text.js';
+import { type Language, translator } from '../../lib/i18n/index.ts';
+import type { Alert } from './alert.ts';
 
 /**
- * The sentences of an alert that people read (its message, the amounts in notifications), kept in one
- * place so they can move into a catalogue of languages. Rule types still word their own `detail`.
+ * What an alert says, as data: each rule verdict names a catalogue key (`alert.detail.*` in
+ * lib/i18n/locales/) and its parameters, so the message can be worded in any language, by the flows in
+ * the deployment's (FLOWS_LANGUAGE) and by the console again in the viewer's. No sentence lives here.
  */
+export type { AlertSource, AlertText };
+
+export type Detail = Pick<AlertText, 'key' | 'params'>;
 
 /** The unit of amounts that are time: a staleness alert's value and limit are seconds of silence. */
 export const SECONDS = 's';
 
-/**
- * A duration for people: "3.5 s", "3 min 5 s", "2 h 10 min", "1 d 3 h". Whole seconds from a
- * minute on, whole minutes from an hour on, whole hours from a day on.
- */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return String(seconds);
-  const sign = seconds < 0 ? '-' : '';
-  const s = Math.abs(seconds);
-  if (s < 60) return `${sign}${fmt(s)} s`;
-  const pair = (n: number, per: number, big: string, small: string) => {
-    const hi = Math.floor(n / per);
-    const lo = n - hi * per;
-    return `${sign}${hi} ${big}${lo === 0 ? '' : ` ${lo} ${small}`}`;
-  };
-  const secs = Math.round(s);
-  if (secs < 3600) return pair(secs, 60, 'min', 's');
-  const mins = Math.round(s / 60);
-  if (mins < 1440) return pair(mins, 60, 'h', 'min');
-  return pair(Math.round(s / 3600), 24, 'd', 'h');
+/** Values as they go into an alert and its message: three decimals, so both read the same. */
+export const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Sets the alert's `message`: its `text` worded in the deployment's language (FLOWS_LANGUAGE). */
+export function wordAlert(alert: Alert, language: Language | undefined): void {
+  alert.message = alertMessage(translator(language), alert);
 }
 
-/** A value with its unit; seconds read as a duration, never as "185 ug/m3". */
-export function formatAmount(value: number, unit: string): string {
-  return unit === SECONDS ? formatDuration(value) : `${fmt(value)} ${unit}`;
+/** Where the alert's limit comes from, worded (the standard's citation, `local`, ...): the history's column. */
+export function alertSourceText(alert: Alert, language: Language | undefined): string | undefined {
+  if (!alert.text) return undefined;
+  return sourceName(translator(language), alert.text.source, alert.standard);
 }
 
-type Named = { id: string; parameter: string; source: string };
-
-/** `<station>: <parameter> <what the rule says> (<rule>; <where the limit comes from>)`. */
-export function alertMessage(station: string, rule: Named, detail: string): string {
-  return `${station}: ${rule.parameter} ${detail} (${rule.id}; ${rule.source})`;
-}
-
-/**
- * A cleared alert says what cleared it, and the value it was raised with as such: the alert's `value`
- * is the clearing value, so the message never shows another number as if it were the current one.
- */
-export function clearedMessage(
-  station: string,
-  rule: Named,
-  detail: string,
-  raised: { value: number; unit: string },
-): string {
-  return `${alertMessage(station, rule, detail)}; ${formatAmount(raised.value, raised.unit)} when raised`;
-}
-
-/** The clear when a station leaves the registry (its device revoked or removed). */
-export const NO_LONGER_REGISTERED = 'no longer watched: the device was revoked or removed from the registry';
-
-/** Staleness, raise: silent this long, against the limit. */
-export function silentDetail(silentS: number, limitS: number, everHeard: boolean): string {
-  const since = everHeard ? '' : ' since watching began, no reading yet';
-  return `silent for ${formatDuration(silentS)}${since} (limit ${formatDuration(limitS)})`;
-}
-
-/** Staleness, clear: the reading that ended the silence. */
-export function reportedAgainDetail(silentS: number): string {
-  return `reported again after ${formatDuration(silentS)} of silence`;
-}
-
-/** The value line of a notification: amounts in the alert's unit, durations for staleness. */
-export function valueLine(a: { value: number; limit: number; unit: string; averaging?: string | undefined }) {
-  const averaging = a.averaging ? `, averaging ${a.averaging}` : '';
-  return `value ${formatAmount(a.value, a.unit)}, limit ${formatAmount(a.limit, a.unit)}${averaging}`;
-}
+export const detail = {
+  /** Threshold, raise: the value and the bound it broke. */
+  above: (value: number, limit: number, unit: string): Detail => ({
+    key: 'alert.detail.above',
+    params: { value: round(value), limit, unit },
+  }),
+  below: (value: number, limit: number, unit: string): Detail => ({
+    key: 'alert.detail.below',
+    params: { value: round(value), limit, unit },
+  }),
+  /** Threshold, clear: back inside the bound (or the range, when the rule has both). */
+  backWithin: (value: number, limit: number, unit: string): Detail => ({
+    key: 'alert.detail.back_within',
+    params: { value: round(value), limit, unit },
+  }),
+  backWithinRange: (value: number, min: number, max: number, unit: string): Detail => ({
+    key: 'alert.detail.back_within_range',
+    params: { value: round(value), min, max, unit },
+  }),
+  /** Mean over a window against the limit, with the share of the window that holds data. */
+  mean: (averaging: string, mean: number, limit: number, unit: string, coverage: number): Detail => ({
+    key: 'alert.detail.mean',
+    params: { averaging, mean: round(mean), limit, unit, coverage: Math.round(coverage * 100) },
+  }),
+  /** Rate, raise: fell (or rose) by `change` within the window, from one value to another. */
+  change: (
+    direction: 'fall' | 'rise',
+    change: number,
+    unit: string,
+    windowS: number,
+    from: number,
+    to: number,
+  ): Detail => ({
+    key: direction === 'fall' ? 'alert.detail.fell' : 'alert.detail.rose',
+    params: { change: round(change), unit, window: windowS, from: round(from), to: round(to) },
+  }),
+  recovered: (value: number, unit: string): Detail => ({
+    key: 'alert.detail.recovered',
+    params: { value: round(value), unit },
+  }),
+  /** Staleness, raise: silent this long against the limit (a station never heard from says so). */
+  silent: (silentS: number, limitS: number, everHeard: boolean): Detail => ({
+    key: everHeard ? 'alert.detail.silent' : 'alert.detail.silent_never',
+    params: { silent: round(silentS), limit: limitS },
+  }),
+  /** Staleness, clear: the reading that ended the silence. */
+  reportedAgain: (silentS: number): Detail => ({
+    key: 'alert.detail.reported_again',
+    params: { silent: round(silentS) },
+  }),
+  /** ISPU: the station value, its category (official name) and the dominant pollutant. */
+  ispu: (ispu: number, category: string, dominant: string): Detail => ({
+    key: 'alert.detail.ispu',
+    params: { ispu, category, dominant },
+  }),
+  /** The clear when a station leaves the registry (its device revoked or removed). */
+  noLongerRegistered: (): Detail => ({ key: 'alert.detail.no_longer_registered', params: {} }),
+} as const;

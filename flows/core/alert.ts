@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { topics } from '../../lib/catalogue/topics.ts';
 import { toLine } from '../../lib/influx/line-protocol.ts';
 
+/** The message as data (lib/i18n/alert-text.js words it in any language; flows/core/alert-text.ts). */
+export const AlertTextSchema = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  source: z.enum(['standard', 'local', 'override', 'catalogue']),
+  raised: z.number().optional(),
+});
+
 /** The alert contract (flows/README.md "Alert messages"), shared with the dashboard. */
 export const AlertSchema = z.object({
   id: z.string(),
@@ -12,7 +20,11 @@ export const AlertSchema = z.object({
   parameter: z.string(),
   state: z.enum(['raised', 'acknowledged', 'cleared']),
   severity: z.enum(['warning', 'critical']),
+  /** In the deployment's language (FLOWS_LANGUAGE); `text` lets a reader word it in another. */
   message: z.string(),
+  text: AlertTextSchema.optional(),
+  /** The standards.json id of the limit's standard, when it has one. */
+  standard: z.string().optional(),
   value: z.number(),
   limit: z.number(),
   unit: z.string(),
@@ -86,7 +98,9 @@ export function alertLine(alert: Alert, at: number, tags: StationTags, ctx: Aler
     raised_value: ctx.entry?.alert.value ?? alert.value,
   };
   if (alert.averaging) fields.averaging = alert.averaging;
-  if (ctx.standard) fields.standard = ctx.standard;
+  if (ctx.standard) fields.standard = ctx.standard; // the rule's source, as the history shows it
+  if (alert.standard) fields.standard_id = alert.standard; // the catalogue key of its citation
+  if (alert.text) fields.text = JSON.stringify(alert.text); // the message as data, to word in any language
   if (alert.acknowledged_at) fields.acknowledged_at = alert.acknowledged_at;
   if (alert.acknowledged_by) fields.acknowledged_by = alert.acknowledged_by;
   if (alert.comment) fields.comment = alert.comment;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Language } from '../../lib/i18n/index.ts';
 import { loadStandards } from '../../lib/standards/index.ts';
 import { createEngine, type Reading } from './engine.ts';
 import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
@@ -13,10 +14,11 @@ const rules = {
     { id: 'ispu', type: 'ispu', kind: 'air_quality', pollutants: { pm25: {} }, minCoverage: 0.25 },
   ],
 };
-const engine = () =>
+const engine = (language?: Language) =>
   createEngine({
     rules: buildRuleSet(parseRulesFile(rules), parseOverrides({}), standards),
     escalateAfterMs: 0,
+    language,
   });
 const r = (kind: string, station: string, ts: number, values: Record<string, number>): Reading => ({
   kind,
@@ -90,8 +92,25 @@ describe('alert engine', () => {
     const [cleared] = e.onReading(r('wastewater', 'ww', 2, { bod: 6.72 }), 2000).events;
     expect(cleared?.alert).toMatchObject({ state: 'cleared', value: 6.72, limit: 30, unit: 'mg/L' });
     expect(cleared?.alert.message).toBe(
-      'ww: bod 6.72 mg/L, back within 30 mg/L (bod-high; local); 6113 mg/L when raised',
+      'ww: bod 6,72 mg/L, kembali dalam batas 30 mg/L (bod-high; batas lokal); nilai saat muncul 6.113 mg/L',
     );
+    // The same as data, for a reader in another language (the console words it in the viewer's).
+    expect(cleared?.alert.text).toEqual({
+      key: 'alert.detail.back_within',
+      params: { value: 6.72, limit: 30, unit: 'mg/L' },
+      source: 'local',
+      raised: 6113,
+    });
+  });
+
+  it('words messages in the language it is given (FLOWS_LANGUAGE), with the same data', () => {
+    const [id, en] = (['id', 'en'] as const).map((lang) => {
+      const [raised] = engine(lang).onReading(r('wastewater', 'ww', 1, { bod: 40 }), 1000).events;
+      return raised?.alert;
+    });
+    expect(id?.message).toBe('ww: bod 40 mg/L, di atas 30 mg/L (bod-high; batas lokal)');
+    expect(en?.message).toBe('ww: bod 40 mg/L, above 30 mg/L (bod-high; local limit)');
+    expect(en?.text).toEqual(id?.text);
   });
 
   it('a staleness alert is in seconds and says durations, never the parameter unit', () => {
@@ -101,12 +120,12 @@ describe('alert engine', () => {
     // The catalogue's 60 s interval x factor 3.
     expect(raised?.alert).toMatchObject({ value: 185, limit: 180, unit: 's' });
     expect(raised?.alert.message).toBe(
-      'wn: pressure silent for 3 min 5 s (limit 3 min) (stale-pressure; catalogue expectedIntervalS)',
+      'wn: pressure tidak melapor selama 3 mnt 5 dtk (batas 3 mnt) (stale-pressure; interval laporan di katalog)',
     );
     const [cleared] = e.onReading(r('water_network', 'wn', 1, { pressure: 3 }), 210_000).events;
     expect(cleared?.alert).toMatchObject({ state: 'cleared', value: 200, unit: 's' });
     expect(cleared?.alert.message).toBe(
-      'wn: pressure reported again after 3 min 20 s of silence (stale-pressure; catalogue expectedIntervalS); 3 min 5 s when raised',
+      'wn: pressure melapor lagi setelah 3 mnt 20 dtk tanpa data (stale-pressure; interval laporan di katalog); nilai saat muncul 3 mnt 5 dtk',
     );
     // A reading that arrives at clock 0 counts as heard like any other.
     const zero = engine();

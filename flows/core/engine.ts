@@ -1,3 +1,4 @@
+import type { Language } from '../../lib/i18n/index.ts';
 import {
   type Ack,
   type Alert,
@@ -8,7 +9,8 @@ import {
   noEffects,
   type StationTags,
 } from './alert.ts';
-import { alertMessage, clearedMessage, NO_LONGER_REGISTERED } from './alert-text.ts';
+import { alertSourceText, type Detail, detail, round, wordAlert } from './alert-text.ts';
+import type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
 import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
   type AnyRuleType,
@@ -21,39 +23,22 @@ import {
 import type { RuleSet } from './rules-build.ts';
 import { type ActiveAlert, type EngineSnapshot, type StoredSnapshot, savedStates } from './snapshot.ts';
 
+export type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
 export type { EngineSnapshot, StoredSnapshot } from './snapshot.ts';
-
-export type Reading = {
-  kind: string;
-  station: string;
-  ts: number;
-  values: Record<string, number>;
-  tags?: StationTags | undefined;
-};
-
-/** A device of the registry as the engine needs it (lib/registry `Device`). */
-export type RegistryDevice = { id: string; kind: string; revoked?: boolean | undefined };
 
 export type EngineOptions = {
   rules: RuleSet;
   /** Escalate unacknowledged alerts after this long unless the rule says otherwise (0 = never). */
   escalateAfterMs: number;
+  /** The language of alert messages (FLOWS_LANGUAGE); default Indonesian. */
+  language?: Language | undefined;
 };
-
-export type EngineStats = { readings: number; transitions: number; mqttConnected: boolean } & Record<
-  string,
-  number | boolean
->;
-
-export type AckResult =
-  | { status: 'acknowledged'; alert: Alert; effects: Effects }
-  | { status: 'not_found' | 'already_acknowledged'; alert?: Alert; effects: Effects };
 
 /** One (rule, station): the rule as built for the station, its type and its state. */
 type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
 
 type Raise = Verdict & { action: 'raise' };
-type Clear = { value: number; detail: string };
+type Clear = { value: number; detail: Detail };
 
 const carries = (rule: RuleBase, reading: RuleReading) => reading.values[rule.parameter] !== undefined;
 
@@ -83,14 +68,16 @@ export function createEngine(options: EngineOptions) {
   };
 
   function emit(out: Effects, alert: Alert, event: AlertEvent['event'], at: number) {
-    const t = tags.get(alert.station) ?? {};
-    const standard = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule)?.source;
-    out.lines.push(alertLine(alert, at, t, { event, standard, entry: active.get(alert.id) }));
     if (event !== 'escalated') {
+      wordAlert(alert, options.language);
       out.mqtt.push(...alertMqtt(alert));
       stats.transitions++;
       alertsDirty = true;
     }
+    // Every transition is a point, escalations too: the console's alert history folds them into episodes.
+    const standard = alertSourceText(alert, options.language);
+    const entry = active.get(alert.id);
+    out.lines.push(alertLine(alert, at, tags.get(alert.station) ?? {}, { event, standard, entry }));
     out.events.push({ event, alert, at });
   }
 
@@ -106,13 +93,15 @@ export function createEngine(options: EngineOptions) {
       parameter: rule.parameter,
       state: 'raised',
       severity: v.severity ?? rule.severity,
-      message: alertMessage(station, rule, v.detail),
+      message: '',
+      text: { ...v.detail, source: rule.source },
       value: round(v.value),
       limit: v.limit,
       unit: v.unit ?? rule.unit,
       provisional: rule.provisional,
       raised_at: iso(now),
     };
+    if (rule.standard) alert.standard = rule.standard;
     if (rule.averaging) alert.averaging = rule.averaging;
     active.set(id, { alert });
     emit(out, alert, 'raised', now);
@@ -125,7 +114,7 @@ export function createEngine(options: EngineOptions) {
     const alert: Alert = {
       ...raised,
       state: 'cleared',
-      message: clearedMessage(raised.station, rule, v.detail, raised),
+      text: { ...v.detail, source: raised.text?.source ?? rule.source, raised: raised.value },
       value: round(v.value),
       cleared_at: iso(now),
     };
@@ -194,7 +183,7 @@ export function createEngine(options: EngineOptions) {
       const type = findRuleType(alert.rule_type);
       if (!type || watched(type, alert.kind, alert.station)) continue;
       const rule = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule);
-      if (rule) clear(out, rule, id, { value: alert.value, detail: NO_LONGER_REGISTERED }, now);
+      if (rule) clear(out, rule, id, { value: alert.value, detail: detail.noLongerRegistered() }, now);
     }
     for (const [station, kind] of registered) {
       for (const rule of rules.forStation(kind, station)) {
@@ -296,5 +285,3 @@ export function createEngine(options: EngineOptions) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
-
-const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Language } from '../../lib/i18n/index.ts';
 import { loadStandards } from '../../lib/standards/index.ts';
 import { alertMqtt, type Effects } from './alert.ts';
 import { createEngine, type Engine, type RegistryDevice } from './engine.ts';
@@ -9,7 +10,8 @@ import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
 /**
  * Golden engine cases in the Telegraf style: each folder of testdata/ holds its own `rules.json`
  * (never the shipped one), a `readings.jsonl` stream and the `expected.jsonl` outputs; optional
- * `overrides.json` (the override file), `engine.json` (`{"escalateAfterS"}`, default 0 = never) and
+ * `overrides.json` (the override file), `engine.json` (`{"escalateAfterS"}`, default 0 = never;
+ * `{"language"}`, the messages' language, default `id`) and
  * `stations.json`, the registry the engine starts with (`{"devices": [{"id", "kind", "revoked"?}]}`,
  * as in the registry file, applied at the first line's time; without it the engine has no registry).
  * A new case is a new folder.
@@ -68,8 +70,12 @@ function engineFor(dir: string): Engine {
     parseOverrides(readJson(dir, 'overrides.json', {})),
     standards,
   );
-  const options = readJson(dir, 'engine.json', {}) as { escalateAfterS?: number };
-  return createEngine({ rules, escalateAfterMs: (options.escalateAfterS ?? 0) * 1000 });
+  const options = readJson(dir, 'engine.json', {}) as { escalateAfterS?: number; language?: Language };
+  return createEngine({
+    rules,
+    escalateAfterMs: (options.escalateAfterS ?? 0) * 1000,
+    language: options.language,
+  });
 }
 
 function effectsOut(n: number, fx: Effects): Output[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../lib/i18n/index.ts';
 import type { Alert, AlertEvent } from './alert.ts';
 import { createNotifyPolicy, formatNotification } from './notify-policy.ts';
 
@@ -44,9 +45,26 @@ describe('notification policy', () => {
     expect(p.decide(ev('raised', at(4)), 'webhook', 2000)).toBe('send');
   });
 
-  it('says when a limit is provisional', () => {
-    expect(formatNotification(ev('escalated', alert('k/s/r'))).subject).toBe(
+  it('says when a limit is provisional, in the deployment language', () => {
+    const escalated = ev('escalated', alert('k/s/r'));
+    expect(formatNotification(escalated, translator('id')).subject).toBe(
+      '[KRITIS] ESKALASI (belum dikonfirmasi): k/s/r (batas sementara)',
+    );
+    expect(formatNotification(escalated, translator('en')).subject).toBe(
       '[CRITICAL] ESCALATED (not acknowledged): k/s/r (provisional limit)',
+    );
+    expect(formatNotification(escalated, translator('id')).text).toMatch(/\nBatas ini sementara: /);
+  });
+
+  it('says who acknowledged, when (WIB) and with which comment', () => {
+    const acknowledged = {
+      ...alert('k/s/r'),
+      acknowledged_by: 'siti',
+      acknowledged_at: '2026-11-28T03:04:00.000Z',
+      comment: 'petugas berangkat',
+    };
+    expect(formatNotification(ev('acknowledged', acknowledged), translator('id')).text).toContain(
+      'dikonfirmasi oleh siti pada 28 Nov 2026 10.04 WIB: petugas berangkat',
     );
   });
 });

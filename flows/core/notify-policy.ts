@@ -1,5 +1,5 @@
+import type { Translator } from '../../lib/i18n/index.ts';
 import type { AlertEvent, AlertEventType } from './alert.ts';
-import { valueLine } from './alert-text.ts';
 
 export type NotifyDecision = 'send' | 'ignored' | 'duplicate' | 'rate_limited';
 
@@ -47,20 +47,42 @@ export function createNotifyPolicy(options: NotifyPolicyOptions) {
   };
 }
 
-/** Subject and text for people (e-mail, Telegram). */
-export function formatNotification(e: AlertEvent): { subject: string; text: string } {
+const EVENT_KEYS = {
+  raised: 'notify.event.raised',
+  acknowledged: 'notify.event.acknowledged',
+  cleared: 'notify.event.cleared',
+  escalated: 'notify.event.escalated',
+} as const satisfies Record<AlertEventType, string>;
+const SEVERITY_KEYS = { warning: 'notify.severity.warning', critical: 'notify.severity.critical' } as const;
+
+/**
+ * Subject and text for people (e-mail, Telegram), in the deployment's language (FLOWS_LANGUAGE): the
+ * alert's message, its value against the limit (durations for staleness), and each time in WIB.
+ */
+export function formatNotification(e: AlertEvent, tr: Translator): { subject: string; text: string } {
   const a = e.alert;
-  const what = e.event === 'escalated' ? 'ESCALATED (not acknowledged)' : e.event.toUpperCase();
-  const subject = `[${a.severity.toUpperCase()}] ${what}: ${a.id}${a.provisional ? ' (provisional limit)' : ''}`;
-  const lines = [a.message, valueLine(a), `raised at ${a.raised_at}`];
-  if (a.acknowledged_by)
+  const subject = tr.t(a.provisional ? 'notify.subject_provisional' : 'notify.subject', {
+    severity: tr.t(SEVERITY_KEYS[a.severity]),
+    event: tr.t(EVENT_KEYS[e.event]),
+    id: a.id,
+  });
+  const value = { value: tr.amount(a.value, a.unit), limit: tr.amount(a.limit, a.unit) };
+  const lines = [
+    a.message,
+    a.averaging
+      ? tr.t('notify.value_averaging', { ...value, averaging: tr.averaging(a.averaging) })
+      : tr.t('notify.value', value),
+    tr.t('notify.raised_at', { time: tr.dateTime(a.raised_at) }),
+  ];
+  if (a.acknowledged_by) {
+    const ack = { by: a.acknowledged_by, time: tr.dateTime(a.acknowledged_at) };
     lines.push(
-      `acknowledged by ${a.acknowledged_by} at ${a.acknowledged_at}${a.comment ? `: ${a.comment}` : ''}`,
+      a.comment
+        ? tr.t('notify.acknowledged_comment', { ...ack, comment: a.comment })
+        : tr.t('notify.acknowledged', ack),
     );
-  if (a.cleared_at) lines.push(`cleared at ${a.cleared_at}`);
-  if (a.provisional)
-    lines.push(
-      'The limit is provisional: its source is not yet confirmed (standards confidence "recalled").',
-    );
+  }
+  if (a.cleared_at) lines.push(tr.t('notify.cleared_at', { time: tr.dateTime(a.cleared_at) }));
+  if (a.provisional) lines.push(tr.t('notify.provisional'));
   return { subject, text: lines.join('\n') };
 }

@@ -16,7 +16,9 @@ export default function register(RED: NodeRedApi) {
     RED.nodes.createNode(this, props);
     let config: ReturnType<typeof parseNodeConfig<typeof NotifyNodeConfigSchema>>;
     try {
-      config = parseNodeConfig(NotifyNodeConfigSchema, props);
+      // FLOWS_LANGUAGE by env (flows.json names no language property; one set there wins).
+      const language = RED.util.getSetting(this, 'FLOWS_LANGUAGE');
+      config = parseNodeConfig(NotifyNodeConfigSchema, { language, ...props });
     } catch (err) {
       this.error(`depok-notify not started: ${(err as Error).message}`);
       this.status({ fill: 'red', shape: 'ring', text: 'invalid config' });

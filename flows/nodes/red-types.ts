@@ -17,6 +17,8 @@ export type NodeInstance = {
 };
 
 export type NodeRedApi = {
+  /** An environment variable as the node's flow sees it (flow and group env, then the process's). */
+  util: { getSetting(node: object, name: string): string | undefined };
   nodes: {
     createNode(node: object, config: object): void;
     registerType(

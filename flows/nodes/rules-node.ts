@@ -36,9 +36,15 @@ export default function register(RED: NodeRedApi) {
     let engine: Engine;
     let config: ReturnType<typeof parseNodeConfig<typeof RulesNodeConfigSchema>>;
     try {
-      config = parseNodeConfig(RulesNodeConfigSchema, props);
+      // FLOWS_LANGUAGE by env (flows.json names no language property; one set there wins).
+      const language = RED.util.getSetting(this, 'FLOWS_LANGUAGE');
+      config = parseNodeConfig(RulesNodeConfigSchema, { language, ...props });
       const built = loadRuleSet(config.rulesFile, config.overridesFile);
-      engine = createEngine({ ...built, escalateAfterMs: config.escalateAfterS * 1000 });
+      engine = createEngine({
+        ...built,
+        escalateAfterMs: config.escalateAfterS * 1000,
+        language: config.language,
+      });
     } catch (err) {
       this.error(`depok-rules not started: ${(err as Error).message}`);
       this.status({ fill: 'red', shape: 'ring', text: 'invalid rules' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KIND_ID_PATTERN } from '../../../lib/catalogue/index.ts';
 import { RULE_ID_PATTERN } from '../../../lib/catalogue/topics.ts';
+import type { AlertSource } from '../alert-text.ts';
 import { parseDuration } from '../duration.ts';
 
 /** Pieces every rule type's schema is made of (the rules.json entry). A rule id is a topic level. */
@@ -30,8 +31,5 @@ export type CommonSpec = z.infer<z.ZodObject<typeof Common>> & { type: string };
 
 export const ms = (s: number) => Math.round(s * 1000);
 
-/** Numbers in alert messages: four significant digits, no trailing zeros. */
-export const fmt = (n: number) => String(Number(n.toPrecision(4)));
-
-/** A patched limit is a local number, so the rule's source says so. */
-export const overridden = (source: string) => `local override of ${source}`;
+/** A patched limit is a local number, so the rule's source says so (of the standard it replaces). */
+export const overridden = (source: AlertSource): AlertSource => (source === 'standard' ? 'override' : source);

@@ -3,6 +3,7 @@ import { topics } from '../../../lib/catalogue/topics.ts';
 import { toLine } from '../../../lib/influx/line-protocol.ts';
 import { findStandard, type Pollutant } from '../../../lib/standards/index.ts';
 import type { MqttOut, StationTags } from '../alert.ts';
+import { detail } from '../alert-text.ts';
 import { parseDuration } from '../duration.ts';
 import { type IspuResult, type IspuStationState, ispuOnReading, newIspuState } from '../ispu-station.ts';
 import { Common, Duration, Field } from './common.ts';
@@ -113,7 +114,8 @@ export const ispu = defineRuleType({
         parameter: 'ispu',
         unit: 'ISPU',
         provisional: standard.pollutants.some((p) => p.confidence === 'recalled'),
-        source: standard.title,
+        source: 'standard',
+        standard: spec.standard,
         pollutants,
         utcOffsetMs: spec.utcOffsetH * 3_600_000,
         minCoverage: spec.minCoverage,
@@ -138,8 +140,11 @@ export const ispu = defineRuleType({
     ctx.count('ispu');
     ctx.effects.mqtt.push(ispuMqtt(ctx.station, result, ctx.tags));
     ctx.effects.lines.push(ispuLine(ctx.station, result, ctx.tags));
-    const detail = `station ISPU ${result.ispu} (${result.category}, dominant ${result.dominant})`;
-    const v = { value: result.ispu, limit: rule.raiseAbove, detail };
+    const v = {
+      value: result.ispu,
+      limit: rule.raiseAbove,
+      detail: detail.ispu(result.ispu, result.category, result.dominant),
+    };
     if (!ctx.active && result.ispu > rule.raiseAbove) {
       return { action: 'raise', ...v, severity: result.ispu > rule.criticalAbove ? 'critical' : undefined };
     }

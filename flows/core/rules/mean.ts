@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { detail as details } from '../alert-text.ts';
 import { parseDuration } from '../duration.ts';
 import { addToBuckets, type MeanState, newMeanState, windowMean } from '../windowed-mean.ts';
-import { Common, Duration, Field, fmt, overridden } from './common.ts';
+import { Common, Duration, Field, overridden } from './common.ts';
 import { alertId, defineRuleType, HOLD, jsonState, type RuleBase, type Verdict } from './rule-type.ts';
 
 const MeanSpecSchema = z.strictObject({
@@ -42,7 +43,7 @@ function evalMean(rule: MeanRule, state: MeanState, ts: number, value: number, a
   // a burst of replayed readings cannot flip an alert back and forth.
   if (!result || ts < previousLatest) return HOLD;
   if (result.coverage < rule.minCoverage) return HOLD;
-  const detail = `${rule.averaging} mean ${fmt(result.mean)} ${rule.unit} against ${fmt(rule.max)} ${rule.unit} (${Math.round(result.coverage * 100)} % coverage)`;
+  const detail = details.mean(rule.averaging ?? '', result.mean, rule.max, rule.unit, result.coverage);
   if (!active && result.mean > rule.max)
     return { action: 'raise', value: result.mean, limit: rule.max, detail };
   if (active && result.mean <= rule.max - rule.deadband) {
@@ -67,7 +68,8 @@ export const mean = defineRuleType({
         parameter: spec.field,
         unit: f.unit,
         provisional: limit?.confidence === 'recalled',
-        source: limit?.standardTitle ?? 'local',
+        source: limit ? 'standard' : 'local',
+        standard: limit && spec.standard,
         averaging: spec.averaging,
         max,
         deadband: spec.deadband,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Common, Field, fmt, ms } from './common.ts';
+import { detail } from '../alert-text.ts';
+import { Common, Field, ms } from './common.ts';
 import { alertId, defineRuleType, HOLD, jsonState, type RuleBase, type Verdict } from './rule-type.ts';
 
 const RateSpecSchema = z.strictObject({
@@ -62,7 +63,7 @@ function evalRate(rule: RateRule, state: RateState, ts: number, value: number, a
         action: 'raise',
         value: change,
         limit: rule.change,
-        detail: `${rule.direction === 'fall' ? 'fell' : 'rose'} ${fmt(change)} ${rule.unit} within ${rule.windowMs / 1000} s (from ${fmt(extreme)} to ${fmt(value)} ${rule.unit})`,
+        detail: detail.change(rule.direction, change, rule.unit, rule.windowMs / 1000, extreme, value),
       };
     }
     return HOLD;
@@ -76,7 +77,7 @@ function evalRate(rule: RateRule, state: RateState, ts: number, value: number, a
       action: 'clear',
       value: remaining,
       limit: rule.change,
-      detail: `recovered to ${fmt(value)} ${rule.unit}`,
+      detail: detail.recovered(value, rule.unit),
     };
   }
   return HOLD;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { KindSpec } from '../../../lib/catalogue/index.ts';
 import type { ResolvedLimit, StandardsFile } from '../../../lib/standards/index.ts';
 import type { Effects, StationTags } from '../alert.ts';
+import type { AlertSource, Detail } from '../alert-text.ts';
 import type { CommonSpec, Severity } from './common.ts';
 
 /** A rule after build: every number resolved, every name checked against the catalogue. */
@@ -16,8 +17,10 @@ export type RuleBase = {
   enabled: boolean;
   /** The limit's standards confidence is "recalled": show the alert as provisional. */
   provisional: boolean;
-  /** Where the number comes from (standard title, or "local"). */
-  source: string;
+  /** Where the number comes from: a standard (`standard`), a local number, the catalogue's interval. */
+  source: AlertSource;
+  /** The standards.json id the limit comes from (also when overridden locally). */
+  standard?: string | undefined;
   averaging?: string | undefined;
   escalateAfterMs?: number | undefined;
 };
@@ -32,12 +35,12 @@ export type Verdict =
       action: 'raise';
       value: number;
       limit: number;
-      detail: string;
+      detail: Detail;
       severity?: Severity | undefined;
       /** The unit of value and limit when it is not the parameter's (staleness: seconds). */
       unit?: string | undefined;
     }
-  | { action: 'clear'; value: number; limit: number; detail: string };
+  | { action: 'clear'; value: number; limit: number; detail: Detail };
 
 export const HOLD: Verdict = { action: 'hold' };
 

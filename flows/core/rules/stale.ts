@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reportedAgainDetail, SECONDS, silentDetail } from '../alert-text.ts';
+import { detail, SECONDS } from '../alert-text.ts';
 import { Common, Field, ms } from './common.ts';
 import { defineRuleType, HOLD, type RuleBase } from './rule-type.ts';
 
@@ -46,7 +46,7 @@ export const stale = defineRuleType({
       parameter: field,
       unit: ctx.field(field).unit,
       provisional: false,
-      source: 'catalogue expectedIntervalS',
+      source: 'catalogue',
       factor: spec.factor,
       expectedIntervalMs: ms(intervalS),
     }));
@@ -68,7 +68,7 @@ export const stale = defineRuleType({
     if (!ctx.active) return HOLD;
     const silentS = last === undefined ? 0 : Math.max(0, ctx.now - last) / 1000;
     const limit = (rule.factor * rule.expectedIntervalMs) / 1000;
-    return { action: 'clear', value: silentS, limit, detail: reportedAgainDetail(silentS) };
+    return { action: 'clear', value: silentS, limit, detail: detail.reportedAgain(silentS) };
   },
   onTick(rule, state, ctx) {
     const last = state.heard ?? state.since;
@@ -81,7 +81,7 @@ export const stale = defineRuleType({
       value: silent / 1000,
       limit: afterMs / 1000,
       unit: SECONDS,
-      detail: silentDetail(silent / 1000, afterMs / 1000, state.heard !== undefined),
+      detail: detail.silent(silent / 1000, afterMs / 1000, state.heard !== undefined),
     };
   },
   snapshot: (state) => state,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Common, Field, fmt, ms, overridden } from './common.ts';
+import { type AlertSource, detail } from '../alert-text.ts';
+import { Common, Field, ms, overridden } from './common.ts';
 import {
   alertId,
   defineRuleType,
@@ -70,7 +71,7 @@ function evalThreshold(
       action: 'raise',
       value,
       limit,
-      detail: `${fmt(value)} ${rule.unit}, ${over ? 'above' : 'below'} ${fmt(limit)} ${rule.unit}`,
+      detail: (over ? detail.above : detail.below)(value, limit, rule.unit),
     };
   }
   state.pendingSince = undefined;
@@ -83,13 +84,10 @@ function evalThreshold(
     rule.max !== undefined && (rule.min === undefined || value > rule.min) ? rule.max : (rule.min as number);
   // Both bounds: name the range, not only one end of it (the alert's limit is the bound it broke).
   const within =
-    rule.max !== undefined && rule.min !== undefined ? `${fmt(rule.min)} to ${fmt(rule.max)}` : fmt(limit);
-  return {
-    action: 'clear',
-    value,
-    limit,
-    detail: `${fmt(value)} ${rule.unit}, back within ${within} ${rule.unit}`,
-  };
+    rule.max !== undefined && rule.min !== undefined
+      ? detail.backWithinRange(value, rule.min, rule.max, rule.unit)
+      : detail.backWithin(value, limit, rule.unit);
+  return { action: 'clear', value, limit, detail: within };
 }
 
 /** How a threshold rule judges readings and takes patches; the compliance type shares it. */
@@ -125,14 +123,13 @@ export const threshold = defineRuleType({
     const f = ctx.field(spec.field);
     let { max, min } = spec;
     let provisional = false;
-    let source = 'local';
+    const source: AlertSource = spec.standard ? 'standard' : 'local';
     if (spec.standard) {
       for (const bound of spec.bounds ?? ['max']) {
         const limit = ctx.limit(spec.standard, spec.field, bound, spec.averaging);
         if (bound === 'max') max ??= limit.value;
         else min ??= limit.value;
         provisional ||= limit.confidence === 'recalled';
-        source = limit.standardTitle;
       }
     }
     if (max === undefined && min === undefined) throw ctx.fail('needs max, min or a standard');
@@ -145,6 +142,7 @@ export const threshold = defineRuleType({
         unit: f.unit,
         provisional,
         source,
+        standard: spec.standard,
         averaging: spec.averaging,
         max,
         min,
