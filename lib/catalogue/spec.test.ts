@@ -69,8 +69,51 @@ describe('KindSpecSchema', () => {
       },
       /Sensor.Community 'BME280_humidity' of wet already names humidity/,
     ],
+    [
+      'a field name the validity codes would collide with',
+      { ...base, fields: { level_validity: temperature() } },
+      /may not end in _validity/,
+    ],
+    [
+      'a plausibility ceiling at or above the range (the span check owns that)',
+      { ...base, fields: { temperature: temperature({ validity: { plausibleMax: 60 } }) } },
+      /^fields.temperature.validity.plausibleMax: validity.plausibleMax must be below max/,
+    ],
+    [
+      'two ceilings',
+      {
+        ...base,
+        fields: {
+          temperature: temperature({
+            validity: { plausibleMax: 50, plausibleMaxFactorOfLimit: { standard: 's', factor: 2 } },
+          }),
+        },
+      },
+      /not both/,
+    ],
+    [
+      'a flat line of one value',
+      { ...base, fields: { temperature: temperature({ validity: { flatLineCount: 1 } }) } },
+      /flatLineCount/,
+    ],
+    [
+      'a spike factor without a rate',
+      {
+        ...base,
+        fields: { humidity: humidity({ validity: { spikePerMinute: undefined, spikeFactor: 2 } }) },
+      },
+      /spikeFactor needs spikePerMinute/,
+    ],
   ])('refuses %s', (_, input, problem) => {
     expect(problemOf(input)).toMatch(problem);
+  });
+});
+
+describe('validity blocks', () => {
+  it("merge a kind's keys into the helper's", () => {
+    const water = temperature({ min: 0, validity: { impossibleAtOrBelow: 0 } });
+    expect(water.validity).toEqual({ ...temperature().validity, impossibleAtOrBelow: 0 });
+    expect(pressure().validity).toMatchObject({ saturatesAt: 'both' });
   });
 });
 
