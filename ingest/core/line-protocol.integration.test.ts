@@ -243,6 +243,7 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
     seq: 4812,
     values: { pm25: 38.4, pm10: 61.2 },
     tags: { district: 'beji', operator: 'DLHK Depok' },
+    validity: { pm25: 0, pm10: 14 },
   };
 
   it('stores a reading written twice, or twice in one batch, as one point', async () => {
@@ -260,9 +261,20 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
         pm25: 38.4,
         pm10: 61.2,
         seq: 4812,
+        pm25_validity: 0,
+        pm10_validity: 14,
       },
     ]);
     const count = await select('SELECT COUNT("pm25") FROM "air_quality"');
     expect(count[0]?.count).toBe(1);
+  });
+
+  it('lets InfluxQL keep only valid values: WHERE <field>_validity = 0', async () => {
+    await write([readingToLine(reading)]);
+    expect(await select('SELECT "pm25" FROM "air_quality" WHERE "pm25_validity" = 0')).toEqual([
+      { time: '2026-11-28T03:00:00Z', pm25: 38.4 },
+    ]);
+    // pm10 of that reading is a spike (14): a query for valid PM10 gets nothing.
+    expect(await select('SELECT "pm10" FROM "air_quality" WHERE "pm10_validity" = 0')).toEqual([]);
   });
 });

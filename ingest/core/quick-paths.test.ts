@@ -88,13 +88,40 @@ describe('quick paths agree with the slow ones', () => {
           minKeys: 1,
         }),
         fc.option(fc.nat(), { nil: undefined }),
-        (station, values, seq) => {
-          const reading = { kind: 'water_network', station, ts: 1_700_000_000_000, values, seq, tags };
+        fc.option(fc.constantFrom(0, 11, 13, 18), { nil: undefined }),
+        (station, values, seq, code) => {
+          // With the validity stage's codes (one per value) or without them (a reading never assessed).
+          const validity =
+            code === undefined ? undefined : Object.fromEntries(Object.keys(values).map((k) => [k, code]));
+          const reading = {
+            kind: 'water_network',
+            station,
+            ts: 1_700_000_000_000,
+            values,
+            seq,
+            tags,
+            validity,
+          };
           const expected = toLine(readingToPoint(reading));
           expect(readingToLine(reading)).toBe(expected);
           expect(readingToLine(reading)).toBe(expected);
         },
       ),
+    );
+  });
+
+  it('writes each validity code as an integer field beside the values and seq', () => {
+    const reading = {
+      kind: 'air_quality',
+      station: 'aq-1',
+      ts: 1_700_000_000_000,
+      values: { pm25: 38.4, pm10: 61.2 },
+      seq: 7,
+      tags: {},
+      validity: { pm25: 0, pm10: 14 },
+    };
+    expect(readingToLine(reading)).toBe(
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,seq=7i,pm25_validity=0i,pm10_validity=14i 1700000000000',
     );
   });
 

@@ -32,6 +32,7 @@ export function createForward(
       values: reading.values,
     };
     if (reading.seq !== undefined) body.seq = reading.seq;
+    if (reading.validity) body.validity = reading.validity; // codes 11-18 (lib/validity/codes.ts), 0 valid
     if (Object.keys(reading.tags).length > 0) body.tags = reading.tags;
     publish(topics.normalized(reading.kind, reading.station), JSON.stringify(body), qos);
   };
