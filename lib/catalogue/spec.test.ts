@@ -92,6 +92,18 @@ describe('KindSpecSchema', () => {
       /not both/,
     ],
     [
+      'a ceiling as a multiple of a limit no standard has for that field and unit',
+      {
+        ...base,
+        fields: {
+          temperature: temperature({
+            validity: { plausibleMaxFactorOfLimit: { standard: 'id-ID-pp22-2021-ambient-air', factor: 2 } },
+          }),
+        },
+      },
+      /^fields.temperature.validity.plausibleMaxFactorOfLimit: no limit for id-ID-pp22-2021-ambient-air: temperature max/,
+    ],
+    [
       'a flat line of one value',
       { ...base, fields: { temperature: temperature({ validity: { flatLineCount: 1 } }) } },
       /flatLineCount/,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findLimit, loadStandards } from '../standards/index.ts';
 
 /**
  * The one shape of a sensor-kind catalogue entry. A kind is data: everything that validates, stores,
@@ -118,6 +119,8 @@ export const KindSpecSchema = z
   })
   .superRefine((kind, ctx) => {
     for (const problem of formatNameProblems(kind.fields)) ctx.addIssue({ code: 'custom', message: problem });
+    for (const [path, problem] of ceilingProblems(kind.fields))
+      ctx.addIssue({ code: 'custom', path, message: problem });
   });
 export type KindSpec = z.infer<typeof KindSpecSchema>;
 
@@ -139,6 +142,30 @@ function formatNameProblems(fields: Record<string, FieldSpec>): string[] {
       const owner = sensorCommunity.get(type);
       if (owner !== undefined) problems.push(`Sensor.Community '${type}' of ${name} already names ${owner}`);
       sensorCommunity.set(type, name);
+    }
+  }
+  return problems;
+}
+
+/**
+ * A ceiling given as a multiple of a limit must name exactly one limit of the shipped standards, for
+ * the field's own parameter name and unit: checked when the entry is parsed, so a kind registered at
+ * run time cannot fail later, at its first reading.
+ */
+function ceilingProblems(fields: Record<string, FieldSpec>): [string[], string][] {
+  const problems: [string[], string][] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    const byLimit = field.validity?.plausibleMaxFactorOfLimit;
+    if (!byLimit) continue;
+    try {
+      findLimit(loadStandards(), byLimit.standard, {
+        parameter: name,
+        bound: 'max',
+        averaging: byLimit.averaging,
+        unit: field.unit,
+      });
+    } catch (err) {
+      problems.push([['fields', name, 'validity', 'plausibleMaxFactorOfLimit'], (err as Error).message]);
     }
   }
   return problems;

@@ -40,7 +40,8 @@ export const DEFAULT_SPAN_EPSILON_SHARE = 0.001;
 /**
  * The rule of one field. `standards` resolves `plausibleMaxFactorOfLimit` (the limit of the field's own
  * parameter name, in the field's unit: a ceiling never compares unlike units); it throws when the
- * limit does not resolve to exactly one entry, so a catalogue typo stops start-up, not a reading.
+ * limit does not resolve to exactly one entry. The catalogue's schema makes the same check when an entry
+ * is parsed, so a kind that got into the catalogue always resolves.
  */
 export function fieldRule(name: string, field: FieldSpec, standards?: StandardsFile): FieldRule {
   const v = field.validity ?? {};
