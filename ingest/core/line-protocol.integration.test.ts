@@ -261,6 +261,7 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
         pm25: 38.4,
         pm10: 61.2,
         seq: 4812,
+        validity: 14,
         pm25_validity: 0,
         pm10_validity: 14,
       },
@@ -269,12 +270,21 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
     expect(count[0]?.count).toBe(1);
   });
 
-  it('lets InfluxQL keep only valid values: WHERE <field>_validity = 0', async () => {
-    await write([readingToLine(reading)]);
-    expect(await select('SELECT "pm25" FROM "air_quality" WHERE "pm25_validity" = 0')).toEqual([
+  it('lets InfluxQL keep only valid values: WHERE "validity" = 0 OR "<field>_validity" = 0', async () => {
+    // A reading all valid a minute later: stored with `validity=0i` only.
+    const valid = { ...reading, ts: reading.ts + 60_000, seq: 4813, validity: { pm25: 0, pm10: 0 } };
+    expect(readingToLine(valid)).not.toMatch(/_validity/);
+    await write([readingToLine(reading), readingToLine(valid)]);
+    const validOf = (field: string) =>
+      select(`SELECT "${field}" FROM "air_quality" WHERE "validity" = 0 OR "${field}_validity" = 0`);
+    expect(await validOf('pm25')).toEqual([
       { time: '2026-11-28T03:00:00Z', pm25: 38.4 },
+      { time: '2026-11-28T03:01:00Z', pm25: 38.4 },
     ]);
-    // pm10 of that reading is a spike (14): a query for valid PM10 gets nothing.
-    expect(await select('SELECT "pm10" FROM "air_quality" WHERE "pm10_validity" = 0')).toEqual([]);
+    // pm10 of the first reading is a spike (14): only the second one's is valid.
+    expect(await validOf('pm10')).toEqual([{ time: '2026-11-28T03:01:00Z', pm10: 61.2 }]);
+    expect(await select('SELECT "pm10" FROM "air_quality" WHERE "pm10_validity" = 14')).toEqual([
+      { time: '2026-11-28T03:00:00Z', pm10: 61.2 },
+    ]);
   });
 });

@@ -88,11 +88,15 @@ describe('quick paths agree with the slow ones', () => {
           minKeys: 1,
         }),
         fc.option(fc.nat(), { nil: undefined }),
-        fc.option(fc.constantFrom(0, 11, 13, 18), { nil: undefined }),
-        (station, values, seq, code) => {
+        fc.option(fc.array(fc.constantFrom(0, 0, 0, 11, 13, 18), { minLength: 16, maxLength: 16 }), {
+          nil: undefined,
+        }),
+        (station, values, seq, codes) => {
           // With the validity stage's codes (one per value) or without them (a reading never assessed).
           const validity =
-            code === undefined ? undefined : Object.fromEntries(Object.keys(values).map((k) => [k, code]));
+            codes === undefined
+              ? undefined
+              : Object.fromEntries(Object.keys(values).map((k, i) => [k, codes[i] ?? 0]));
           const reading = {
             kind: 'water_network',
             station,
@@ -110,19 +114,22 @@ describe('quick paths agree with the slow ones', () => {
     );
   });
 
-  it('writes each validity code as an integer field beside the values and seq', () => {
+  it("writes the reading's validity code, and each value's only when one is flagged", () => {
     const reading = {
       kind: 'air_quality',
       station: 'aq-1',
       ts: 1_700_000_000_000,
-      values: { pm25: 38.4, pm10: 61.2 },
+      values: { pm25: 38.4, pm10: 61.2, co: 0 },
       seq: 7,
       tags: {},
-      validity: { pm25: 0, pm10: 14 },
+      validity: { pm25: 0, pm10: 14, co: 11 },
     };
+    // 11 (impossible) comes before 14 (spike) in VALIDITY_PRECEDENCE.
     expect(readingToLine(reading)).toBe(
-      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,seq=7i,pm25_validity=0i,pm10_validity=14i 1700000000000',
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=11i,pm25_validity=0i,pm10_validity=14i,co_validity=11i 1700000000000',
     );
+    const valid = { ...reading, values: { pm25: 38.4 }, validity: { pm25: 0 } };
+    expect(readingToLine(valid)).toBe('air_quality,station=aq-1 pm25=38.4,seq=7i,validity=0i 1700000000000');
   });
 
   it('plain names pass unescaped and the rest still go through every check', () => {

@@ -1,4 +1,4 @@
-import { VALIDITY_SUFFIX } from '../../lib/catalogue/spec.ts';
+import { VALIDITY_FIELD, VALIDITY_SUFFIX } from '../../lib/catalogue/spec.ts';
 import {
   fieldSet,
   LineProtocolError,
@@ -6,11 +6,15 @@ import {
   type Point,
   seriesKey,
 } from '../../lib/influx/line-protocol.ts';
+import { readingCode } from '../../lib/validity/codes.ts';
 import type { Reading } from './reading.ts';
 
 /**
  * A reading as an InfluxDB point: measurement = kind, tags = station + registry attributes, one float
- * field per value, `seq` and each value's validity code (`<field>_validity`) as integers, in that order.
+ * field per value, then as integers `seq`, the reading's validity code `validity` and, only when that
+ * code is not 0, each value's own code `<field>_validity`. Valid values are those of points with
+ * `validity = 0` or with `<field>_validity = 0`; a reading all valid (nearly all of them) costs InfluxDB
+ * one more field rather than one per value, which halved its write rate in the benchmark.
  */
 export function readingToPoint(reading: Reading): Point {
   const fields: Record<string, number> = { ...reading.values };
@@ -19,9 +23,14 @@ export function readingToPoint(reading: Reading): Point {
     fields.seq = reading.seq;
     integerFields.push('seq');
   }
-  for (const [name, code] of Object.entries(reading.validity ?? {})) {
-    fields[name + VALIDITY_SUFFIX] = code;
-    integerFields.push(name + VALIDITY_SUFFIX);
+  if (reading.validity !== undefined) {
+    const code = readingCode(reading.validity);
+    fields[VALIDITY_FIELD] = code;
+    integerFields.push(VALIDITY_FIELD);
+    for (const [name, fieldCode] of code === 0 ? [] : Object.entries(reading.validity)) {
+      fields[name + VALIDITY_SUFFIX] = fieldCode;
+      integerFields.push(name + VALIDITY_SUFFIX);
+    }
   }
   return {
     measurement: reading.kind,
@@ -78,11 +87,15 @@ export function readingToLine(reading: Reading): string {
       ? fieldSet(reading.values)
       : `${fieldSet(reading.values)},${fieldSet({ seq: reading.seq }, SEQ)}`;
   const codes = reading.validity;
-  if (codes !== undefined) {
+  if (codes === undefined) return lineOf(seriesKeyOf(reading), fields, reading.ts);
+  const code = readingCode(codes);
+  fields += `,${VALIDITY_FIELD}=${code}i`;
+  if (code !== 0) {
     for (const name in codes) {
-      const code = codes[name] as number;
-      if (!Number.isSafeInteger(code)) throw new LineProtocolError(`validity of ${name} is not an integer`);
-      fields += `,${validityKey(name)}${code}i`;
+      const fieldCode = codes[name] as number;
+      if (!Number.isSafeInteger(fieldCode))
+        throw new LineProtocolError(`validity of ${name} is not an integer`);
+      fields += `,${validityKey(name)}${fieldCode}i`;
     }
   }
   return lineOf(seriesKeyOf(reading), fields, reading.ts);

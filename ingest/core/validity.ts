@@ -6,10 +6,9 @@ import type { Reading } from './reading.ts';
 
 /**
  * Whether a maintenance or calibration window covers this station's field at device time `ts`. The
- * records of maintenance come later (issue 15); until then the default says no.
+ * records of maintenance come later (issue 15); without a hook nothing is in a window.
  */
 export type MaintenanceHook = (station: string, field: string, ts: number) => boolean;
-export const noMaintenance: MaintenanceHook = () => false;
 
 export type ValidityOptions = {
   clock: ClockRule;
@@ -44,7 +43,7 @@ type StationEntry = { kind: string; fields: FieldState[] };
  */
 export function createValidityStage(options: ValidityOptions): ValidityStage {
   const { clock, standards } = options;
-  const inMaintenance = options.inMaintenance ?? noMaintenance;
+  const inMaintenance = options.inMaintenance;
   const maxStations = options.maxStations ?? DEFAULT_MAX_STATIONS;
   const kinds = new Map<string, KindEntry | undefined>();
   const stations = new Map<string, StationEntry>();
@@ -87,7 +86,7 @@ export function createValidityStage(options: ValidityOptions): ValidityStage {
           reading.values[name] as number,
           reading.ts,
           arrivalMs,
-          inMaintenance(reading.station, name, reading.ts),
+          inMaintenance?.(reading.station, name, reading.ts) === true,
         );
       }
       reading.validity = codes;

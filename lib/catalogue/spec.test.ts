@@ -72,7 +72,12 @@ describe('KindSpecSchema', () => {
     [
       'a field name the validity codes would collide with',
       { ...base, fields: { level_validity: temperature() } },
-      /may not end in _validity/,
+      /may not be validity or end in _validity/,
+    ],
+    [
+      "the reading's validity field as a field name",
+      { ...base, fields: { validity: temperature() } },
+      /may not be validity/,
     ],
     [
       'a plausibility ceiling at or above the range (the span check owns that)',

@@ -13,7 +13,11 @@ const FIELD_PATTERN = /^[a-z][a-z0-9_]*$/;
 // The SenML decoder compares a name's last segment, lower-cased (RFC 8428 section 4.5.1 characters
 // without the segment separators ':' and '/'), so an alias can only match if it is written that way.
 const SENML_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-/** The ingest stores each value's validity code as `<field>_validity` beside it (lib/validity/codes.ts). */
+/**
+ * The ingest stores a reading's validity code as the field `validity` and, when a value is flagged,
+ * each value's code as `<field>_validity` (lib/validity/codes.ts): no catalogue field may take either name.
+ */
+export const VALIDITY_FIELD = 'validity';
 export const VALIDITY_SUFFIX = '_validity';
 
 /**
@@ -109,8 +113,8 @@ export const KindSpecSchema = z
         z
           .string()
           .regex(FIELD_PATTERN, 'a field name is snake_case')
-          .refine((name) => !name.endsWith(VALIDITY_SUFFIX), {
-            message: `a field name may not end in ${VALIDITY_SUFFIX} (the ingest stores codes under such names)`,
+          .refine((name) => name !== VALIDITY_FIELD && !name.endsWith(VALIDITY_SUFFIX), {
+            message: `a field name may not be ${VALIDITY_FIELD} or end in ${VALIDITY_SUFFIX} (the ingest stores codes under such names)`,
           }),
         FieldSpecSchema,
       )

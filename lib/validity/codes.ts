@@ -43,6 +43,27 @@ export const VALIDITY_PRECEDENCE: readonly ValidityCode[] = [
   ValidityCodes.flatLine,
 ];
 
+const RANK = new Map(VALIDITY_PRECEDENCE.map((code, i) => [code, i]));
+
+/**
+ * The reading's own code: 0 when every value is valid, else the code of its values that comes first
+ * in VALIDITY_PRECEDENCE (an unknown non-zero code ranks last). Stored as `validity` on every point.
+ */
+export function readingCode(codes: Readonly<Record<string, number>>): number {
+  let worst = 0;
+  let worstRank = Number.POSITIVE_INFINITY;
+  for (const name in codes) {
+    const code = codes[name] as number;
+    if (code === ValidityCodes.valid) continue;
+    const rank = RANK.get(code as ValidityCode) ?? VALIDITY_PRECEDENCE.length;
+    if (rank < worstRank) {
+      worst = code;
+      worstRank = rank;
+    }
+  }
+  return worst;
+}
+
 /** Every code with its name, for documentation and tests. */
 export const VALIDITY_CODE_NAMES: ReadonlyMap<number, keyof typeof ValidityCodes> = new Map(
   Object.entries(ValidityCodes).map(([name, code]) => [code, name as keyof typeof ValidityCodes]),
