@@ -131,7 +131,7 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
     // 30th reading on (the catalogue's flatLineCount for particulates); pm25 moves and stays valid.
     const codes = await influxQuery(
       p.influx.url,
-      `SELECT COUNT("pm25") FROM "air_quality" WHERE "validity" = 0 OR "pm25_validity" = 0; SELECT COUNT("pm10") FROM "air_quality" WHERE "pm10_validity" = 13`,
+      `SELECT COUNT("pm25") FROM "air_quality" WHERE "validity" = 0 OR "pm25_validity" = 0; SELECT COUNT("pm10") FROM "air_quality" WHERE "validity" = 13 OR "pm10_validity" = 13`,
       p.database,
     );
     expect(codes.results.map((r) => r.series?.[0]?.values[0]?.[1])).toEqual([perKind, perKind - 29]);

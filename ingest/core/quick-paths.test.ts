@@ -114,7 +114,7 @@ describe('quick paths agree with the slow ones', () => {
     );
   });
 
-  it("writes the reading's validity code, and each value's only when one is flagged", () => {
+  it('writes the code the values share, and each one only when they differ', () => {
     const reading = {
       kind: 'air_quality',
       station: 'aq-1',
@@ -124,12 +124,15 @@ describe('quick paths agree with the slow ones', () => {
       tags: {},
       validity: { pm25: 0, pm10: 14, co: 11 },
     };
-    // 11 (impossible) comes before 14 (spike) in VALIDITY_PRECEDENCE.
     expect(readingToLine(reading)).toBe(
-      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=11i,pm25_validity=0i,pm10_validity=14i,co_validity=11i 1700000000000',
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=10i,pm25_validity=0i,pm10_validity=14i,co_validity=11i 1700000000000',
     );
     const valid = { ...reading, values: { pm25: 38.4 }, validity: { pm25: 0 } };
     expect(readingToLine(valid)).toBe('air_quality,station=aq-1 pm25=38.4,seq=7i,validity=0i 1700000000000');
+    const skewed = { ...reading, validity: { pm25: 18, pm10: 18, co: 18 } };
+    expect(readingToLine(skewed)).toBe(
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=18i 1700000000000',
+    );
   });
 
   it('plain names pass unescaped and the rest still go through every check', () => {

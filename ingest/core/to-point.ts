@@ -6,15 +6,16 @@ import {
   type Point,
   seriesKey,
 } from '../../lib/influx/line-protocol.ts';
-import { readingCode } from '../../lib/validity/codes.ts';
+import { MIXED_CODES, readingCode } from '../../lib/validity/codes.ts';
 import type { Reading } from './reading.ts';
 
 /**
  * A reading as an InfluxDB point: measurement = kind, tags = station + registry attributes, one float
- * field per value, then as integers `seq`, the reading's validity code `validity` and, only when that
- * code is not 0, each value's own code `<field>_validity`. Valid values are those of points with
- * `validity = 0` or with `<field>_validity = 0`; a reading all valid (nearly all of them) costs InfluxDB
- * one more field rather than one per value, which halved its write rate in the benchmark.
+ * field per value, then as integers `seq`, the code its values share `validity` and, only when their
+ * codes differ (`validity` = MIXED_CODES), each value's own code `<field>_validity`. A value's code is
+ * its `<field>_validity` when the point has one, else `validity`. A reading whose values share a code
+ * (nearly all: all valid) costs InfluxDB one more field rather than one per value, which halved
+ * influxd's write rate in the benchmark.
  */
 export function readingToPoint(reading: Reading): Point {
   const fields: Record<string, number> = { ...reading.values };
@@ -27,7 +28,7 @@ export function readingToPoint(reading: Reading): Point {
     const code = readingCode(reading.validity);
     fields[VALIDITY_FIELD] = code;
     integerFields.push(VALIDITY_FIELD);
-    for (const [name, fieldCode] of code === 0 ? [] : Object.entries(reading.validity)) {
+    for (const [name, fieldCode] of code === MIXED_CODES ? Object.entries(reading.validity) : []) {
       fields[name + VALIDITY_SUFFIX] = fieldCode;
       integerFields.push(name + VALIDITY_SUFFIX);
     }
@@ -90,7 +91,7 @@ export function readingToLine(reading: Reading): string {
   if (codes === undefined) return lineOf(seriesKeyOf(reading), fields, reading.ts);
   const code = readingCode(codes);
   fields += `,${VALIDITY_FIELD}=${code}i`;
-  if (code !== 0) {
+  if (code === MIXED_CODES) {
     for (const name in codes) {
       const fieldCode = codes[name] as number;
       if (!Number.isSafeInteger(fieldCode))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldSpec } from '../catalogue/spec.ts';
 import { assess, emptyFieldState, type FieldState, valueCheck } from './assess.ts';
-import { ValidityCodes as C, readingCode, VALIDITY_PRECEDENCE } from './codes.ts';
+import { ValidityCodes as C, MIXED_CODES, readingCode, VALIDITY_PRECEDENCE } from './codes.ts';
 import { type ClockRule, clockRule, type FieldRule, fieldRule } from './rules.ts';
 
 const MIN = 60_000;
@@ -29,13 +29,13 @@ describe('codes and precedence', () => {
     for (const code of flags) expect(code).toBeLessThanOrEqual(18);
   });
 
-  it('gives a reading the code of its values that comes first in the precedence, 0 when all are valid', () => {
+  it('gives a reading the code its values share, or MIXED_CODES when they differ', () => {
     expect(readingCode({ a: 0, b: 0 })).toBe(0);
     expect(readingCode({})).toBe(0);
-    expect(readingCode({ a: C.flatLine, b: 0, c: C.outOfSequence })).toBe(C.outOfSequence);
-    expect(readingCode({ a: C.spike, b: C.maintenance })).toBe(C.maintenance);
-    expect(readingCode({ a: 99, b: C.flatLine })).toBe(C.flatLine);
-    expect(readingCode({ a: 99 })).toBe(99);
+    expect(readingCode({ a: C.clockSkew, b: C.clockSkew })).toBe(C.clockSkew);
+    expect(readingCode({ a: C.flatLine, b: 0 })).toBe(MIXED_CODES);
+    expect(readingCode({ a: 0, b: 0, c: C.spike })).toBe(MIXED_CODES);
+    expect(Object.values(C)).not.toContain(MIXED_CODES);
   });
 });
 

@@ -43,25 +43,22 @@ export const VALIDITY_PRECEDENCE: readonly ValidityCode[] = [
   ValidityCodes.flatLine,
 ];
 
-const RANK = new Map(VALIDITY_PRECEDENCE.map((code, i) => [code, i]));
+/** On a point's `validity` field only: its values' codes differ, and each is in `<field>_validity`. */
+export const MIXED_CODES = 10;
 
 /**
- * The reading's own code: 0 when every value is valid, else the code of its values that comes first
- * in VALIDITY_PRECEDENCE (an unknown non-zero code ranks last). Stored as `validity` on every point.
+ * A reading's code, stored as `validity` on every point: the code all its values share (0 when all are
+ * valid; a clock, maintenance or a stuck logger usually flags them all alike), or MIXED_CODES when
+ * they differ. So a value's code is its `<field>_validity` when the point has one, else `validity`.
  */
 export function readingCode(codes: Readonly<Record<string, number>>): number {
-  let worst = 0;
-  let worstRank = Number.POSITIVE_INFINITY;
+  let shared: number | undefined;
   for (const name in codes) {
     const code = codes[name] as number;
-    if (code === ValidityCodes.valid) continue;
-    const rank = RANK.get(code as ValidityCode) ?? VALIDITY_PRECEDENCE.length;
-    if (rank < worstRank) {
-      worst = code;
-      worstRank = rank;
-    }
+    if (shared === undefined) shared = code;
+    else if (code !== shared) return MIXED_CODES;
   }
-  return worst;
+  return shared ?? ValidityCodes.valid;
 }
 
 /** Every code with its name, for documentation and tests. */

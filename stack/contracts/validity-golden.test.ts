@@ -9,7 +9,7 @@ import type { Reading } from '../../ingest/core/reading.ts';
 import { createValidityStage } from '../../ingest/core/validity.ts';
 import { findKind } from '../../lib/catalogue/index.ts';
 import { loadStandards } from '../../lib/standards/index.ts';
-import { ValidityCodes as C } from '../../lib/validity/codes.ts';
+import { ValidityCodes as C, MIXED_CODES } from '../../lib/validity/codes.ts';
 import { clockRule } from '../../lib/validity/rules.ts';
 import { type SimMessage, simulateFleet } from '../../simulators/core/stream.ts';
 import { type Fault, loadScenario, type Scenario } from '../../simulators/scenarios/schema.ts';
@@ -178,6 +178,7 @@ describe('the README tables', () => {
     for (const [name, code] of Object.entries(C)) {
       expect(ingestReadme, name).toMatch(new RegExp(`^\\| ${code} \\| \`${name}\` \\|`, 'm'));
     }
+    expect(ingestReadme).toMatch(new RegExp(`^\\| ${MIXED_CODES} \\| \\(on \`validity\` only\\) \\|`, 'm'));
     expect(readme).toMatch(/<field>_validity/);
   });
 });
