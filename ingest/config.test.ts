@@ -37,6 +37,8 @@ const EVERY_VARIABLE = {
   INGEST_MAX_PAYLOAD_BYTES: '18',
   INGEST_MAX_PAST_MS: '19',
   INGEST_MAX_FUTURE_MS: '20',
+  INGEST_VALIDITY_CLOCK_AHEAD_MS: '21',
+  INGEST_VALIDITY_CLOCK_BEHIND_MS: '22',
   INGEST_REQUIRE_REGISTERED_STATION: 'no',
 };
 
@@ -89,6 +91,7 @@ describe('ingest settings', () => {
         maxPastMs: 2592000000,
         maxFutureMs: 300000,
       },
+      validity: { clockAheadMs: 120000, clockBehindMs: 0 },
       requireRegisteredStation: true,
     });
   });
@@ -140,6 +143,7 @@ describe('ingest settings', () => {
         maxPastMs: 19,
         maxFutureMs: 20,
       },
+      validity: { clockAheadMs: 21, clockBehindMs: 22 },
       registryPath: '/r/reg.json',
       requireRegisteredStation: false,
     });

@@ -258,6 +258,23 @@ export const IngestSettings = {
       meaning: 'newest device time accepted (clock skew)',
     }),
   },
+  // Validity code 18 (lib/validity/codes.ts): a device time far from the arrival time, inside the window above.
+  validity: {
+    clockAheadMs: setting({
+      env: 'INGEST_VALIDITY_CLOCK_AHEAD_MS',
+      schema: z.coerce.number().int().nonnegative(),
+      default: 2 * 60_000,
+      meaning:
+        'device time this far ahead of arrival is a clock problem (code 18): no delay makes a reading early; `0` turns it off',
+    }),
+    clockBehindMs: setting({
+      env: 'INGEST_VALIDITY_CLOCK_BEHIND_MS',
+      schema: z.coerce.number().int().nonnegative(),
+      default: 0,
+      meaning:
+        'device time this far behind arrival is a clock problem (code 18); `0` (default) is off: a logger replaying its backlog, or the broker queue after an ingest outage, is late without a clock fault',
+    }),
+  },
   registryPath: setting({
     env: 'REGISTRY_PATH',
     schema: z.string(),

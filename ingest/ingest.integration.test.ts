@@ -127,6 +127,14 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
       p.database,
     );
     expect(tagged.results[0]?.series?.[0]?.values[0]?.[1]).toBe(perKind);
+    // Every value is stored with its validity code: pm10 sent as 40 every time is a flat line from the
+    // 30th reading on (the catalogue's flatLineCount for particulates); pm25 moves and stays valid.
+    const codes = await influxQuery(
+      p.influx.url,
+      `SELECT COUNT("pm25") FROM "air_quality" WHERE "validity" = 0 OR "pm25_validity" = 0; SELECT COUNT("pm10") FROM "air_quality" WHERE "validity" = 13 OR "pm10_validity" = 13`,
+      p.database,
+    );
+    expect(codes.results.map((r) => r.series?.[0]?.values[0]?.[1])).toEqual([perKind, perKind - 29]);
 
     const metrics = await p.ingest.metrics.registry.getSingleMetricAsString('ingest_rejected_total');
     expect(metrics).toContain('reason="malformed_json"} 1');
@@ -158,6 +166,8 @@ describe('walking skeleton: devices -> broker -> ingest -> influxd', () => {
         ts,
         values: { pressure: 1.9 },
         tags: { district: 'limo', operator: 'PDAM Tirta Asasta' },
+        // Each value's validity code travels with it (lib/validity/codes.ts): 0 = valid.
+        validity: { pressure: 0 },
       },
     });
     await viewer.endAsync();

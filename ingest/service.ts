@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
+import { loadStandards } from '../lib/standards/index.ts';
+import { clockRule } from '../lib/validity/rules.ts';
 import type { IngestConfig } from './config.ts';
+import { createValidityStage } from './core/validity.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
 import { createDeviceAuth } from './http/device-auth.ts';
@@ -52,6 +55,10 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       lookupStation: stations?.lookup,
     },
     deadLetter,
+    createValidityStage({
+      clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
+      standards: loadStandards(),
+    }),
   );
   const forward = createForward(client, publish, config.mqtt.readingsQos, metrics, log);
 

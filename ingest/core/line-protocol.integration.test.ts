@@ -243,6 +243,7 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
     seq: 4812,
     values: { pm25: 38.4, pm10: 61.2 },
     tags: { district: 'beji', operator: 'DLHK Depok' },
+    validity: { pm25: 0, pm10: 14 },
   };
 
   it('stores a reading written twice, or twice in one batch, as one point', async () => {
@@ -260,9 +261,34 @@ describe('redelivered readings (QoS 1 duplicates)', () => {
         pm25: 38.4,
         pm10: 61.2,
         seq: 4812,
+        validity: 10,
+        pm25_validity: 0,
+        pm10_validity: 14,
       },
     ]);
     const count = await select('SELECT COUNT("pm25") FROM "air_quality"');
     expect(count[0]?.count).toBe(1);
+  });
+
+  it('lets InfluxQL keep only valid values: WHERE "validity" = 0 OR "<field>_validity" = 0', async () => {
+    // A minute later all valid, stored with `validity=0i` only; a minute after that all ten minutes
+    // fast (code 18 on every value), stored with `validity=18i` only.
+    const valid = { ...reading, ts: reading.ts + 60_000, seq: 4813, validity: { pm25: 0, pm10: 0 } };
+    const skewed = { ...reading, ts: reading.ts + 120_000, seq: 4814, validity: { pm25: 18, pm10: 18 } };
+    expect(readingToLine(valid)).not.toMatch(/_validity/);
+    expect(readingToLine(skewed)).not.toMatch(/_validity/);
+    await write([readingToLine(reading), readingToLine(valid), readingToLine(skewed)]);
+    const coded = (field: string, code: number) =>
+      select(
+        `SELECT "${field}" FROM "air_quality" WHERE "validity" = ${code} OR "${field}_validity" = ${code}`,
+      );
+    expect(await coded('pm25', 0)).toEqual([
+      { time: '2026-11-28T03:00:00Z', pm25: 38.4 },
+      { time: '2026-11-28T03:01:00Z', pm25: 38.4 },
+    ]);
+    // pm10 of the first reading is a spike (14): only the second one's is valid.
+    expect(await coded('pm10', 0)).toEqual([{ time: '2026-11-28T03:01:00Z', pm10: 61.2 }]);
+    expect(await coded('pm10', 14)).toEqual([{ time: '2026-11-28T03:00:00Z', pm10: 61.2 }]);
+    expect(await coded('pm25', 18)).toEqual([{ time: '2026-11-28T03:02:00Z', pm25: 38.4 }]);
   });
 });

@@ -88,13 +88,50 @@ describe('quick paths agree with the slow ones', () => {
           minKeys: 1,
         }),
         fc.option(fc.nat(), { nil: undefined }),
-        (station, values, seq) => {
-          const reading = { kind: 'water_network', station, ts: 1_700_000_000_000, values, seq, tags };
+        fc.option(fc.array(fc.constantFrom(0, 0, 0, 11, 13, 18), { minLength: 16, maxLength: 16 }), {
+          nil: undefined,
+        }),
+        (station, values, seq, codes) => {
+          // With the validity stage's codes (one per value) or without them (a reading never assessed).
+          const validity =
+            codes === undefined
+              ? undefined
+              : Object.fromEntries(Object.keys(values).map((k, i) => [k, codes[i] ?? 0]));
+          const reading = {
+            kind: 'water_network',
+            station,
+            ts: 1_700_000_000_000,
+            values,
+            seq,
+            tags,
+            validity,
+          };
           const expected = toLine(readingToPoint(reading));
           expect(readingToLine(reading)).toBe(expected);
           expect(readingToLine(reading)).toBe(expected);
         },
       ),
+    );
+  });
+
+  it('writes the code the values share, and each one only when they differ', () => {
+    const reading = {
+      kind: 'air_quality',
+      station: 'aq-1',
+      ts: 1_700_000_000_000,
+      values: { pm25: 38.4, pm10: 61.2, co: 0 },
+      seq: 7,
+      tags: {},
+      validity: { pm25: 0, pm10: 14, co: 11 },
+    };
+    expect(readingToLine(reading)).toBe(
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=10i,pm25_validity=0i,pm10_validity=14i,co_validity=11i 1700000000000',
+    );
+    const valid = { ...reading, values: { pm25: 38.4 }, validity: { pm25: 0 } };
+    expect(readingToLine(valid)).toBe('air_quality,station=aq-1 pm25=38.4,seq=7i,validity=0i 1700000000000');
+    const skewed = { ...reading, validity: { pm25: 18, pm10: 18, co: 18 } };
+    expect(readingToLine(skewed)).toBe(
+      'air_quality,station=aq-1 pm25=38.4,pm10=61.2,co=0,seq=7i,validity=18i 1700000000000',
     );
   });
 

@@ -8,6 +8,8 @@ export type Reading = {
   seq?: number;
   /** Registry attributes stored as InfluxDB tags (district, operator). */
   tags: Record<string, string>;
+  /** Validity code of each value (lib/validity/codes.ts), set by the ingest's validity stage. */
+  validity?: Record<string, number>;
 };
 
 export type Rejection = {

@@ -35,6 +35,7 @@ function normalized(reading: Reading): string {
     values: reading.values,
   };
   if (reading.seq !== undefined) body.seq = reading.seq;
+  if (reading.validity) body.validity = reading.validity; // codes 11-18 (lib/validity/codes.ts), 0 valid
   if (Object.keys(reading.tags).length > 0) body.tags = reading.tags;
   return JSON.stringify(body);
 }

@@ -3,6 +3,7 @@ import { type DecodeContext, decodeMessage } from '../core/decode.ts';
 import type { Reading } from '../core/reading.ts';
 import { Reasons } from '../core/reasons.ts';
 import { readingToLine } from '../core/to-point.ts';
+import type { ValidityStage } from '../core/validity.ts';
 import { encodeEntry } from '../spool/entry.ts';
 import type { DeadLetter } from './dead-letter.ts';
 
@@ -18,11 +19,17 @@ const SAFE_SEGMENT = /^[a-z0-9_-]{1,64}$/;
 
 /**
  * One message, from MQTT or HTTP, decoded into spool entries; what is refused is counted and
- * dead-lettered here (a whole message, or one reading that line protocol cannot carry).
+ * dead-lettered here (a whole message, or one reading that line protocol cannot carry). Each accepted
+ * value gets its validity code here, before the spool: a replayed spool keeps the codes it was given.
  */
-export function createPrepare(context: Omit<DecodeContext, 'now'>, deadLetter: DeadLetter): Prepare {
+export function createPrepare(
+  context: Omit<DecodeContext, 'now'>,
+  deadLetter: DeadLetter,
+  validity: ValidityStage,
+): Prepare {
   return (topic, payload) => {
-    const result = decodeMessage(topic, payload, { ...context, now: Date.now() });
+    const now = Date.now();
+    const result = decodeMessage(topic, payload, { ...context, now });
     if (!result.ok) {
       const [, kind = 'unknown', station = 'unknown'] = topic.split('/');
       deadLetter(
@@ -36,6 +43,7 @@ export function createPrepare(context: Omit<DecodeContext, 'now'>, deadLetter: D
     }
     const prepared: Prepared = { entries: [], stored: [] };
     for (const reading of result.readings) {
+      validity.assign(reading, now);
       try {
         prepared.entries.push(
           encodeEntry({ kind: reading.kind, station: reading.station, line: readingToLine(reading) }),

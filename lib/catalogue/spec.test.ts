@@ -69,8 +69,68 @@ describe('KindSpecSchema', () => {
       },
       /Sensor.Community 'BME280_humidity' of wet already names humidity/,
     ],
+    [
+      'a field name the validity codes would collide with',
+      { ...base, fields: { level_validity: temperature() } },
+      /may not be validity or end in _validity/,
+    ],
+    [
+      "the reading's validity field as a field name",
+      { ...base, fields: { validity: temperature() } },
+      /may not be validity/,
+    ],
+    [
+      'a plausibility ceiling at or above the range (the span check owns that)',
+      { ...base, fields: { temperature: temperature({ validity: { plausibleMax: 60 } }) } },
+      /^fields.temperature.validity.plausibleMax: validity.plausibleMax must be below max/,
+    ],
+    [
+      'two ceilings',
+      {
+        ...base,
+        fields: {
+          temperature: temperature({
+            validity: { plausibleMax: 50, plausibleMaxFactorOfLimit: { standard: 's', factor: 2 } },
+          }),
+        },
+      },
+      /not both/,
+    ],
+    [
+      'a ceiling as a multiple of a limit no standard has for that field and unit',
+      {
+        ...base,
+        fields: {
+          temperature: temperature({
+            validity: { plausibleMaxFactorOfLimit: { standard: 'id-ID-pp22-2021-ambient-air', factor: 2 } },
+          }),
+        },
+      },
+      /^fields.temperature.validity.plausibleMaxFactorOfLimit: no limit for id-ID-pp22-2021-ambient-air: temperature max/,
+    ],
+    [
+      'a flat line of one value',
+      { ...base, fields: { temperature: temperature({ validity: { flatLineCount: 1 } }) } },
+      /flatLineCount/,
+    ],
+    [
+      'a spike factor without a rate',
+      {
+        ...base,
+        fields: { humidity: humidity({ validity: { spikePerMinute: undefined, spikeFactor: 2 } }) },
+      },
+      /spikeFactor needs spikePerMinute/,
+    ],
   ])('refuses %s', (_, input, problem) => {
     expect(problemOf(input)).toMatch(problem);
+  });
+});
+
+describe('validity blocks', () => {
+  it("merge a kind's keys into the helper's", () => {
+    const water = temperature({ min: 0, validity: { impossibleAtOrBelow: 0 } });
+    expect(water.validity).toEqual({ ...temperature().validity, impossibleAtOrBelow: 0 });
+    expect(pressure().validity).toMatchObject({ saturatesAt: 'both' });
   });
 });
 
