@@ -110,6 +110,10 @@ export function alertTable(alerts, options) {
             {},
             h('span', { class: `sev ${a.severity}` }, a.severity),
             a.provisional ? h('small', {}, ' provisional') : null,
+            // A maintenance window: shown, never notified (flows/README.md "Maintenance windows").
+            a.muted
+              ? h('small', { class: 'alert-muted', title: 'dibisukan: jendela pemeliharaan' }, ' muted')
+              : null,
           ),
           h('td', {}, h('a', { href: stationHref(a.station) }, a.station)),
           h('td', {}, a.parameter ?? a.rule, a.averaging ? h('small', {}, ` (${a.averaging})`) : null),
