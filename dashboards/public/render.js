@@ -110,7 +110,7 @@ export function alertTable(alerts, options) {
             {},
             h('span', { class: `sev ${a.severity}` }, a.severity),
             a.provisional ? h('small', {}, ' provisional') : null,
-            // A maintenance window: shown, never notified (flows/README.md "Maintenance windows").
+            // A maintenance window: shown, never notified (flows/README.md "Validity codes and maintenance windows").
             a.muted
               ? h('small', { class: 'alert-muted', title: 'dibisukan: jendela pemeliharaan' }, ' muted')
               : null,
