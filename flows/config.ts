@@ -116,6 +116,15 @@ export const FlowsSettings = {
     meaning:
       "the broker's registry file, re-read when it changes: every device not revoked is watched for silence from the start, reported or not",
   }),
+  // Issue 15: maintenance windows mute alerts. The console's RECORDS_PATH unless set for the flows.
+  recordsPath: setting({
+    env: 'FLOWS_RECORDS_PATH',
+    fallback: 'RECORDS_PATH',
+    schema: z.string(),
+    optional: true,
+    meaning:
+      'the records database (maintenance windows), read-only, re-read every minute and when it changes: alerts raised while their station is in a window are muted; unset or missing: no windows',
+  }),
   tickMs: setting({
     env: 'FLOWS_TICK_MS',
     schema: z.coerce.number().int().min(50),

@@ -35,6 +35,8 @@ export const RulesNodeConfigSchema = z.object({
   overridesFile: z.string().optional(),
   /** The broker's registry: every device not revoked is watched for silence; optional. */
   registryFile: z.string().optional(),
+  /** The records database (maintenance windows mute alerts), read-only; optional. */
+  recordsFile: z.string().optional(),
   /** Folder for the persisted alert and evaluator state. */
   stateDir: z.string().default('state/flows'),
   /** How often stale sensors and escalations are checked. */

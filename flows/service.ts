@@ -81,6 +81,7 @@ function childEnv(
     FLOWS_RULES_FILE: resolve(config.rulesFile ?? DEFAULT_RULES_FILE),
     FLOWS_RULES_OVERRIDES: config.overridesFile ? resolve(config.overridesFile) : '',
     FLOWS_REGISTRY_PATH: config.registryPath ? resolve(config.registryPath) : '',
+    FLOWS_RECORDS_PATH: config.recordsPath ? resolve(config.recordsPath) : '',
     FLOWS_STATE_DIR: stateDir,
     FLOWS_TICK_MS: String(config.tickMs),
     FLOWS_SNAPSHOT_MS: String(config.snapshotMs),

@@ -128,6 +128,11 @@ export async function startStack(
         FLOWS_MQTT_PASSWORD: secrets.services.flows,
         ...loginEnv('FLOWS_INFLUX', logins?.flows),
         FLOWS_STATE_DIR: env.FLOWS_STATE_DIR ?? join(stateDir, 'flows'),
+        // The console's records database (its default below): maintenance windows mute alerts.
+        FLOWS_RECORDS_PATH:
+          env.FLOWS_RECORDS_PATH ??
+          env.RECORDS_PATH ??
+          join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db'),
         FLOWS_API_TOKEN: env.FLOWS_API_TOKEN || (await stateToken(flowsTokenPath)),
       });
       stopAsked();

@@ -119,6 +119,8 @@ export type FlowsHarness = {
   /** Waits until the rules node has taken `count` more readings than `since`. */
   processed(since: number, count: number): Promise<void>;
   readings(): Promise<number>;
+  /** The rules node's counters (`GET /api/status`). */
+  status(): Promise<Record<string, number | boolean>>;
   api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
   restart(): Promise<void>;
   /** Stops Node-RED (SIGTERM) and leaves it stopped: the pipeline goes on without it. */
@@ -199,8 +201,11 @@ export async function startFlowsHarness(
       return fetch(`${flows.url}${path}`, { ...init, headers });
     },
     async readings() {
+      return (await h.status()).readings as number;
+    },
+    async status() {
       const res = await h.api('/api/status');
-      return ((await res.json()) as { readings: number }).readings;
+      return (await res.json()) as Record<string, number | boolean>;
     },
     async processed(since, count) {
       await waitFor(async () => (await h.readings()) >= since + count, 20_000, `${count} readings processed`);

@@ -93,6 +93,10 @@ export function alertTable(alerts, options) {
             a.provisional
               ? h('small', { title: t('alerts.provisional_title') }, ' ', t('alerts.provisional'))
               : null,
+            // A maintenance window: shown, never notified (flows/README.md "Validity codes and maintenance windows").
+            a.muted
+              ? h('small', { class: 'alert-muted', title: t('alerts.muted_title') }, ' ', t('alerts.muted'))
+              : null,
           ),
           h('td', { class: 'nowrap' }, h('a', { href: stationHref(a.station) }, a.station)),
           h(

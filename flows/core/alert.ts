@@ -35,6 +35,8 @@ export const AlertSchema = z.object({
   acknowledged_at: z.string().optional(),
   comment: z.string().optional(),
   cleared_at: z.string().optional(),
+  /** The station was in a maintenance window: shown, never notified (flows/README.md "Maintenance"). */
+  muted: z.boolean().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -104,6 +106,7 @@ export function alertLine(alert: Alert, at: number, tags: StationTags, ctx: Aler
   if (alert.acknowledged_at) fields.acknowledged_at = alert.acknowledged_at;
   if (alert.acknowledged_by) fields.acknowledged_by = alert.acknowledged_by;
   if (alert.comment) fields.comment = alert.comment;
+  if (alert.muted) fields.muted = true;
   const escalatedAt = ctx.entry?.escalatedAt;
   if (escalatedAt !== undefined) fields.escalated_at = new Date(escalatedAt).toISOString();
   return toLine({

@@ -1,4 +1,5 @@
-import type { Language } from '../../lib/i18n/index.ts';
+import { validValues } from '../../lib/aggregate/validity.ts';
+import type { MaintenanceWindow } from '../../lib/qa/windows.ts';
 import {
   type Ack,
   type Alert,
@@ -9,8 +10,15 @@ import {
   noEffects,
   type StationTags,
 } from './alert.ts';
-import { alertSourceText, type Detail, detail, round, wordAlert } from './alert-text.ts';
-import type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
+import { alertSourceText, type Detail, detail, wordAlert } from './alert-text.ts';
+import {
+  type AckResult,
+  type EngineOptions,
+  newStats,
+  type Reading,
+  type RegistryDevice,
+} from './engine-types.ts';
+import { createMuting } from './mute.ts';
 import { findRuleType, ruleTypes } from './rules/registry.ts';
 import {
   type AnyRuleType,
@@ -20,19 +28,11 @@ import {
   type RuleReading,
   type Verdict,
 } from './rules/rule-type.ts';
-import type { RuleSet } from './rules-build.ts';
 import { type ActiveAlert, type EngineSnapshot, type StoredSnapshot, savedStates } from './snapshot.ts';
+import { acknowledgedAlert, clearedAlert, raisedAlert } from './transitions.ts';
 
-export type { AckResult, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
+export type { AckResult, EngineOptions, EngineStats, Reading, RegistryDevice } from './engine-types.ts';
 export type { EngineSnapshot, StoredSnapshot } from './snapshot.ts';
-
-export type EngineOptions = {
-  rules: RuleSet;
-  /** Escalate unacknowledged alerts after this long unless the rule says otherwise (0 = never). */
-  escalateAfterMs: number;
-  /** The language of alert messages (FLOWS_LANGUAGE); default Indonesian. */
-  language?: Language | undefined;
-};
 
 /** One (rule, station): the rule as built for the station, its type and its state. */
 type RuleState = { rule: RuleBase; type: AnyRuleType; station: string; state: unknown };
@@ -58,9 +58,9 @@ export function createEngine(options: EngineOptions) {
   let registered: Map<string, string> | undefined;
   let alertsDirty = false;
   const counters = Object.fromEntries(ruleTypes.flatMap((t) => t.counters ?? []).map((c) => [c, 0]));
-  const stats: EngineStats = { readings: 0, transitions: 0, ...counters, mqttConnected: false };
+  const stats = newStats(counters);
+  const muting = createMuting();
 
-  const iso = (ms: number) => new Date(ms).toISOString();
   const typeOf = (rule: RuleBase) => {
     const type = findRuleType(rule.ruleType);
     if (type) return type;
@@ -79,30 +79,15 @@ export function createEngine(options: EngineOptions) {
     const entry = active.get(alert.id);
     out.lines.push(alertLine(alert, at, tags.get(alert.station) ?? {}, { event, standard, entry }));
     out.events.push({ event, alert, at });
+    if (alert.muted) stats.mutedTransitions++;
   }
 
-  function raise(out: Effects, rule: RuleBase, station: string, v: Raise, now: number) {
+  /** `at`: when the verdict's data is from (device time of a reading; the clock on the tick). */
+  function raise(out: Effects, rule: RuleBase, station: string, v: Raise, now: number, at: number) {
     const id = alertId(rule, station);
     if (active.has(id)) return;
-    const alert: Alert = {
-      id,
-      kind: rule.kind,
-      station,
-      rule: rule.id,
-      rule_type: rule.ruleType,
-      parameter: rule.parameter,
-      state: 'raised',
-      severity: v.severity ?? rule.severity,
-      message: '',
-      text: { ...v.detail, source: rule.source },
-      value: round(v.value),
-      limit: v.limit,
-      unit: v.unit ?? rule.unit,
-      provisional: rule.provisional,
-      raised_at: iso(now),
-    };
-    if (rule.standard) alert.standard = rule.standard;
-    if (rule.averaging) alert.averaging = rule.averaging;
+    const alert = raisedAlert(id, rule, station, v, now);
+    if (muting.covers(station, rule.parameter, at)) alert.muted = true;
     active.set(id, { alert });
     emit(out, alert, 'raised', now);
   }
@@ -110,21 +95,31 @@ export function createEngine(options: EngineOptions) {
   function clear(out: Effects, rule: RuleBase, id: string, v: Clear, now: number) {
     const entry = active.get(id);
     if (!entry) return;
-    const raised = entry.alert;
-    const alert: Alert = {
-      ...raised,
-      state: 'cleared',
-      text: { ...v.detail, source: raised.text?.source ?? rule.source, raised: raised.value },
-      value: round(v.value),
-      cleared_at: iso(now),
-    };
+    // Muted or not as its raise was: whoever was told of the raise hears of the clear.
+    const alert = clearedAlert(entry.alert, rule, v, now);
     emit(out, alert, 'cleared', now);
     active.delete(id);
   }
 
-  function apply(out: Effects, rule: RuleBase, station: string, v: Verdict, now: number) {
-    if (v.action === 'raise') raise(out, rule, station, v, now);
+  function apply(out: Effects, rule: RuleBase, station: string, v: Verdict, now: number, at: number) {
+    if (v.action === 'raise') raise(out, rule, station, v, now, at);
     else if (v.action === 'clear') clear(out, rule, alertId(rule, station), v, now);
+  }
+
+  /**
+   * A muted alert still active once its window is over (by `at`, as for muting) is unmuted: republished
+   * without `muted`, and, unless someone acknowledged it meanwhile, raised again for the notifications
+   * (same `raised_at`): the condition outlasted the maintenance, so someone must hear of it now.
+   */
+  function unmute(out: Effects, rule: RuleBase, station: string, id: string, now: number, at: number) {
+    const entry = active.get(id);
+    if (!entry?.alert.muted || muting.covers(station, rule.parameter, at)) return;
+    const { muted: _, ...alert } = entry.alert;
+    entry.alert = alert;
+    entry.unmutedAt = now;
+    if (alert.state === 'raised') return emit(out, alert, 'raised', now);
+    out.mqtt.push(...alertMqtt(alert));
+    alertsDirty = true;
   }
 
   /** Whether a type that watches registered stations judges this station (always, without a registry). */
@@ -141,6 +136,9 @@ export function createEngine(options: EngineOptions) {
     stats.readings++;
     const { kind, station } = reading;
     if (reading.tags) tags.set(station, reading.tags);
+    const checked = validValues(reading.values, reading.validity);
+    stats.invalidValues += checked.skipped;
+    const judged = checked.skipped > 0 ? { ...reading, values: checked.values } : reading;
     const ctx: ReadingContext = {
       station,
       now,
@@ -153,7 +151,8 @@ export function createEngine(options: EngineOptions) {
     };
     for (const rule of rules.forStation(kind, station)) {
       const type = typeOf(rule);
-      if (!(type.concerns ?? carries)(rule, reading) || !watched(type, kind, station)) continue;
+      const r = type.keepsInvalid ? reading : judged;
+      if (!(type.concerns ?? carries)(rule, r) || !watched(type, kind, station)) continue;
       const id = alertId(rule, station);
       let entry = states.get(id);
       if (!entry) {
@@ -161,7 +160,8 @@ export function createEngine(options: EngineOptions) {
         track(id, entry);
       }
       ctx.active = active.has(id);
-      apply(out, rule, station, type.onReading(rule, entry.state, reading, ctx), now);
+      apply(out, rule, station, type.onReading(rule, entry.state, r, ctx), now, reading.ts);
+      unmute(out, rule, station, id, now, reading.ts);
     }
     return out;
   }
@@ -202,20 +202,30 @@ export function createEngine(options: EngineOptions) {
     const out = noEffects();
     for (const [id, { rule, type, station, state }] of ticking) {
       const verdict = type.onTick?.(rule, state, { station, now, active: active.has(id) });
-      if (verdict) apply(out, rule, station, verdict, now);
+      if (verdict) apply(out, rule, station, verdict, now, now);
+      unmute(out, rule, station, id, now, now);
     }
     for (const entry of active.values()) {
       const { alert } = entry;
-      if (alert.state !== 'raised' || entry.escalatedAt !== undefined) continue;
+      if (alert.state !== 'raised' || entry.escalatedAt !== undefined || alert.muted) continue;
       const rule = rules.forStation(alert.kind, alert.station).find((r) => r.id === alert.rule);
+      // No escalation while the station is serviced; after a window, counted from the unmute.
+      if (rule && muting.covers(alert.station, rule.parameter, now)) continue;
       const after = rule?.escalateAfterMs ?? options.escalateAfterMs;
-      if (after > 0 && now - Date.parse(alert.raised_at) >= after) {
+      const since = Math.max(Date.parse(alert.raised_at), entry.unmutedAt ?? 0);
+      if (after > 0 && now - since >= after) {
         entry.escalatedAt = now;
         alertsDirty = true;
         emit(out, alert, 'escalated', now);
       }
     }
     return out;
+  }
+
+  /** The maintenance windows (records database), at start and on every change. */
+  function setMaintenance(windows: readonly MaintenanceWindow[]) {
+    muting.set(windows);
+    stats.maintenanceWindows = muting.count;
   }
 
   function acknowledge(id: string, ack: Ack, now: number): AckResult {
@@ -225,12 +235,7 @@ export function createEngine(options: EngineOptions) {
     if (entry.alert.state === 'acknowledged') {
       return { status: 'already_acknowledged', alert: entry.alert, effects: out };
     }
-    const alert: Alert = {
-      ...entry.alert,
-      state: 'acknowledged',
-      acknowledged_by: ack.by,
-      acknowledged_at: iso(now),
-    };
+    const alert = acknowledgedAlert(entry.alert, ack.by, now);
     if (ack.comment) alert.comment = ack.comment;
     entry.alert = alert;
     emit(out, alert, 'acknowledged', now);
@@ -266,6 +271,7 @@ export function createEngine(options: EngineOptions) {
     onReading,
     onTick,
     setRegistry,
+    setMaintenance,
     acknowledge,
     republish,
     snapshot,

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Language } from '../../lib/i18n/index.ts';
+import { parseRrule } from '../../lib/qa/recurrence.ts';
+import type { MaintenanceWindow } from '../../lib/qa/windows.ts';
 import { loadStandards } from '../../lib/standards/index.ts';
 import { alertMqtt, type Effects } from './alert.ts';
 import { createEngine, type Engine, type RegistryDevice } from './engine.ts';
@@ -13,15 +15,19 @@ import { buildRuleSet, parseOverrides, parseRulesFile } from './rules-build.ts';
  * `overrides.json` (the override file), `engine.json` (`{"escalateAfterS"}`, default 0 = never;
  * `{"language"}`, the messages' language, default `id`) and
  * `stations.json`, the registry the engine starts with (`{"devices": [{"id", "kind", "revoked"?}]}`,
- * as in the registry file, applied at the first line's time; without it the engine has no registry).
+ * as in the registry file, applied at the first line's time; without it the engine has no registry)
+ * and `maintenance.json`, the maintenance windows at start (`{"windows": [{"id", "station", "fields"?,
+ * "type"?, "start", "end", "rrule"?, "durationMs"?}]}`, times ISO or epoch ms, `end` null = open).
  * A new case is a new folder.
  *
  * Each stream line has `at` (arrival time, ISO or epoch ms; the engine's clock) and one of:
- *   `{"kind", "station", "ts"?, "values", "tags"?}`  a reading (`ts`, device time, defaults to `at`)
+ *   `{"kind", "station", "ts"?, "values", "validity"?, "tags"?}`  a reading (`ts`, device time,
+ *                                                    defaults to `at`; `validity`: code per field)
  *   `{"tick": true}`                                  the periodic tick (staleness, escalation)
  *   `{"ack": "<alert id>", "by", "comment"?}`         an acknowledgement
  *   `{"restore": "<file>"}`                           restores a snapshot file of the case folder
  *   `{"registry": [{"id", "kind", "revoked"?}]}`      the registry's devices after a change
+ *   `{"maintenance": [window, ...]}`                 the maintenance windows after a change
  *   `{"active": true}`                                lists the active alerts
  * and may carry a `note`, ignored. Outputs name the stream line that caused them (`in`):
  * `{"event", "alert"}` per transition, `{"line"}` per InfluxDB line, `{"mqtt", "retain", "payload"}`
@@ -78,6 +84,34 @@ function engineFor(dir: string): Engine {
   });
 }
 
+type WindowLine = Omit<MaintenanceWindow, 'start' | 'end' | 'fields' | 'type' | 'recurrence'> &
+  Partial<Pick<MaintenanceWindow, 'fields' | 'type'>> & {
+    start: unknown;
+    end: unknown;
+    rrule?: string;
+    durationMs?: number;
+  };
+
+/** Windows as a case writes them (ISO times, an RRULE text) as lib/qa evaluates them. */
+function windowsOf(lines: readonly WindowLine[], where: string): MaintenanceWindow[] {
+  return lines.map((w) => {
+    const window: MaintenanceWindow = {
+      id: w.id,
+      station: w.station,
+      fields: w.fields ?? null,
+      type: w.type ?? 'maintenance',
+      start: time(w.start, `${where} start`),
+      end: w.end === null ? null : time(w.end, `${where} end`),
+    };
+    if (w.rrule !== undefined) {
+      const rule = parseRrule(w.rrule);
+      if (!rule.ok) throw new Error(`${where}: ${w.rrule}: ${JSON.stringify(rule)}`);
+      window.recurrence = { rule: rule.value, durationMs: w.durationMs ?? 0 };
+    }
+    return window;
+  });
+}
+
 function effectsOut(n: number, fx: Effects): Output[] {
   const out: Output[] = fx.events.map((e) => ({ in: n, event: e.event, alert: e.alert }));
   const alertTopics = fx.events.filter((e) => e.event !== 'escalated').flatMap((e) => alertMqtt(e.alert));
@@ -97,13 +131,17 @@ function run(dir: string): Output[] {
   const out: Output[] = [];
   const lines = readJsonl(join(dir, 'readings.jsonl'));
   const start = readJson(dir, 'stations.json', undefined) as { devices: RegistryDevice[] } | undefined;
+  const windows = readJson(dir, 'maintenance.json', { windows: [] }) as { windows: WindowLine[] };
+  engine.setMaintenance(windowsOf(windows.windows, 'maintenance.json'));
   if (start) {
     const fx = engine.setRegistry(start.devices, time(lines[0]?.value.at, 'readings.jsonl:1'));
     out.push(...effectsOut(0, fx));
   }
   for (const { line, value } of lines) {
     const s: Step = { ...value, at: time(value.at, `readings.jsonl:${line}`), in: line };
-    if (Array.isArray(s.registry)) {
+    if (Array.isArray(s.maintenance)) {
+      engine.setMaintenance(windowsOf(s.maintenance as WindowLine[], `readings.jsonl:${line}`));
+    } else if (Array.isArray(s.registry)) {
       out.push(...effectsOut(line, engine.setRegistry(s.registry as RegistryDevice[], s.at)));
     } else if (typeof s.restore === 'string') {
       engine.restore(JSON.parse(readFileSync(join(dir, s.restore), 'utf8')), s.at);
@@ -121,11 +159,14 @@ function run(dir: string): Output[] {
         station: s.station,
         ts: s.ts === undefined ? s.at : time(s.ts, `readings.jsonl:${line} ts`),
         values: s.values as Record<string, number>,
+        ...(s.validity ? { validity: s.validity as Record<string, number> } : {}),
         ...(s.tags ? { tags: s.tags as Record<string, string> } : {}),
       };
       out.push(...effectsOut(line, engine.onReading(reading, s.at)));
     } else {
-      throw new Error(`readings.jsonl:${line}: not a reading, tick, ack, restore, registry or active line`);
+      throw new Error(
+        `readings.jsonl:${line}: not a reading, tick, ack, restore, registry, maintenance or active line`,
+      );
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { meetsCoverage } from '../../lib/aggregate/coverage.ts';
 import { type IspuCategory, type StationIspu, type SubIndex, stationIspu, subIndex } from './ispu.ts';
 import type { IspuRule } from './rules/ispu.ts';
 import { addToBuckets, type MeanState, newMeanState, windowMean } from './windowed-mean.ts';
@@ -60,7 +61,7 @@ export function computeHour(rule: IspuRule, state: IspuStationState, end: number
     const mean = state.means[p.parameter];
     if (!mean) continue;
     const m = windowMean(mean, p.windowMs, end - 1);
-    if (!m || m.coverage < rule.minCoverage) continue;
+    if (!m || !meetsCoverage(m.coverage, 1, rule.minCoverage)) continue;
     const sub = subIndex(p.table, m.mean);
     if (sub) state.subs[p.parameter] = { ...pick(sub), at: end };
   }

@@ -17,6 +17,20 @@ const alert = (id: string, raised_at = '2026-11-28T00:00:00.000Z') =>
 const ev = (event: AlertEvent['event'], a: Alert): AlertEvent => ({ event, alert: a, at: 0 });
 
 describe('notification policy', () => {
+  it('never sends a muted transition, and does not count it: the unmuted raise goes out', () => {
+    const p = createNotifyPolicy({
+      events: ['raised', 'escalated'],
+      rateLimitCount: 1,
+      rateLimitWindowMs: 1000,
+    });
+    const a = alert('k/s/r');
+    const muted = { ...a, muted: true };
+    for (const event of ['raised', 'escalated', 'cleared'] as const)
+      expect(p.decide(ev(event, muted), 'webhook', 0)).toBe('muted');
+    // Same raise time as the muted one, and the rate limit (1) not used up by it.
+    expect(p.decide(ev('raised', a), 'webhook', 1)).toBe('send');
+  });
+
   it('de-duplicates per channel, alert, transition and raise time', () => {
     const p = createNotifyPolicy({
       events: ['raised', 'cleared'],

@@ -1,7 +1,7 @@
 import type { Translator } from '../../lib/i18n/index.ts';
 import type { AlertEvent, AlertEventType } from './alert.ts';
 
-export type NotifyDecision = 'send' | 'ignored' | 'duplicate' | 'rate_limited';
+export type NotifyDecision = 'send' | 'muted' | 'ignored' | 'duplicate' | 'rate_limited';
 
 export type NotifyPolicyOptions = {
   events: readonly AlertEventType[];
@@ -13,7 +13,9 @@ export type NotifyPolicyOptions = {
 const DEDUP_TTL_MS = 24 * 3_600_000;
 
 /**
- * Which notifications go out. De-duplication: one message per (channel, alert id, transition,
+ * Which notifications go out. A muted transition (its station was in a maintenance window) never does,
+ * and leaves no trace in the de-duplication, so the raise of an alert that outlasts its window is
+ * notified then (engine.ts `unmute`). De-duplication: one message per (channel, alert id, transition,
  * raised_at), so a replay or a restart never notifies twice. Rate limit: a flapping alert is capped
  * per (channel, alert id). Escalations are never rate-limited: they exist because nobody reacted.
  */
@@ -32,6 +34,7 @@ export function createNotifyPolicy(options: NotifyPolicyOptions) {
 
   return {
     decide(e: AlertEvent, channel: string, now: number): NotifyDecision {
+      if (e.alert.muted) return 'muted';
       if (!options.events.includes(e.event)) return 'ignored';
       const key = `${channel}|${e.alert.id}|${e.event}|${e.alert.raised_at}`;
       if (seen.has(key)) return 'duplicate';

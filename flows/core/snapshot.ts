@@ -3,7 +3,12 @@ import { findRuleType } from './rules/registry.ts';
 import type { AnyRuleType, RuleBase } from './rules/rule-type.ts';
 import type { RuleSet } from './rules-build.ts';
 
-export type ActiveAlert = { alert: Alert; escalatedAt?: number | undefined };
+export type ActiveAlert = {
+  alert: Alert;
+  escalatedAt?: number | undefined;
+  /** When a muted alert outlasted its maintenance window: escalation counts from then. */
+  unmutedAt?: number | undefined;
+};
 
 /** The engine's state file (`<FLOWS_STATE_DIR>/alerts-state.json`). */
 export type EngineSnapshot = {

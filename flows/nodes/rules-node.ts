@@ -7,6 +7,7 @@ import { createEngine, type Engine, type Reading, type StoredSnapshot } from '..
 import { handleApi } from '../core/http-api.ts';
 import { loadRuleSet } from '../load-rules.ts';
 import { parseNodeConfig, RulesNodeConfigSchema } from '../node-config.ts';
+import { type RecordsWatch, watchRecords } from './records-watch.ts';
 import type { NodeInstance, NodeMessage, NodeRedApi } from './red-types.ts';
 import { type RegistryWatch, watchRegistry } from './registry-watch.ts';
 
@@ -21,7 +22,8 @@ function isReading(p: unknown): p is Reading {
     typeof r.station === 'string' &&
     typeof r.ts === 'number' &&
     typeof r.values === 'object' &&
-    r.values !== null
+    r.values !== null &&
+    (r.validity === undefined || (typeof r.validity === 'object' && r.validity !== null))
   );
 }
 
@@ -133,6 +135,13 @@ export default function register(RED: NodeRedApi) {
       }
     };
 
+    // Maintenance windows mute alerts (core/mute.ts); read before the backlog is judged.
+    const records: RecordsWatch | undefined =
+      config.recordsFile === undefined
+        ? undefined
+        : watchRecords(config.recordsFile, this, (windows) => engine.setMaintenance(windows));
+    if (records) engine.setMaintenance(records.windows);
+
     let registry: RegistryWatch | undefined;
     let closed = false;
     const sendOut = (out: unknown) => this.send(out);
@@ -181,6 +190,7 @@ export default function register(RED: NodeRedApi) {
     this.on('close', (_removed, done) => {
       closed = true;
       registry?.close();
+      records?.close();
       clearInterval(tick);
       clearInterval(snap);
       clearInterval(statusTimer);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_COVERAGE } from '../../../lib/aggregate/coverage.ts';
 import { topics } from '../../../lib/catalogue/topics.ts';
 import { toLine } from '../../../lib/influx/line-protocol.ts';
 import { findStandard, type Pollutant } from '../../../lib/standards/index.ts';
@@ -21,7 +22,8 @@ const IspuSpecSchema = z.strictObject({
   standard: z.string().default('id-ID-ispu-2020'),
   pollutants: z.record(Field, IspuPollutantSchema),
   utcOffsetH: z.number().min(-12).max(14).default(7),
-  minCoverage: z.number().min(0).max(1).default(0.75),
+  /** Share of a window's sub-periods a sub-index needs; default the shared 75 % rule (lib/aggregate). */
+  minCoverage: z.number().min(0).max(1).default(MIN_COVERAGE),
   /** Raise when the station ISPU is above this (100 = entering Tidak Sehat); critical above criticalAbove. */
   raiseAbove: z.number().default(100),
   criticalAbove: z.number().default(200),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_COVERAGE, meetsCoverage } from '../../../lib/aggregate/coverage.ts';
 import { detail as details } from '../alert-text.ts';
 import { parseDuration } from '../duration.ts';
 import { addToBuckets, type MeanState, newMeanState, windowMean } from '../windowed-mean.ts';
@@ -13,8 +14,11 @@ const MeanSpecSchema = z.strictObject({
   max: z.number().optional(),
   standard: z.string().optional(),
   deadband: z.number().nonnegative().default(0),
-  /** Share of the window's 24 sub-periods that must hold data before the mean counts (75 % = 18 of 24 h). */
-  minCoverage: z.number().min(0).max(1).default(0.75),
+  /**
+   * Share of the window's 24 sub-periods that must hold data before the mean counts; default the
+   * project's one 75 % rule (lib/aggregate/coverage.ts: 18 of 24 h), shared with ISPU and capture.
+   */
+  minCoverage: z.number().min(0).max(1).default(MIN_COVERAGE),
 });
 type MeanSpec = z.infer<typeof MeanSpecSchema>;
 
@@ -42,7 +46,7 @@ function evalMean(rule: MeanRule, state: MeanState, ts: number, value: number, a
   // A late reading may move the mean, but the verdict waits for the next reading in order, so
   // a burst of replayed readings cannot flip an alert back and forth.
   if (!result || ts < previousLatest) return HOLD;
-  if (result.coverage < rule.minCoverage) return HOLD;
+  if (!meetsCoverage(result.coverage, 1, rule.minCoverage)) return HOLD;
   const detail = details.mean(rule.averaging ?? '', result.mean, rule.max, rule.unit, result.coverage);
   if (!active && result.mean > rule.max)
     return { action: 'raise', value: result.mean, limit: rule.max, detail };

@@ -96,6 +96,11 @@ export type RuleType<Spec extends CommonSpec, Rule extends RuleBase, State, Patc
   };
   /** Status counters this type increments (`/api/status`). */
   counters?: readonly string[];
+  /**
+   * Judges values the ingest flagged invalid too (staleness: a flagged value still proves the sensor
+   * talks). Every other type sees a reading without them (lib/aggregate/validity.ts).
+   */
+  keepsInvalid?: boolean;
   /** Whether a reading concerns the rule; default: it carries the rule's parameter. */
   concerns?(rule: Rule, reading: RuleReading): boolean;
   initialState(rule: Rule): State;

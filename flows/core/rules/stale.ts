@@ -60,6 +60,7 @@ export const stale = defineRuleType({
       if (s !== undefined) rule.expectedIntervalMs = ms(s);
     },
   },
+  keepsInvalid: true,
   initialState: (): StaleState => ({}),
   watchRegistered: (_rule, since): StaleState => ({ since }),
   onReading(rule: StaleRule, state: StaleState, _r, ctx) {
