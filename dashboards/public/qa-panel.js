@@ -224,7 +224,8 @@ export async function panelView({ me, stations, station }) {
     ]);
     results.replaceChildren(
       data.ok ? valuesTable(data.body) : h('p', { class: 'error' }, refused(data)),
-      data.ok ? windowList(data.body.windows) : '',
+      // No windows: nothing (replaceChildren would write a null as the text "null").
+      (data.ok && windowList(data.body.windows)) || '',
     );
     history.replaceChildren(
       h('h3', {}, t('qa.history_title')),
