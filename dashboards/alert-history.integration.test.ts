@@ -222,7 +222,7 @@ describe('alert history on the real pipeline, flows and influxd', () => {
       expect(await bod.locator('.acknowledged .comment').textContent()).toBe(`"${COMMENT}"`);
       for (const cell of ['raised', 'escalated', 'cleared'])
         expect(await bod.locator(`td.${cell}`).textContent(), cell).toMatch(/\d{2}\.\d{2}\.\d{2} WIB$/);
-      expect(await bod.locator('td.duration').textContent()).toMatch(/^\d+([.,]\d)? dtk$|mnt/);
+      expect(await bod.locator('td.duration').textContent()).toMatch(/^\d+([.,]\d+)? dtk$|mnt/);
       expect(await page.locator('#episodes th').first().textContent()).toBe('Stasiun');
       expect(await page.locator('#count').textContent()).toBe('2 alarm');
       await page.screenshot({ path: '/tmp/console-alert-history.png', fullPage: true });
@@ -255,7 +255,10 @@ describe('alert history on the real pipeline, flows and influxd', () => {
       await page.reload();
       await expect.poll(() => page.locator('input[name=from]').inputValue()).toBe('2020-01-01T00:00');
 
-      await page.goto(`${console_.url}/history?lang=en`);
+      // English: the user's preference, saved by the page's language switch.
+      await page.goto(`${console_.url}/history`);
+      await page.locator('#language').selectOption('en');
+      await expect.poll(() => page.locator('#count').textContent()).toBe('2 alerts');
       await expect.poll(() => rows.count()).toBe(2);
       expect(await page.locator('#episodes th').first().textContent()).toBe('Station');
       await page.screenshot({ path: '/tmp/console-alert-history-en.png', fullPage: true });

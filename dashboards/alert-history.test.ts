@@ -217,22 +217,25 @@ describe('alert history API (inject)', () => {
   });
 
   it('refuses a period over 31 days, a bad date, and other bad input with 400, counted', async () => {
-    const bad: [string, RegExp][] = [
-      [`from=${NOW - 32 * 86_400_000}&to=${NOW}`, /at most 31 days/],
-      ['from=2026-13-45', /^from: a time/],
-      ['to=yesterday', /^to: a time/],
-      [`from=${NOW}&to=${NOW - 1}`, /from must be before to/],
-      ['limit=501', /^limit/],
-      ['limit=0', /^limit/],
-      ['cursor=not-a-cursor!', /^cursor/],
-      ["station=ww'x", /^station: a station id/],
-      ['rule=a%20b', /^rule: a rule id/],
-      ['kind=drop', /^kind/],
-      ['foo=1', /foo/],
+    // Each refusal names its catalogue code and values (the console words it), with the English text.
+    const bad: [string, string, Record<string, unknown> | undefined, RegExp][] = [
+      [`from=${NOW - 32 * 86_400_000}&to=${NOW}`, 'error.history.too_long', { days: 31 }, /at most 31 days/],
+      ['from=2026-13-45', 'error.bad_time', { field: 'from' }, /^from: a time/],
+      ['to=yesterday', 'error.bad_time', { field: 'to' }, /^to: a time/],
+      [`from=${NOW}&to=${NOW - 1}`, 'error.history.order', undefined, /from must be before to/],
+      ['limit=501', 'error.bad_query', { field: 'limit' }, /^limit: not a valid value/],
+      ['limit=0', 'error.bad_query', { field: 'limit' }, /^limit/],
+      ['cursor=not-a-cursor!', 'error.history.bad_cursor', undefined, /^cursor: not a cursor/],
+      ["station=ww'x", 'error.bad_query', { field: 'station' }, /^station: not a valid value/],
+      ['rule=a%20b', 'error.bad_query', { field: 'rule' }, /^rule:/],
+      ['kind=drop', 'error.bad_query', { field: 'kind' }, /^kind/],
+      ['foo=1', 'error.bad_query', { field: 'foo' }, /foo/],
     ];
-    for (const [q, error] of bad) {
+    for (const [q, code, params, error] of bad) {
       const res = await getAs('vera', `/api/alerts/history?${q}`);
       expect(res.statusCode, q).toBe(400);
+      expect(res.json().code, q).toBe(code);
+      expect(res.json().params, q).toEqual(params);
       expect(res.json().error, q).toMatch(error);
     }
     expect((await getAs('vera', `/api/alerts/history.csv?from=${NOW - 40 * 86_400_000}`)).statusCode).toBe(
@@ -274,7 +277,10 @@ describe('alert history API (inject)', () => {
     try {
       const res = await getAs('vera', '/api/alerts/history');
       expect(res.statusCode).toBe(502);
-      expect(res.json().error).toBe('InfluxDB did not answer the alert history query');
+      expect(res.json()).toEqual({
+        error: 'InfluxDB did not answer the alert history query',
+        code: 'error.history.query_failed',
+      });
       expect((await getAs('vera', '/api/alerts/history.csv')).statusCode).toBe(502);
     } finally {
       reader.failing = false;

@@ -108,9 +108,10 @@ describe('QA page in a browser', () => {
     await expect.poll(() => cells.count()).toBe(STORED.length);
     await page.check('#decide input[value=pm25]');
     await page.click('#decide button[type=submit]');
-    await expect.poll(() => page.locator('#decide + p').textContent()).toMatch(/Decision #1 recorded/);
+    await expect.poll(() => page.locator('#decide + p').textContent()).toMatch(/Keputusan #1 tersimpan/);
     await expect.poll(() => page.locator('table.qa-values td.state-validated').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('by tari');
+    await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('oleh tari');
+    await page.screenshot({ path: '/tmp/console-qa-id.png', fullPage: true });
     expect(records.audit.page({ action: 'data_validated' }, 1).entries[0]?.actor).toBe('tari');
   });
 
@@ -126,7 +127,8 @@ describe('QA page in a browser', () => {
     await form.locator('button[type=submit]').click();
     const entry = page.locator('.window-entry[data-window-id="1"]');
     await expect.poll(() => entry.textContent()).toContain('sensor fan stopped');
-    expect(await entry.textContent()).toContain('open');
+    expect(await entry.textContent()).toContain('belum berakhir');
+    expect(await entry.textContent()).toContain('kerusakan alat');
     await entry.locator('button.end').click();
     await expect.poll(() => records.maintenance.get(1)?.end_at ?? null).not.toBeNull();
   });
@@ -146,5 +148,15 @@ describe('QA page in a browser', () => {
     expect(records.maintenance.list({ calibrations: true })[0]?.calibration).toMatchObject({
       zero_reading: 0.3,
     });
+  });
+
+  it('speaks English after the switch, with the same views', async () => {
+    await page.goto(`${base}/qa#/station/aq-beji-01`);
+    await page.locator('#language').selectOption('en');
+    await page.waitForLoadState('load');
+    await expect.poll(() => page.locator('#qa-nav').textContent()).toContain('Maintenance');
+    await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('by tari');
+    expect(await page.locator('#view-title').textContent()).toBe('data quality');
+    await page.screenshot({ path: '/tmp/console-qa-en.png', fullPage: true });
   });
 });

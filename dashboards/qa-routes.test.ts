@@ -146,7 +146,11 @@ describe('QA routes: maintenance, calibrations, validations, data with states', 
     for (const name of ['vera', 'vali-script']) {
       const refused = await send(name, 'POST', '/api/maintenance', window);
       expect(refused.statusCode, name).toBe(403);
-      expect(refused.json().error).toMatch(/needs admin or operator/);
+      expect(refused.json()).toEqual({
+        error: 'your roles do not allow this (needs admin | operator)',
+        code: 'error.forbidden',
+        params: { roles: 'admin | operator' },
+      });
     }
     expect((await app.inject({ method: 'POST', url: '/api/maintenance', payload: window })).statusCode).toBe(
       401,
@@ -205,7 +209,11 @@ describe('QA routes: maintenance, calibrations, validations, data with states', 
     const before = snapshot();
     const other = await send('pdam-ops', 'POST', '/api/maintenance', { ...window, station: 'ww-tapos-01' });
     expect(other.statusCode).toBe(403);
-    expect(other.json().error).toBe("station 'ww-tapos-01' is outside your scope");
+    expect(other.json()).toEqual({
+      error: "station 'ww-tapos-01' is outside your scope",
+      code: 'error.qa.station_outside_scope',
+      params: { station: 'ww-tapos-01' },
+    });
     // Unknown and out of scope look alike to a scoped user.
     expect(
       (await send('pdam-ops', 'POST', '/api/maintenance', { ...window, station: 'aq-nowhere-01' }))
@@ -240,7 +248,10 @@ describe('QA routes: maintenance, calibrations, validations, data with states', 
       fields: ['pm25'],
     });
     expect(edited.json().window).toMatchObject({ notes: 'pump replaced', fields: ['pm25'], end: null });
-    expect((await send('ops', 'PATCH', `/api/maintenance/${id}`, {})).json().error).toBe('nothing to change');
+    expect((await send('ops', 'PATCH', `/api/maintenance/${id}`, {})).json()).toEqual({
+      error: 'nothing to change',
+      code: 'error.qa.nothing_to_change',
+    });
     expect(
       (await send('ops', 'PATCH', `/api/maintenance/${id}`, { end: '2026-12-02T07:00' })).statusCode,
     ).toBe(400);
@@ -413,7 +424,11 @@ describe('QA routes: maintenance, calibrations, validations, data with states', 
     for (const name of ['ops', 'vera']) {
       const refused = await send(name, 'POST', '/api/validations', decision);
       expect(refused.statusCode, name).toBe(403);
-      expect(refused.json().error).toMatch(/needs admin or validator/);
+      expect(refused.json()).toEqual({
+        error: 'your roles do not allow this (needs admin | validator)',
+        code: 'error.forbidden',
+        params: { roles: 'admin | validator' },
+      });
     }
     const cases: [unknown, number, RegExp][] = [
       [

@@ -22,8 +22,9 @@ import type { LiveState } from '../core/live-state.ts';
 import { wibDateTime } from '../core/wib.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
 import { outOfScope, visibleTo } from './api-routes.ts';
-import { Instant } from './audit-routes.ts';
+import { badQuery, Instant } from './audit-routes.ts';
 import type { Guards } from './auth-routes.ts';
+import { type Problem, problem } from './problem.ts';
 
 // The alert history (issue 14): cleared alerts from InfluxDB's `alerts` measurement, one row per episode,
 // filtered by station, rule, kind and period, in pages and as CSV. Staff only, whatever
@@ -71,12 +72,13 @@ const DAYS = Limits.maxRangeMs / 86_400_000;
 function period(
   q: { from?: number | undefined; to?: number | undefined },
   now: number,
-): { problem: string } | { from: number; to: number } {
+): { problem: Problem } | { from: number; to: number } {
   const to = q.to ?? now;
   const from = q.from ?? to - Limits.defaultRangeMs;
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return { problem: 'from/to: not a time' };
-  if (from >= to) return { problem: 'from must be before to' };
-  if (to - from > Limits.maxRangeMs) return { problem: `the period is at most ${DAYS} days per request` };
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to))
+    return { problem: problem('error.bad_time', { field: 'from/to' }) };
+  if (from >= to) return { problem: problem('error.history.order') };
+  if (to - from > Limits.maxRangeMs) return { problem: problem('error.history.too_long', { days: DAYS }) };
   return { from, to };
 }
 
@@ -136,20 +138,15 @@ const csvLine = (e: AlertEpisode) =>
     e.message,
   ]);
 
-function badQuery(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`;
-}
-
 export function registerAlertHistoryRoutes(
   app: FastifyInstance,
   deps: AlertHistoryDeps,
   guard: Guards,
 ): void {
   const staff = { preHandler: guard.view('read') };
-  const refuse = (reply: FastifyReply, error: string) => {
+  const refuse = (reply: FastifyReply, error: Problem) => {
     deps.metrics.alertHistory.inc({ result: 'refused' });
-    return reply.code(400).send({ error });
+    return reply.code(400).send(error);
   };
 
   /**
@@ -165,7 +162,7 @@ export function registerAlertHistoryRoutes(
     }
     if (f.kind && scope.kinds && !scope.kinds.includes(f.kind)) {
       deps.metrics.forbidden.inc({ permission: 'scope' });
-      reply.code(403).send({ error: 'this kind is outside your scope' });
+      reply.code(403).send(problem('error.kind_outside_scope'));
       return;
     }
     const stations = scope.operators && deps.state.stations(deps.now(), visible).map((s) => s.id);
@@ -201,7 +198,7 @@ export function registerAlertHistoryRoutes(
     } catch (err) {
       deps.metrics.alertHistory.inc({ result: 'error' });
       deps.log.warn({ err: (err as Error).message }, 'alert history query failed');
-      return reply.code(502).send({ error: 'InfluxDB did not answer the alert history query' });
+      return reply.code(502).send(problem('error.history.query_failed'));
     }
   }
 
@@ -212,9 +209,9 @@ export function registerAlertHistoryRoutes(
     const when = period(query.data, deps.now());
     if ('problem' in when) return refuse(reply, when.problem);
     const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
-    if (cursorText !== undefined && !cursor) return refuse(reply, 'cursor: not a cursor of this list');
+    if (cursorText !== undefined && !cursor) return refuse(reply, problem('error.history.bad_cursor'));
     const read = deps.alertPoints;
-    if (!read) return reply.code(503).send({ error: 'the alert history needs InfluxDB (not configured)' });
+    if (!read) return reply.code(503).send(problem('error.history.not_configured'));
     const s = scoped(req, reply, filter);
     if (!s) return;
     return answer(reply, async () => {
@@ -235,7 +232,7 @@ export function registerAlertHistoryRoutes(
     const when = period(query.data, deps.now());
     if ('problem' in when) return refuse(reply, when.problem);
     const read = deps.alertPoints;
-    if (!read) return reply.code(503).send({ error: 'the alert history needs InfluxDB (not configured)' });
+    if (!read) return reply.code(503).send(problem('error.history.not_configured'));
     const s = scoped(req, reply, filter);
     if (!s) return;
     // Pages are gathered before the answer starts, so a failing InfluxDB is a 502, not a cut-off file.

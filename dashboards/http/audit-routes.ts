@@ -48,9 +48,10 @@ function entryView(row: AuditRow) {
 }
 
 /** The first problem of a query, by the parameter it concerns: a time, or any other bad value. */
-function badQuery(error: z.ZodError) {
+export function badQuery(error: z.ZodError) {
   const issue = error.issues[0];
-  const field = issue?.path.join('.') || 'query';
+  const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
+  const field = issue?.path.join('.') || unknown || 'query';
   return problem(issue?.message === BAD_TIME ? BAD_TIME : 'error.bad_query', { field });
 }
 

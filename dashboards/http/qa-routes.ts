@@ -9,6 +9,7 @@ import type { PointSource } from '../qa/influx-points.ts';
 import { MaintenanceDesk } from '../qa/maintenance-desk.ts';
 import { ValidationDesk } from '../qa/validation-desk.ts';
 import type { Guards } from './auth-routes.ts';
+import { problem } from './problem.ts';
 
 // Maintenance, calibrations, validators' decisions and a station's data with its states (issue 15).
 // The guards check the role (operators maintain, validators validate, every role reads); the desks
@@ -51,7 +52,7 @@ export function registerQaRoutes(app: FastifyInstance, deps: QaRouteDeps, guard:
   const answer = <T>(reply: FastifyReply, outcome: QaOutcome<T>, key: string, status = 200) => {
     if (outcome.ok) return reply.code(status).send({ [key]: outcome.value });
     if (outcome.status === 403) deps.metrics.forbidden.inc({ permission: 'scope' });
-    return reply.code(outcome.status).send({ error: outcome.problem });
+    return reply.code(outcome.status).send(problem(outcome.code, outcome.params));
   };
 
   app.get('/api/maintenance', read, async (req, reply) =>

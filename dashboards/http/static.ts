@@ -20,7 +20,6 @@ export const ASSET_NAMES = [
   'app.js',
   'admin.js',
   'history.js',
-  'history-text.js',
   'login.js',
   'render.js',
   'chart.js',
@@ -28,16 +27,13 @@ export const ASSET_NAMES = [
   'i18n.js',
   'ispu.js',
   'style.css',
-  // The QA page (issue 15): shell, views, their strings, helpers and styles.
+  // The QA page (issue 15): shell, views, helpers and styles.
   'qa.html',
   'qa.js',
   'qa-api.js',
   'qa-panel.js',
-  'qa-strings.js',
   'maintenance.js',
-  'maintenance-strings.js',
   'calibrations.js',
-  'calibration-strings.js',
   'qa.css',
 ] as const;
 

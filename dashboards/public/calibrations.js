@@ -1,13 +1,24 @@
-import { CALIBRATION_STRINGS as S } from './calibration-strings.js';
 import { formatTime, h } from './dom.js';
+import { errorText, t } from './i18n.js';
 import { api, formValues } from './qa-api.js';
 
 // The calibration log: every calibration of the stations in scope with its results, and a form for
 // operators to log one (a calibration window on one field plus its readings).
 const NUMBERS = ['zero_reading', 'span_reading', 'span_target', 'offset_applied'];
+const COLUMNS = [
+  'qa.time',
+  'qa.station',
+  'calibration.column.field',
+  'calibration.column.zero',
+  'calibration.column.span',
+  'calibration.column.offset',
+  'calibration.column.reference',
+  'calibration.column.by',
+  'qa.notes',
+];
 
 function table(calibrations) {
-  if (calibrations.length === 0) return h('p', { class: 'muted' }, S.none);
+  if (calibrations.length === 0) return h('p', { class: 'muted' }, t('calibration.none'));
   const show = (v) => (v === null || v === undefined ? '-' : String(v));
   return h(
     'table',
@@ -18,7 +29,7 @@ function table(calibrations) {
       h(
         'tr',
         {},
-        S.columns.map((c) => h('th', {}, c)),
+        COLUMNS.map((key) => h('th', {}, t(key))),
       ),
     ),
     h(
@@ -53,44 +64,53 @@ function addForm(stations, onAdded, message) {
     h(
       'label',
       {},
-      S.station,
+      t('qa.station'),
       h(
         'select',
         { name: 'station' },
         stations.map((s) => h('option', { value: s.id }, s.id)),
       ),
     ),
-    h('label', {}, S.field, h('input', { name: 'field', required: true, size: 10 })),
-    h('label', {}, S.start, h('input', { type: 'datetime-local', name: 'start', required: true })),
-    h('label', {}, S.end, h('input', { type: 'datetime-local', name: 'end' })),
-    number('zero_reading', S.zero),
-    number('span_reading', S.span),
-    number('span_target', S.spanTarget),
-    number('offset_applied', S.offset),
-    h('label', {}, S.reference, h('input', { name: 'reference', required: true })),
-    h('label', {}, S.who, h('input', { name: 'who' })),
-    h('label', {}, S.notes, h('input', { name: 'notes' })),
-    h('button', { type: 'submit' }, S.add),
+    h('label', {}, t('calibration.field'), h('input', { name: 'field', required: true, size: 10 })),
+    h(
+      'label',
+      {},
+      t('calibration.start'),
+      h('input', { type: 'datetime-local', name: 'start', required: true }),
+    ),
+    h('label', {}, t('calibration.end'), h('input', { type: 'datetime-local', name: 'end' })),
+    number('zero_reading', t('calibration.zero')),
+    number('span_reading', t('calibration.span')),
+    number('span_target', t('calibration.span_target')),
+    number('offset_applied', t('calibration.offset')),
+    h('label', {}, t('calibration.reference'), h('input', { name: 'reference', required: true })),
+    h('label', {}, t('qa.who'), h('input', { name: 'who' })),
+    h('label', {}, t('qa.notes'), h('input', { name: 'notes' })),
+    h('button', { type: 'submit' }, t('calibration.add')),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = formValues(form);
     for (const key of NUMBERS) if (key in body) body[key] = Number(body[key]);
     const res = await api('POST', '/api/calibrations', body);
-    message.textContent = res.ok ? S.added(res.body.calibration) : S.failed(res.error);
+    message.textContent = res.ok
+      ? t('calibration.added', { id: res.body.calibration?.id })
+      : t('qa.refused', { error: errorText(res.body, res.status) });
     if (res.ok) onAdded();
   });
-  return h('section', {}, h('h3', {}, S.addTitle), form);
+  return h('section', {}, h('h3', {}, t('calibration.add_title')), form);
 }
 
 export async function calibrationView({ me, stations }) {
-  const view = h('section', { class: 'calibration-log' }, h('h2', {}, S.title));
+  const view = h('section', { class: 'calibration-log' }, h('h2', {}, t('calibration.title')));
   const message = h('p', { role: 'status' });
   const list = h('div', { id: 'calibration-list' });
   const load = async () => {
     const res = await api('GET', '/api/calibrations?limit=500');
     list.replaceChildren(
-      res.ok ? table(res.body.calibrations) : h('p', { class: 'error' }, S.failed(res.error)),
+      res.ok
+        ? table(res.body.calibrations)
+        : h('p', { class: 'error' }, t('qa.refused', { error: errorText(res.body, res.status) })),
     );
   };
   view.append(message, list);

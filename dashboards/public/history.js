@@ -1,5 +1,5 @@
-import { h } from './dom.js';
-import { historyText } from './history-text.js';
+import { formatDuration, formatTime, formatValue, h } from './dom.js';
+import { errorText, kindTitle, languageSwitch, loadCatalogue, t } from './i18n.js';
 
 // The alert history page: cleared alerts, newest clear first, filtered by station, rule, kind and period
 // (WIB), in pages with a cursor, and the same filters as CSV. The server keeps it to the user's scope.
@@ -10,7 +10,6 @@ const FILTERS = ['station', 'rule', 'kind', 'from', 'to'];
 
 const main = document.getElementById('history');
 const asked = new URLSearchParams(location.search);
-let t = historyText('id');
 let form;
 let body;
 let more;
@@ -42,30 +41,43 @@ function apiQuery(params) {
 
 function options(select, entries) {
   select.replaceChildren(
-    h('option', { value: '' }, t.all),
+    h('option', { value: '' }, t('history.all')),
     ...entries.map(([value, label]) => h('option', { value }, label)),
   );
 }
 
-/** A time on two lines (day, then time of day), so the table stays narrow. */
-function when(iso) {
-  const w = t.when(iso);
-  return w ? h('span', { class: 'when' }, w.day, h('br'), w.clock) : t.none;
-}
+const NONE = '-';
+const SEVERITY = { critical: 'severity.critical', warning: 'severity.warning' };
+const COLUMNS = [
+  'history.column.station',
+  'history.column.rule',
+  'history.column.severity',
+  'history.column.raised',
+  'history.column.acknowledged',
+  'history.column.escalated',
+  'history.column.cleared',
+  'history.column.duration',
+  'history.column.value',
+  'history.column.limit',
+];
+
+/** A time in WIB with seconds, from the shared formatter (lib/i18n), or "-" for none. */
+const when = (iso) => (iso ? h('span', { class: 'when' }, formatTime(iso, { seconds: true })) : NONE);
 
 const amount = (value, unit) =>
-  unit === 's' ? t.duration(value) : `${t.number(value)} ${value === null ? '' : (unit ?? '')}`.trim();
+  unit === 's' ? formatDuration(value) : `${formatValue(value)} ${value === null ? '' : (unit ?? '')}`.trim();
 
 function row(e) {
   const acknowledged = e.acknowledged_at
     ? [
         when(e.acknowledged_at),
         h('br'),
-        `${t.by} `,
-        h('b', { class: 'by' }, e.acknowledged_by ?? t.none),
+        t('history.by'),
+        ' ',
+        h('b', { class: 'by' }, e.acknowledged_by ?? NONE),
         e.comment && [h('br'), h('span', { class: 'comment' }, `"${e.comment}"`)],
       ]
-    : t.none;
+    : NONE;
   return h(
     'tr',
     { 'data-id': e.id, 'data-station': e.station, 'data-kind': e.kind, 'data-rule': e.rule },
@@ -74,19 +86,25 @@ function row(e) {
       {},
       h('b', { class: 'station' }, e.station),
       h('br'),
-      h('small', { class: 'muted' }, t.kinds[e.kind] ?? e.kind),
+      h('small', { class: 'muted' }, kindTitle(e.kind)),
     ),
     h('td', {}, e.rule, e.standard && [h('br'), h('small', { class: 'muted standard' }, e.standard)]),
     h(
       'td',
       {},
-      e.severity ? h('span', { class: `sev ${e.severity}` }, t.severities[e.severity] ?? e.severity) : t.none,
+      e.severity
+        ? h(
+            'span',
+            { class: `sev ${e.severity}` },
+            SEVERITY[e.severity] ? t(SEVERITY[e.severity]) : e.severity,
+          )
+        : NONE,
     ),
     h('td', { class: 'raised' }, when(e.raised_at)),
     h('td', { class: 'acknowledged' }, acknowledged),
     h('td', { class: 'escalated' }, when(e.escalated_at)),
     h('td', { class: 'cleared' }, when(e.cleared_at)),
-    h('td', { class: 'duration' }, t.duration(e.duration_s)),
+    h('td', { class: 'duration' }, formatDuration(e.duration_s)),
     h('td', { class: 'value' }, amount(e.raised_value, e.unit), ' → ', amount(e.cleared_value, e.unit)),
     h('td', { class: 'limit' }, amount(e.limit, e.unit)),
   );
@@ -104,7 +122,7 @@ async function load(append) {
   }
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) {
-    error.textContent = `${t.failed}: ${answer.error ?? `HTTP ${res.status}`}`;
+    error.textContent = t('history.failed', { error: errorText(answer, res.status) });
     return;
   }
   error.textContent = '';
@@ -114,36 +132,36 @@ async function load(append) {
   shown = (append ? shown : 0) + rows.length;
   cursor = answer.next_cursor;
   more.hidden = !cursor;
-  count.textContent = shown === 0 ? t.empty : t.count(shown, Boolean(cursor));
+  count.textContent =
+    shown === 0 ? t('history.empty') : t('history.count', { count: shown, more: cursor ? 'yes' : 'no' });
   for (const e of answer.rows) rulesSeen.add(e.rule);
   document
     .getElementById('rules')
     .replaceChildren(...[...rulesSeen].sort().map((r) => h('option', { value: r })));
   // The filters stay in the address, so a reload or a shared link shows the same list.
-  if (asked.has('lang')) params.set('lang', asked.get('lang'));
   history.replaceState(null, '', `?${params}`);
 }
 
 /** The page's elements, in the chosen language. */
 function build() {
-  const field = (name, control) => h('label', {}, t[name], ' ', control);
-  csv = h('a', { id: 'csv', href: '/api/alerts/history.csv' }, t.csv);
+  const field = (key, control) => h('label', {}, t(key), ' ', control);
+  csv = h('a', { id: 'csv', href: '/api/alerts/history.csv' }, t('history.csv'));
   form = h(
     'form',
     { id: 'filters', class: 'filters' },
-    field('station', h('select', { name: 'station' })),
-    field('rule', h('input', { name: 'rule', list: 'rules', autocomplete: 'off' })),
-    field('kind', h('select', { name: 'kind' })),
-    field('from', h('input', { name: 'from', type: 'datetime-local' })),
-    field('to', h('input', { name: 'to', type: 'datetime-local' })),
-    h('button', { type: 'submit' }, t.apply),
+    field('history.station', h('select', { name: 'station' })),
+    field('history.rule', h('input', { name: 'rule', list: 'rules', autocomplete: 'off' })),
+    field('history.kind', h('select', { name: 'kind' })),
+    field('history.from', h('input', { name: 'from', type: 'datetime-local' })),
+    field('history.to', h('input', { name: 'to', type: 'datetime-local' })),
+    h('button', { type: 'submit' }, t('history.apply')),
     csv,
   );
   error = h('p', { id: 'error', class: 'error', role: 'alert' });
   count = h('p', { id: 'count', class: 'muted' });
   body = h('tbody');
-  more = h('button', { id: 'more', type: 'button', hidden: true }, t.more);
-  const head = h('thead', {}, h('tr', {}, ...Object.values(t.columns).map((label) => h('th', {}, label))));
+  more = h('button', { id: 'more', type: 'button', hidden: true }, t('history.more'));
+  const head = h('thead', {}, h('tr', {}, ...COLUMNS.map((key) => h('th', {}, t(key)))));
   main.replaceChildren(
     form,
     h('datalist', { id: 'rules' }),
@@ -155,17 +173,13 @@ function build() {
 }
 
 async function start() {
-  const me = await fetch('/api/me');
+  const [me] = await Promise.all([fetch('/api/me'), loadCatalogue()]);
   if (me.status === 401) {
     location.href = '/login';
     return;
   }
   const principal = me.ok ? await me.json() : {};
-  t = historyText(asked.get('lang') ?? principal.language);
-  document.documentElement.lang = t.locale.slice(0, 2);
-  document.title = t.pageTitle;
-  document.getElementById('page-name').textContent = t.title;
-  document.getElementById('back').replaceChildren(h('a', { href: '/' }, t.back));
+  languageSwitch(() => principal.via === 'session');
   build();
 
   // The station list is already kept to the user's scope by the server.
@@ -178,7 +192,7 @@ async function start() {
   const kinds = [...new Set(stations.map((s) => s.kind))].sort();
   options(
     form.elements.kind,
-    kinds.map((k) => [k, t.kinds[k] ?? k]),
+    kinds.map((k) => [k, kindTitle(k)]),
   );
   const now = Date.now();
   form.elements.from.value = wibInput(now - WEEK_MS);

@@ -1,20 +1,33 @@
 import { formatTime, formatValue, h } from './dom.js';
+import { errorText, t } from './i18n.js';
+import { WINDOW_TYPES } from './maintenance.js';
 import { api, formValues, wibInput } from './qa-api.js';
-import { QA_STRINGS as S } from './qa-strings.js';
 
 // The QA panel of one station: its values in a range with their states (provisional, validated,
 // invalid), the maintenance windows over the range, the decisions so far, and a form to decide.
 const HOUR = 3_600_000;
 const MAX_ROWS = 1000;
+const STATES = {
+  provisional: 'qa.state.provisional',
+  validated: 'qa.state.validated',
+  invalid: 'qa.state.invalid',
+};
+const FILTERS = {
+  raw: 'qa.filter.raw',
+  provisional: 'qa.filter.provisional',
+  validated: 'qa.filter.validated',
+};
+const DECISIONS = { valid: 'qa.decision.valid', invalid: 'qa.decision.invalid' };
+const refused = (res) => t('qa.refused', { error: errorText(res.body, res.status) });
 
 function stationPicker(stations, current) {
   const select = h(
     'select',
     { name: 'station', onchange: (e) => (location.hash = `#/station/${encodeURIComponent(e.target.value)}`) },
-    h('option', { value: '' }, S.chooseStation),
+    h('option', { value: '' }, t('qa.choose_station')),
     stations.map((s) => h('option', { value: s.id, selected: s.id === current }, `${s.id} (${s.kind})`)),
   );
-  return h('label', {}, S.station, select);
+  return h('label', {}, t('qa.station'), select);
 }
 
 /** Rows by time, a cell per field, each coloured by its state; the reason of an invalid one as a tooltip. */
@@ -26,19 +39,23 @@ function valuesTable(data) {
       rows.get(p.t)[s.field] = p;
     }
   const times = [...rows.keys()].sort((a, b) => a - b).slice(0, MAX_ROWS);
-  if (times.length === 0) return h('p', { class: 'muted' }, S.noValues);
+  if (times.length === 0) return h('p', { class: 'muted' }, t('qa.no_values'));
   const cell = (p) =>
     p
-      ? h('td', { class: `state-${p.state}`, title: p.reason ?? S.stateNames[p.state] }, formatValue(p.value))
+      ? h(
+          'td',
+          { class: `state-${p.state}`, title: p.reason ?? (STATES[p.state] ? t(STATES[p.state]) : p.state) },
+          formatValue(p.value),
+        )
       : h('td', {}, '');
   return h(
     'div',
     {},
-    data.truncated || rows.size > MAX_ROWS ? h('p', { class: 'error' }, S.truncated) : null,
+    data.truncated || rows.size > MAX_ROWS ? h('p', { class: 'error' }, t('qa.truncated')) : null,
     h(
       'p',
       { class: 'legend' },
-      Object.entries(S.stateNames).map(([state, name]) => h('span', { class: `state-${state}` }, name)),
+      Object.entries(STATES).map(([state, key]) => h('span', { class: `state-${state}` }, t(key))),
     ),
     h(
       'table',
@@ -49,19 +66,19 @@ function valuesTable(data) {
         h(
           'tr',
           {},
-          h('th', {}, S.time),
+          h('th', {}, t('qa.time')),
           data.series.map((s) => h('th', {}, `${s.field} (${s.unit})`)),
         ),
       ),
       h(
         'tbody',
         {},
-        times.map((t) =>
+        times.map((time) =>
           h(
             'tr',
             {},
-            h('td', {}, formatTime(t)),
-            data.series.map((s) => cell(rows.get(t)[s.field])),
+            h('td', {}, formatTime(time)),
+            data.series.map((s) => cell(rows.get(time)[s.field])),
           ),
         ),
       ),
@@ -74,7 +91,7 @@ function windowList(windows) {
   return h(
     'div',
     {},
-    h('h3', {}, S.windowsTitle),
+    h('h3', {}, t('qa.windows_title')),
     h(
       'ul',
       {},
@@ -82,7 +99,7 @@ function windowList(windows) {
         h(
           'li',
           {},
-          `#${w.id} ${w.type} ${w.fields?.join(', ') ?? ''}: `,
+          `#${w.id} ${WINDOW_TYPES[w.type] ? t(WINDOW_TYPES[w.type]) : w.type} ${w.fields?.join(', ') ?? ''}: `,
           formatTime(w.start),
           ' - ',
           w.end ? formatTime(w.end) : '...',
@@ -100,7 +117,7 @@ function decideForm(id, fields, range, onDone) {
     h(
       'fieldset',
       {},
-      h('legend', {}, S.fields),
+      h('legend', {}, t('qa.fields')),
       fields.map((f) =>
         h('label', {}, h('input', { type: 'checkbox', name: 'fields', value: f.field }), f.field),
       ),
@@ -108,22 +125,27 @@ function decideForm(id, fields, range, onDone) {
     h(
       'label',
       {},
-      S.from,
+      t('qa.from'),
       h('input', { type: 'datetime-local', name: 'from', value: range.from, required: true }),
     ),
-    h('label', {}, S.to, h('input', { type: 'datetime-local', name: 'to', value: range.to, required: true })),
     h(
       'label',
       {},
-      S.decision,
+      t('qa.to'),
+      h('input', { type: 'datetime-local', name: 'to', value: range.to, required: true }),
+    ),
+    h(
+      'label',
+      {},
+      t('qa.decision'),
       h(
         'select',
         { name: 'decision' },
-        Object.entries(S.decisions).map(([v, t]) => h('option', { value: v }, t)),
+        Object.entries(DECISIONS).map(([v, key]) => h('option', { value: v }, t(key))),
       ),
     ),
-    h('label', {}, S.reason, h('input', { name: 'reason', maxlength: 500 })),
-    h('button', { type: 'submit' }, S.record),
+    h('label', {}, t('qa.reason'), h('input', { name: 'reason', maxlength: 500 })),
+    h('button', { type: 'submit' }, t('qa.record')),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -131,14 +153,15 @@ function decideForm(id, fields, range, onDone) {
     body.station = id;
     body.fields = [body.fields ?? []].flat();
     const res = await api('POST', '/api/validations', body);
-    message.textContent = res.ok ? S.recorded(res.body.validation) : S.failed(res.error);
+    const v = res.body.validation;
+    message.textContent = res.ok ? t('qa.recorded', { id: v?.id, points: v?.points }) : refused(res);
     if (res.ok) onDone();
   });
-  return h('section', {}, h('h3', {}, S.decideTitle), form, message);
+  return h('section', {}, h('h3', {}, t('qa.decide_title')), form, message);
 }
 
 function decisionList(decisions) {
-  if (decisions.length === 0) return h('p', { class: 'muted' }, S.noDecisions);
+  if (decisions.length === 0) return h('p', { class: 'muted' }, t('qa.no_decisions'));
   return h(
     'ul',
     { class: 'decisions' },
@@ -150,8 +173,8 @@ function decisionList(decisions) {
         formatTime(d.from),
         ' - ',
         formatTime(d.to),
-        ` ${S.decisions[d.decision]}${d.reason ? ` (${d.reason})` : ''} `,
-        h('small', {}, S.decidedBy(d), ' ', formatTime(d.decided_at)),
+        ` ${DECISIONS[d.decision] ? t(DECISIONS[d.decision]) : d.decision}${d.reason ? ` (${d.reason})` : ''} `,
+        h('small', {}, t('qa.decided_by', { user: d.decided_by }), ' ', formatTime(d.decided_at)),
       ),
     ),
   );
@@ -166,7 +189,7 @@ export async function panelView({ me, stations, station }) {
   }
   const detail = await api('GET', `/api/stations/${encodeURIComponent(station)}`);
   if (!detail.ok) {
-    view.replaceChildren(picker, h('p', { class: 'error' }, S.failed(detail.error)));
+    view.replaceChildren(picker, h('p', { class: 'error' }, refused(detail)));
     return view;
   }
   const fields = detail.body.kind?.fields ?? [];
@@ -178,19 +201,19 @@ export async function panelView({ me, stations, station }) {
     'form',
     { class: 'qa', id: 'qa-range' },
     picker,
-    h('label', {}, S.from, h('input', { type: 'datetime-local', name: 'from', value: range.from })),
-    h('label', {}, S.to, h('input', { type: 'datetime-local', name: 'to', value: range.to })),
+    h('label', {}, t('qa.from'), h('input', { type: 'datetime-local', name: 'from', value: range.from })),
+    h('label', {}, t('qa.to'), h('input', { type: 'datetime-local', name: 'to', value: range.to })),
     h(
       'label',
       {},
-      S.show,
+      t('qa.show'),
       h(
         'select',
         { name: 'state' },
-        Object.entries(S.states).map(([v, t]) => h('option', { value: v }, t)),
+        Object.entries(FILTERS).map(([v, key]) => h('option', { value: v }, t(key))),
       ),
     ),
-    h('button', { type: 'submit' }, S.load),
+    h('button', { type: 'submit' }, t('qa.load')),
   );
   const load = async () => {
     const query = new URLSearchParams(formValues(controls));
@@ -200,11 +223,12 @@ export async function panelView({ me, stations, station }) {
       api('GET', `/api/validations?station=${encodeURIComponent(station)}&limit=50`),
     ]);
     results.replaceChildren(
-      data.ok ? valuesTable(data.body) : h('p', { class: 'error' }, S.failed(data.error)),
-      data.ok ? windowList(data.body.windows) : '',
+      data.ok ? valuesTable(data.body) : h('p', { class: 'error' }, refused(data)),
+      // No windows: nothing (replaceChildren would write a null as the text "null").
+      (data.ok && windowList(data.body.windows)) || '',
     );
     history.replaceChildren(
-      h('h3', {}, S.historyTitle),
+      h('h3', {}, t('qa.history_title')),
       decisions.ok ? decisionList(decisions.body.validations) : '',
     );
   };

@@ -1,9 +1,9 @@
 import { calibrationView } from './calibrations.js';
 import { h } from './dom.js';
+import { languageSwitch, loadCatalogue, t } from './i18n.js';
 import { maintenanceView } from './maintenance.js';
 import { api } from './qa-api.js';
 import { panelView } from './qa-panel.js';
-import { QA_STRINGS as S } from './qa-strings.js';
 
 // The QA page: #/station/<id> (values with their states, decisions), #/maintenance, #/calibrations.
 // The server checks every role and scope; `me` only hides forms a user could not send.
@@ -21,10 +21,10 @@ function route() {
 function renderNav(current) {
   const link = (view, href, text) => h('a', { href, class: view === current ? 'current' : undefined }, text);
   nav.replaceChildren(
-    link('back', '/', S.back),
-    link('panel', '#/', S.navPanel),
-    link('maintenance', '#/maintenance', S.navMaintenance),
-    link('calibrations', '#/calibrations', S.navCalibrations),
+    link('back', '/', t('qa.back')),
+    link('panel', '#/', t('qa.nav.panel')),
+    link('maintenance', '#/maintenance', t('qa.nav.maintenance')),
+    link('calibrations', '#/calibrations', t('qa.nav.calibrations')),
   );
 }
 
@@ -36,15 +36,15 @@ async function show(me, stations) {
 }
 
 async function start() {
-  document.getElementById('view-title').textContent = S.pageTitle;
-  const who = await api('GET', '/api/me');
+  const [who] = await Promise.all([api('GET', '/api/me'), loadCatalogue()]);
+  languageSwitch(() => who.body.via === 'session');
   const roles = who.ok ? (who.body.roles ?? []) : [];
   const me = {
     name: who.body.username,
     canMaintain: roles.includes('operator') || roles.includes('admin'),
     canValidate: roles.includes('validator') || roles.includes('admin'),
   };
-  if (who.ok) document.getElementById('who').replaceChildren(`${S.loggedInAs} `, h('b', {}, me.name));
+  if (who.ok) document.getElementById('who').replaceChildren(t('who.logged_in_as'), ' ', h('b', {}, me.name));
   const status = await api('GET', '/api/status');
   const stations = status.ok ? status.body.stations.filter((s) => s.registered) : [];
   window.addEventListener('hashchange', () => show(me, stations));

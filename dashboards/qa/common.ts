@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { findKind } from '../../lib/catalogue/index.ts';
+import { type Translator, translator } from '../../lib/i18n/index.ts';
 import type { Access } from '../../lib/records/access.ts';
 import { allows, type Permission, Permissions } from '../auth/permissions.ts';
 import type { Actor } from '../auth/user-admin.ts';
@@ -11,21 +12,36 @@ import { type StationRef, scopeFilter } from '../core/scope.ts';
 /** Whoever asks, with the roles and scope that decide what they may see and change. */
 export type QaActor = Actor & { access: Access };
 
-export type QaRefusal = { ok: false; status: 400 | 403 | 404 | 409 | 502 | 503; problem: string };
+/** The values of a refusal's message (lib/i18n/locales/, `error.qa.*` and others). */
+export type QaParams = NonNullable<Parameters<Translator['t']>[1]>;
+export type QaReason = { code: string; params?: QaParams };
+/**
+ * A refusal: `code` and `params` name the message in the catalogue (the console words it in the
+ * viewer's language), `problem` is its English text for the CLI, scripts and logs.
+ */
+export type QaRefusal = QaReason & {
+  ok: false;
+  status: 400 | 403 | 404 | 409 | 502 | 503;
+  problem: string;
+};
 export type QaOutcome<T> = { ok: true; value: T } | QaRefusal;
 
-export const refuse = (status: QaRefusal['status'], problem: string): QaRefusal => ({
-  ok: false,
-  status,
-  problem,
-});
+const english = translator('en');
+
+export function refuse(status: QaRefusal['status'], code: string, params?: QaParams): QaRefusal {
+  const problem = english.t(code, params);
+  return params ? { ok: false, status, code, params, problem } : { ok: false, status, code, problem };
+}
+
+export const refuseFor = (status: QaRefusal['status'], reason: QaReason): QaRefusal =>
+  refuse(status, reason.code, reason.params);
 
 /** A station of the registry (revoked devices are none); undefined when the registry has no such id. */
 export type StationLookup = (id: string) => StationRef | undefined;
 
 export function permitted(who: QaActor, permission: Permission): QaRefusal | undefined {
   if (allows(who.access, permission)) return undefined;
-  return refuse(403, `your roles do not allow this (needs ${Permissions[permission].join(' or ')})`);
+  return refuse(403, 'error.forbidden', { roles: Permissions[permission].join(' | ') });
 }
 
 /** Whether the actor's scope lets them see the station (unscoped: every station). */
@@ -42,26 +58,35 @@ export function stationFor(who: QaActor, lookup: StationLookup, id: string): QaO
   const station = lookup(id);
   const visible = scopeFilter(who.access.scope);
   if (visible && !visible(station ?? { id, kind: '' }))
-    return refuse(403, `station '${id}' is outside your scope`);
-  if (!station) return refuse(404, `station '${id}' is not in the registry`);
+    return refuse(403, 'error.qa.station_outside_scope', { station: id });
+  if (!station) return refuse(404, 'error.qa.station_not_registered', { station: id });
   return { ok: true, value: station };
 }
 
 /** Fields must be the station kind's (catalogue); the problem lists the kind's fields. */
-export function fieldProblem(kindId: string, fields: readonly string[]): string | undefined {
+export function fieldProblem(kindId: string, fields: readonly string[]): QaReason | undefined {
   const kind = findKind(kindId);
-  if (!kind) return `the station's kind '${kindId}' is not in the catalogue`;
+  if (!kind) return { code: 'error.qa.kind_unknown', params: { kind: kindId } };
   const known = Object.keys(kind.fields);
   const unknown = fields.find((f) => !known.includes(f));
   if (unknown === undefined) return undefined;
-  return `unknown field '${unknown}' for kind ${kindId} (fields: ${known.join(', ')})`;
+  return {
+    code: 'error.qa.unknown_field',
+    params: { field: unknown, kind: kindId, fields: known.join(', ') },
+  };
 }
 
-/** The first problem of a zod parse as `path: message`. */
-export function inputProblem(error: z.ZodError): string {
+/**
+ * The first problem of a zod parse, by the field it concerns: our own checks carry a catalogue key as
+ * their message (inputs.ts); zod's built-in ones (too long, not one of...) come as English `detail`.
+ */
+export function inputProblem(error: z.ZodError): QaReason {
   const issue = error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue?.message ?? 'invalid input'}`;
+  const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
+  const field = issue?.path.join('.') || unknown || 'input';
+  const message = issue?.message ?? 'invalid input';
+  if (/^error\.[a-z_.]+$/.test(message)) return { code: message, params: { field } };
+  return { code: 'error.qa.bad_input', params: { field, detail: message } };
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

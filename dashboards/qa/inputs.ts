@@ -11,10 +11,8 @@ import { Origins } from '../../lib/records/maintenance.ts';
 export const Instant = z.union([z.number().int(), z.string().max(40)]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value : parseInstant(value);
   if (ms !== undefined && Number.isSafeInteger(ms)) return ms;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'a time: epoch ms, or ISO 8601 (2026-12-01T09:00, WIB when no zone)',
-  });
+  // Messages of our own checks are catalogue keys (lib/i18n/locales/): qa/common.ts inputProblem.
+  ctx.addIssue({ code: 'custom', message: 'error.qa.bad_time' });
   return z.NEVER;
 });
 
@@ -22,17 +20,14 @@ export const Instant = z.union([z.number().int(), z.string().max(40)]).transform
 const Duration = z.union([z.number().int().positive(), z.string().max(16)]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value * 60_000 : parseDuration(value);
   if (ms !== undefined) return ms;
-  ctx.addIssue({ code: 'custom', message: 'a duration: 90m, 2h, 1d (or minutes as a number)' });
+  ctx.addIssue({ code: 'custom', message: 'error.qa.bad_duration' });
   return z.NEVER;
 });
 
-const Station = z.string().regex(STATION_ID_PATTERN, 'a station id ([a-z0-9][a-z0-9-]{0,63})');
+const Station = z.string().regex(STATION_ID_PATTERN, 'error.qa.bad_station');
 const Field = z.string().min(1).max(64);
 /** null or absent: the whole station. */
-const Fields = z
-  .array(Field)
-  .min(1, 'name at least one field, or leave fields out for the whole station')
-  .max(64);
+const Fields = z.array(Field).min(1, 'error.qa.no_fields_window').max(64);
 const Text = (max: number) => z.string().trim().max(max);
 const Reading = z.number().finite();
 
@@ -76,26 +71,26 @@ export const CalibrationInputSchema = z
     span_reading: Reading.optional(),
     span_target: Reading.optional(),
     offset_applied: Reading.optional(),
-    reference: Text(500).min(1, 'name the reference used (gas cylinder, buffer solution, certificate)'),
+    reference: Text(500).min(1, 'error.qa.no_reference'),
     who: Text(200).optional(),
     notes: Text(2000).default(''),
   })
   .refine((c) => c.zero_reading !== undefined || c.span_reading !== undefined, {
-    message: 'give the zero or the span reading (or both)',
+    message: 'error.qa.no_reading',
   });
 export type CalibrationInput = z.input<typeof CalibrationInputSchema>;
 
 export const DecisionInputSchema = z
   .strictObject({
     station: Station,
-    fields: z.array(Field).min(1, 'name at least one field').max(64),
+    fields: z.array(Field).min(1, 'error.qa.no_fields').max(64),
     from: Instant,
     to: Instant,
     decision: z.enum(Decisions),
     reason: Text(500).optional(),
   })
   .refine((d) => d.decision === 'valid' || (d.reason !== undefined && d.reason !== ''), {
-    message: 'an invalid decision needs a reason',
+    message: 'error.qa.reason_needed',
     path: ['reason'],
   });
 export type DecisionInput = z.input<typeof DecisionInputSchema>;

@@ -13,6 +13,7 @@ import {
   type QaActor,
   type QaOutcome,
   refuse,
+  refuseFor,
   type StationLookup,
   stationFor,
 } from './common.ts';
@@ -65,20 +66,21 @@ type Candidate = Pick<NewWindow, 'kind' | 'fields' | 'start_at' | 'end_at' | 'rr
 /** Why a window cannot be stored as given; its rule in canonical form when it can. */
 function checkWindow(w: Candidate): QaOutcome<string | null> {
   if (w.end_at !== null && w.end_at <= w.start_at)
-    return refuse(
-      400,
-      `the window ends (${formatWib(w.end_at)}) ${w.end_at === w.start_at ? 'when' : 'before'} it starts (${formatWib(w.start_at)})`,
-    );
+    return refuse(400, 'error.qa.window_order', {
+      end: formatWib(w.end_at),
+      when: w.end_at === w.start_at ? 'same' : 'before',
+      start: formatWib(w.start_at),
+    });
   const fields = w.fields && fieldProblem(w.kind, w.fields);
-  if (fields) return refuse(400, fields);
+  if (fields) return refuseFor(400, fields);
   if (w.rrule === null && w.duration_ms === null) return { ok: true, value: null };
-  if (w.rrule === null || w.duration_ms === null)
-    return refuse(400, 'a recurring window needs both rrule and duration (the length of each occurrence)');
-  if (w.duration_ms > MAX_OCCURRENCE_MS) return refuse(400, 'duration: at most 31 days per occurrence');
+  if (w.rrule === null || w.duration_ms === null) return refuse(400, 'error.qa.recurring_needs_both');
+  if (w.duration_ms > MAX_OCCURRENCE_MS)
+    return refuse(400, 'error.qa.occurrence_too_long', { days: MAX_OCCURRENCE_MS / 86_400_000 });
   const rule = parseRrule(w.rrule);
-  if (!rule.ok) return refuse(400, `rrule: ${rule.problem}`);
+  if (!rule.ok) return refuse(400, 'error.qa.bad_rrule', { detail: rule.problem });
   const problem = startProblem(rule.value, w.start_at);
-  if (problem) return refuse(400, `rrule: ${problem}`);
+  if (problem) return refuse(400, 'error.qa.bad_rrule', { detail: problem });
   return { ok: true, value: formatRrule(rule.value) };
 }
 
@@ -99,7 +101,7 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'maintain');
     if (denied) return denied;
     const input = WindowInputSchema.safeParse(body ?? {});
-    if (!input.success) return refuse(400, inputProblem(input.error));
+    if (!input.success) return refuseFor(400, inputProblem(input.error));
     const { station: id, start, end, rrule, duration, who: people, ...rest } = input.data;
     const station = stationFor(who, this.#stations, id);
     if (!station.ok) return station;
@@ -128,7 +130,7 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'maintain');
     if (denied) return denied;
     const input = CalibrationInputSchema.safeParse(body ?? {});
-    if (!input.success) return refuse(400, inputProblem(input.error));
+    if (!input.success) return refuseFor(400, inputProblem(input.error));
     const c = input.data;
     const station = stationFor(who, this.#stations, c.station);
     if (!station.ok) return station;
@@ -166,8 +168,9 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'maintain');
     if (denied) return denied;
     const patch = WindowPatchSchema.safeParse(body ?? {});
-    if (!patch.success) return refuse(400, inputProblem(patch.error));
-    if (Object.values(patch.data).every((v) => v === undefined)) return refuse(400, 'nothing to change');
+    if (!patch.success) return refuseFor(400, inputProblem(patch.error));
+    if (Object.values(patch.data).every((v) => v === undefined))
+      return refuse(400, 'error.qa.nothing_to_change');
     const before = this.#find(id, who);
     if (!before.ok) return before;
     const { start, end, rrule, duration, ...rest } = patch.data;
@@ -194,13 +197,13 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'maintain');
     if (denied) return denied;
     const input = EndInputSchema.safeParse(body ?? {});
-    if (!input.success) return refuse(400, inputProblem(input.error));
+    if (!input.success) return refuseFor(400, inputProblem(input.error));
     const before = this.#find(id, who);
     if (!before.ok) return before;
     const at = input.data.at ?? this.#now();
     const w = before.value;
     if (w.end_at !== null && w.end_at <= at)
-      return refuse(409, `window ${id} already ended at ${formatWib(w.end_at)}`);
+      return refuse(409, 'error.qa.already_ended', { id, time: formatWib(w.end_at) });
     const checked = checkWindow({ ...w, end_at: at });
     if (!checked.ok) return checked;
     return this.#write(who, 'maintenance_ended', () => [
@@ -219,9 +222,9 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'read');
     if (denied) return denied;
     const parsed = ListQuerySchema.safeParse(query ?? {});
-    if (!parsed.success) return refuse(400, inputProblem(parsed.error));
+    if (!parsed.success) return refuseFor(400, inputProblem(parsed.error));
     const { station, type, from, to, limit } = parsed.data;
-    if (from !== undefined && to !== undefined && to <= from) return refuse(400, 'to must be after from');
+    if (from !== undefined && to !== undefined && to <= from) return refuse(400, 'error.qa.to_after_from');
     if (station !== undefined) {
       const known = stationFor(who, this.#stations, station);
       if (!known.ok && known.status === 403) return known;
@@ -241,9 +244,9 @@ export class MaintenanceDesk {
     const denied = permitted(who, 'read');
     if (denied) return denied;
     const record = Number.isSafeInteger(id) ? this.#records.maintenance.get(id) : undefined;
-    if (!record) return refuse(404, `no maintenance window ${id}`);
+    if (!record) return refuse(404, 'error.qa.no_window', { id });
     if (!inScope(who, this.#ref(record)))
-      return refuse(403, `station '${record.station}' is outside your scope`);
+      return refuse(403, 'error.qa.station_outside_scope', { station: record.station });
     return { ok: true, value: record };
   }
 

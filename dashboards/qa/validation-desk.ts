@@ -14,6 +14,7 @@ import {
   type QaActor,
   type QaOutcome,
   refuse,
+  refuseFor,
   type StationLookup,
   stationFor,
 } from './common.ts';
@@ -73,25 +74,28 @@ export class ValidationDesk {
     const denied = permitted(who, 'validate');
     if (denied) return denied;
     const input = DecisionInputSchema.safeParse(body ?? {});
-    if (!input.success) return refuse(400, inputProblem(input.error));
+    if (!input.success) return refuseFor(400, inputProblem(input.error));
     const { station: id, from, to, decision, reason } = input.data;
     const fields = [...new Set(input.data.fields)];
-    if (to <= from)
-      return refuse(400, `the range ends (${formatWib(to)}) before it starts (${formatWib(from)})`);
-    if (to - from > MAX_DECISION_MS) return refuse(400, 'a decision covers at most 366 days');
+    if (to <= from) return refuse(400, 'error.qa.range_order', { to: formatWib(to), from: formatWib(from) });
+    if (to - from > MAX_DECISION_MS)
+      return refuse(400, 'error.qa.decision_too_long', { days: MAX_DECISION_MS / 86_400_000 });
     const station = stationFor(who, this.#options.stations, id);
     if (!station.ok) return station;
     const kind = station.value.kind;
     const unknown = fieldProblem(kind, fields);
-    if (unknown) return refuse(400, unknown);
+    if (unknown) return refuseFor(400, unknown);
     const counted = await this.#count(kind, id, fields, from, to);
     if (!counted.ok) return counted;
     const empty = fields.filter((f) => (counted.value.get(f) ?? 0) === 0);
     if (empty.length > 0)
-      return refuse(
-        400,
-        `no data to decide on: ${empty.join(', ')} of ${id} ${empty.length === 1 ? 'has' : 'have'} no values from ${formatWib(from)} to ${formatWib(to)}`,
-      );
+      return refuse(400, 'error.qa.no_data', {
+        fields: empty.join(', '),
+        station: id,
+        count: empty.length,
+        from: formatWib(from),
+        to: formatWib(to),
+      });
     const points = [...counted.value.values()].reduce((a, b) => a + b, 0);
 
     const view = this.#records.transaction(() => {
@@ -136,7 +140,7 @@ export class ValidationDesk {
     const denied = permitted(who, 'read');
     if (denied) return denied;
     const parsed = ListQuerySchema.omit({ type: true }).safeParse(query ?? {});
-    if (!parsed.success) return refuse(400, inputProblem(parsed.error));
+    if (!parsed.success) return refuseFor(400, inputProblem(parsed.error));
     const { station, field, from, to, limit } = parsed.data;
     if (station !== undefined) {
       const known = stationFor(who, this.#options.stations, station);
@@ -169,23 +173,24 @@ export class ValidationDesk {
     const denied = permitted(who, 'read');
     if (denied) return denied;
     const parsed = DataQuerySchema.safeParse(query ?? {});
-    if (!parsed.success) return refuse(400, inputProblem(parsed.error));
+    if (!parsed.success) return refuseFor(400, inputProblem(parsed.error));
     const { state, from, to } = parsed.data;
-    if (to <= from) return refuse(400, 'to must be after from');
-    if (to - from > MAX_DATA_MS) return refuse(400, 'at most 31 days at a time');
+    if (to <= from) return refuse(400, 'error.qa.to_after_from');
+    if (to - from > MAX_DATA_MS)
+      return refuse(400, 'error.qa.data_too_long', { days: MAX_DATA_MS / 86_400_000 });
     const station = stationFor(who, this.#options.stations, id);
     if (!station.ok) return station;
     const kind = findKind(station.value.kind);
-    if (!kind) return refuse(404, `the station's kind '${station.value.kind}' is not in the catalogue`);
+    if (!kind) return refuse(404, 'error.qa.kind_unknown', { kind: station.value.kind });
     const fields = parsed.data.fields?.length ? [...new Set(parsed.data.fields)] : Object.keys(kind.fields);
     const unknown = fieldProblem(kind.id, fields);
-    if (unknown) return refuse(400, unknown);
-    if (!this.#options.points) return refuse(503, 'InfluxDB is not configured for the QA views');
+    if (unknown) return refuseFor(400, unknown);
+    if (!this.#options.points) return refuse(503, 'error.qa.no_influx');
     let read: Awaited<ReturnType<PointSource['read']>>;
     try {
       read = await this.#options.points.read(kind.id, id, fields, from, to, MAX_ROWS);
     } catch (err) {
-      return refuse(502, `InfluxDB did not answer: ${(err as Error).message}`);
+      return refuse(502, 'error.qa.influx_failed', { detail: (err as Error).message });
     }
     const decisions: Decision[] = this.#records.validations.list({ station: id, from, to }).map(toDecision);
     const series = fields.map((field, i) => {
@@ -225,12 +230,11 @@ export class ValidationDesk {
   }
 
   async #count(kind: string, station: string, fields: string[], from: number, to: number) {
-    if (!this.#options.points)
-      return refuse(503, 'InfluxDB is not configured: cannot check the range holds data');
+    if (!this.#options.points) return refuse(503, 'error.qa.no_influx_check');
     try {
       return { ok: true as const, value: await this.#options.points.count(kind, station, fields, from, to) };
     } catch (err) {
-      return refuse(502, `InfluxDB did not answer the count: ${(err as Error).message}`);
+      return refuse(502, 'error.qa.influx_count_failed', { detail: (err as Error).message });
     }
   }
 }

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../catalogue/index.ts';
 import { loadStandards } from '../standards/index.ts';
@@ -32,14 +31,21 @@ const FAMILIES: Record<string, string[]> = {
 };
 const family = (key: string) => Object.keys(FAMILIES).find((prefix) => key.startsWith(prefix));
 
-/** The product's source (what git holds, tests and test data aside): where keys are named. */
-function sources(): { path: string; text: string }[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    encoding: 'utf8',
+/** The product's source (tests and test data aside): where keys are named. Walked with node:fs, so the
+ * unit test starts no process (testkit/test-tiers.test.ts). */
+const SKIP = new Set(['node_modules', '.git', 'state']);
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (SKIP.has(entry.name)) return [];
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? walk(path) : [relative(root, path)];
   });
-  return listed
-    .split('\n')
+}
+
+function sources(): { path: string; text: string }[] {
+  return ['lib', 'dashboards', 'flows']
+    .flatMap((top) => walk(resolve(root, top)))
+    .map((path) => path.split('\\').join('/'))
     .filter((path) => /^(lib|dashboards|flows)\/.*\.(ts|js|html)$/.test(path))
     .filter((path) => !/\.test\.ts$|\/testdata\//.test(path))
     .map((path) => ({ path, text: readFileSync(resolve(root, path), 'utf8') }));
