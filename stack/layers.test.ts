@@ -41,6 +41,14 @@ describe('layers point one way', () => {
     expect(citing).toEqual([]);
   });
 
+  it('keeps every non-test source file at most 300 lines (split by concern past that)', () => {
+    const long = sourceFiles()
+      .filter((f) => !/\.test\.ts$/.test(f.path))
+      .map((f) => ({ path: f.path, lines: f.text.split('\n').length - (f.text.endsWith('\n') ? 1 : 0) }))
+      .filter((f) => f.lines > 300);
+    expect(long).toEqual([]);
+  });
+
   it('refuses a broker file that imports stack/', () => {
     const file = { path: 'broker/service.ts', text: `import { x } from ${q}../stack/start.ts${q};` };
     expect(layerViolations([file])).toEqual([

@@ -22,6 +22,7 @@ export const ASSET_NAMES = [
   'history.js',
   'login.js',
   'render.js',
+  'station-state.js',
   'chart.js',
   'dom.js',
   'i18n.js',

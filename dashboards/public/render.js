@@ -2,8 +2,10 @@ import { lineChart } from './chart.js';
 import { formatAge, formatAlertValue, formatTime, formatValue, h } from './dom.js';
 import { alertText, fieldDescription, kindTitle, t, words } from './i18n.js';
 import { ispuChip, ispuHint } from './ispu.js';
+import { isOnline, isStale } from './station-state.js';
 
 export { ispuChip, ispuHint } from './ispu.js';
+export { isOnline, isStale } from './station-state.js';
 
 const SEVERITY = { warning: 'severity.warning', critical: 'severity.critical' };
 const STATUS = {
@@ -15,15 +17,6 @@ const STATUS = {
 const label = (keys, value) => (Object.hasOwn(keys, value) ? t(keys[value]) : String(value ?? '-'));
 
 const stationHref = (id) => `#/station/${encodeURIComponent(id)}`;
-
-export function isStale(station, kinds, now) {
-  const interval = kinds.get(station.kind)?.expectedIntervalS ?? 60;
-  return !Number.isFinite(station.last_ts) || now - station.last_ts > 3 * interval * 1000;
-}
-
-export function isOnline(station, stale) {
-  return station.status === 'online' || (station.status === 'unknown' && !stale);
-}
 
 export function summary(model, now) {
   const stations = [...model.stations.values()];
