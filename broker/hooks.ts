@@ -4,7 +4,7 @@ import { PublishRateLimiter } from '../lib/rate-limit.ts';
 import type { LiveRegistry } from '../lib/registry/live-registry.ts';
 import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
 import { verifyAccount } from '../lib/registry/verify-account.ts';
-import { canPublish, canSubscribe, type Identity } from './acl.ts';
+import { canPublish, canSubscribe, type Identity, identityOf } from './acl.ts';
 import { forwardEverything, pendingWill } from './aedes-internals.ts';
 import type { BrokerConfig } from './config.ts';
 import { installDurablePublish } from './durable-publish.ts';
@@ -88,16 +88,14 @@ export function installHooks(
         if (!verdict.ok) return refuse(BAD_USERNAME_OR_PASSWORD, verdict.reason);
         const { account } = verdict;
         if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
-        const identity: Identity =
-          account.type === 'device'
-            ? { type: 'device', id: account.device.id, kind: account.device.kind }
-            : { type: 'service', username, role: account.service.role };
+        const identity = identityOf(account, username);
         // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
         const will = pendingWill(client);
         if (will && !canPublish(identity, will.topic)) return refuse(NOT_AUTHORIZED, 'will_topic_denied');
         sessions.identities.set(client, identity);
         sessions.current.set(username, client);
-        if (identity.type === 'device')
+        // Integrations are third parties: held to a device's rate too.
+        if (identity.type !== 'service')
           limiters.set(
             client,
             new PublishRateLimiter(limits.deviceMessagesPerSecond, limits.deviceBurstMessages, Date.now()),
