@@ -5,8 +5,9 @@ import type { LiveRegistry } from '../lib/registry/live-registry.ts';
 import { VerifiedSecretCache } from '../lib/registry/secrets.ts';
 import { verifyAccount } from '../lib/registry/verify-account.ts';
 import { canPublish, canSubscribe, type Identity, identityOf } from './acl.ts';
-import { forwardEverything, pendingWill } from './aedes-internals.ts';
+import { assignClientId, forwardEverything, pendingWill } from './aedes-internals.ts';
 import type { BrokerConfig } from './config.ts';
+import { serverClientId } from './conformance/client-id.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { QueueLimit } from './queue-limit.ts';
@@ -79,14 +80,20 @@ export function installHooks(
     if (connect && connect.clientId === '' && !connect.clean)
       return refuse(IDENTIFIER_REJECTED, 'empty_client_id');
     // Like Mosquitto's max_keepalive for 3.1.1 clients: no way to tell the client, so "identifier rejected".
-    // A keepalive of 0 would let a half-open connection hold its slot forever.
-    if (connect && (connect.keepalive === 0 || connect.keepalive > limits.keepaliveMaxSeconds))
+    // A keepalive of 0 is allowed by default: TCP keepalive finds a half-open connection (conformance/tcp-keepalive.ts).
+    if (
+      connect &&
+      ((connect.keepalive === 0 && !limits.allowKeepaliveZero) ||
+        connect.keepalive > limits.keepaliveMaxSeconds)
+    )
       return refuse(IDENTIFIER_REJECTED, 'keepalive_out_of_range');
     if (!username || !password) return refuse(NOT_AUTHORIZED, 'anonymous');
     verifyAccount(registry, secrets, username, password.toString('utf8')).then(
       (verdict) => {
         if (!verdict.ok) return refuse(BAD_USERNAME_OR_PASSWORD, verdict.reason);
         const { account } = verdict;
+        // [MQTT-3.1.3-6]: an empty client id (clean session, checked above) gets one from the server.
+        if (connect?.clientId === '') assignClientId(client, serverClientId(username));
         if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
         const identity = identityOf(account, username);
         // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
