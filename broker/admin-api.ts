@@ -5,6 +5,7 @@ import type { RegistryEditor } from '../lib/registry/editor.ts';
 import { addDevices, restoreDevice, revokeDevice, rotateDevice } from '../lib/registry/provision.ts';
 import type { Device } from '../lib/registry/schema.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
+import { integrationRoutes } from './admin-integrations.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -155,5 +156,6 @@ export async function adminApi(
         });
       },
     );
+    await integrationRoutes(admin, { editor, scrypt });
   });
 }

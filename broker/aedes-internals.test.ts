@@ -6,15 +6,21 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AedesPacket,
+  type AedesPublishPacket,
+  assignClientId,
   asyncPersistenceClass,
   forwardEverything,
   inspectReads,
+  inspectStrings,
   MemoryPersistence,
+  MQTT_PACKET_VERSION,
   pendingWill,
   pipeableRetained,
   publishInternals,
   type RetainedSource,
+  replaceDeliveries,
   replacePublish,
+  subscriptionsOf,
 } from './aedes-internals.ts';
 
 /**
@@ -50,6 +56,8 @@ async function broker(): Promise<Aedes> {
   brokers.push(b);
   return b;
 }
+
+const clientsOf = (aedes: Aedes) => (aedes as unknown as { clients: Record<string, Client> }).clients;
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -377,5 +385,185 @@ describe('aedes internals (aedes-internals.ts)', () => {
       expect([backend, proto.setup?.constructor.name]).toEqual([backend, 'AsyncFunction']);
       expect([backend, typeof proto.createRetainedStreamCombi]).toEqual([backend, 'function']);
     }
+  });
+
+  it('9a. deliveries: once per matching subscription, fresh packets, one synchronous loop; authorizeForward gets that packet', async () => {
+    const aedes = await broker();
+    const calls: { via: string; packet: AedesPublishPacket; turn: number }[] = [];
+    let turn = 0;
+    const forwarded: unknown[] = [];
+    aedes.authorizeForward = (_client, packet) => {
+      forwarded.push(packet);
+      return packet;
+    };
+    let subscriber: Client | undefined;
+    aedes.preConnect = (client, _packet, done) => {
+      subscriber = client;
+      forwardEverything(client); // as the broker runs: aedes's own dedupe would forward the first copy only
+      replaceDeliveries(client, (base) => {
+        const record =
+          (via: 'deliver0' | 'deliverQoS') => (packet: AedesPublishPacket, finished: () => void) => {
+            // A microtask ran between two calls only if they were not in one synchronous loop.
+            calls.push({ via, packet, turn });
+            queueMicrotask(() => turn++);
+            base[via](packet, finished);
+          };
+        return { deliver0: record('deliver0'), deliverQoS: record('deliverQoS') };
+      });
+      done(null, true);
+    };
+    const sub = peer(aedes);
+    sub.send(connect('sub'));
+    await sub.next('connack');
+    const subscriptions = [
+      { topic: 'a/#', qos: 2 },
+      { topic: 'a/+', qos: 1 },
+      { topic: 'a/b', qos: 0 },
+    ];
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions });
+    await sub.next('suback');
+    const table = subscriptionsOf(subscriber as Client);
+    expect(Object.fromEntries(Object.entries(table).map(([filter, s]) => [filter, s.qos]))).toEqual({
+      'a/#': 2,
+      'a/+': 1,
+      'a/b': 0,
+    });
+    aedes.publish(
+      { cmd: 'publish', topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: false, dup: false },
+      () => {},
+    );
+    await until(() => calls.length === 3 && forwarded.length === 3, 'three deliveries');
+    expect(calls.map((c) => c.via).sort()).toEqual(['deliver0', 'deliverQoS', 'deliverQoS']);
+    expect(new Set(calls.map((c) => c.turn)).size).toBe(1);
+    expect(new Set(calls.map((c) => c.packet)).size).toBe(3);
+    expect(new Set(calls.map((c) => `${c.packet.brokerId}/${c.packet.brokerCounter}`)).size).toBe(1);
+    for (const c of calls) expect(forwarded).toContain(c.packet);
+  });
+
+  it('9b. the retained messages of a SUBSCRIBE go through client.deliverQoS, without a broker id', async () => {
+    const aedes = await broker();
+    const retained: AedesPublishPacket[] = [];
+    aedes.preConnect = (client, _packet, done) => {
+      replaceDeliveries(client, (base) => ({
+        deliver0: base.deliver0,
+        deliverQoS: (packet, finished) => {
+          retained.push(packet);
+          base.deliverQoS(packet, finished);
+        },
+      }));
+      done(null, true);
+    };
+    await new Promise<void>((resolve) =>
+      aedes.publish(
+        { cmd: 'publish', topic: 'r/x', payload: Buffer.from('kept'), qos: 1, retain: true, dup: false },
+        () => resolve(),
+      ),
+    );
+    const sub = peer(aedes);
+    sub.send(connect('sub'));
+    await sub.next('connack');
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'r/#', qos: 0 }] });
+    await until(() => retained.length === 1, 'the retained delivery');
+    expect([retained[0]?.topic, retained[0]?.brokerId, retained[0]?.qos]).toEqual(['r/x', null, 1]);
+  });
+
+  it('9c. queued messages sent at CONNECT pass authorizeForward only, which must change the packet itself', async () => {
+    const aedes = await broker();
+    const sub = peer(aedes);
+    sub.send(connect('persistent', { clean: false }));
+    await sub.next('connack');
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'q/#', qos: 2 }] });
+    await sub.next('suback');
+    sub.send({ cmd: 'disconnect' });
+    await until(() => !clientsOf(aedes).persistent, 'the disconnect');
+    await new Promise<void>((resolve) =>
+      aedes.publish(
+        { cmd: 'publish', topic: 'q/x', payload: Buffer.from('queued'), qos: 2, retain: false, dup: false },
+        () => resolve(),
+      ),
+    );
+    let delivered = 0;
+    aedes.preConnect = (client, _packet, done) => {
+      replaceDeliveries(client, (base) => ({
+        deliver0: base.deliver0,
+        deliverQoS: (packet, finished) => {
+          delivered++;
+          base.deliverQoS(packet, finished);
+        },
+      }));
+      done(null, true);
+    };
+    aedes.authorizeForward = (_client, packet) => {
+      packet.qos = 1; // a returned copy would be ignored there (lib/handlers/connect.js, emptyQueueFilter)
+      return { ...packet, qos: 0 } as typeof packet;
+    };
+    const again = peer(aedes);
+    again.send(connect('persistent', { clean: false }));
+    await again.next('connack');
+    const message = await again.next('publish');
+    expect([message.payload?.toString(), message.qos, delivered]).toEqual(['queued', 1, 0]);
+  });
+
+  it('10. authenticate may set the client id: the session, aedes.clients and the events carry it', async () => {
+    const aedes = await broker();
+    aedes.authenticate = (client, _username, _password, done) => {
+      expect(client.id).toMatch(/^aedes_/); // what aedes made of the empty id
+      assignClientId(client, 'account:assigned');
+      done(null, true);
+    };
+    let ready: string | undefined;
+    aedes.on('clientReady', (client) => {
+      ready = client.id;
+    });
+    const device = peer(aedes);
+    device.send(connect(''));
+    expect((await device.next('connack')).returnCode).toBe(0);
+    await until(() => ready !== undefined, 'clientReady');
+    expect(ready).toBe('account:assigned');
+    expect(Object.keys(clientsOf(aedes))).toEqual(['account:assigned']);
+  });
+
+  it(`11. mqtt-packet ${MQTT_PACKET_VERSION} reads every string through _parseString; a null closes the connection`, async () => {
+    expect(installedVersion('mqtt-packet', fromAedes.resolve('mqtt-packet'))).toBe(MQTT_PACKET_VERSION);
+    const aedes = await broker();
+    const seen: [string, string][] = [];
+    const handle = aedes.handle;
+    aedes.handle = (conn, req) => {
+      const client = handle(conn, req);
+      inspectStrings(client, (text, raw) => {
+        seen.push([text, raw().toString('hex')]);
+        return text !== 'refused/topic';
+      });
+      return client;
+    };
+    let closedWith: string | undefined;
+    aedes.on('clientError', (_client, err) => {
+      closedWith = err.message;
+    });
+    const device = peer(aedes);
+    device.send(
+      connect('strings', {
+        username: 'user',
+        password: Buffer.from('pw'),
+        will: { topic: 'w/t', payload: Buffer.from('x'), qos: 0, retain: false },
+      }),
+    );
+    await device.next('connack');
+    device.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'f/#', qos: 0 }] });
+    await device.next('suback');
+    device.send({
+      cmd: 'publish',
+      topic: 'refused/topic',
+      payload: Buffer.from('x'),
+      qos: 1,
+      messageId: 2,
+      retain: false,
+      dup: false,
+    });
+    await until(() => closedWith !== undefined, 'the close');
+    const hex = (text: string) => Buffer.from(text).toString('hex');
+    expect(seen).toEqual(['MQTT', 'strings', 'w/t', 'user', 'f/#', 'refused/topic'].map((t) => [t, hex(t)]));
+    expect(closedWith).toBe('Cannot parse topic');
+    expect(device.received.some((p) => p.cmd === 'puback')).toBe(false);
   });
 });

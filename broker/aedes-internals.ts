@@ -119,7 +119,7 @@ export type Publish = (packet: PublishPacket, client: Client | null, done: Done)
 export type PublishInternals = {
   persistence: {
     storeRetained(packet: AedesPublishPacket): Promise<void>;
-    subscriptionsByTopic(topic: string): Promise<{ clientId: string }[]>;
+    subscriptionsByTopic(topic: string): Promise<{ clientId: string; qos: number }[]>;
     outgoingEnqueueCombi(subs: { clientId: string }[], packet: AedesPublishPacket): Promise<void>;
   };
   mq: {
@@ -184,4 +184,75 @@ export type AsyncPersistenceClass = new (
  */
 export function asyncPersistenceClass(backend: 'level' | 'redis'): AsyncPersistenceClass {
   return fromHere(`aedes-persistence-${backend}/asyncPersistence.js`) as AsyncPersistenceClass;
+}
+
+// 9. Per-client delivery -------------------------------------------------------------------------------
+
+/** What a subscription's listener hands a message to (lib/client.js, deliver0 and deliverQoS). */
+export type Deliver = (packet: AedesPublishPacket, done: () => void) => void;
+
+/**
+ * lib/client.js gives each client `deliver0` and `deliverQoS`; lib/handlers/subscribe.js (addSubs)
+ * reads `client.deliverQoS` or `client.deliver0` when it adds a subscription, by the subscription's QoS,
+ * and calls it once per matching subscription for every message, each time with a fresh aedes-packet
+ * (handlePacketSubscription); the retained messages a SUBSCRIBE sends (completeSubscribe) go through
+ * `client.deliverQoS` too. So replacing both before the CONNECT's subscriptions are restored (in
+ * preConnect) sees every live delivery. Queued messages sent at CONNECT (lib/handlers/connect.js,
+ * emptyQueue) do not pass here, only through `authorizeForward`, whose return value aedes only tests
+ * there (emptyQueueFilter writes the packet it passed): a change must be made on that packet.
+ */
+export function replaceDeliveries(
+  client: Client,
+  make: (base: { deliver0: Deliver; deliverQoS: Deliver }) => { deliver0: Deliver; deliverQoS: Deliver },
+): void {
+  const c = client as Client & { deliver0: Deliver; deliverQoS: Deliver };
+  const made = make({ deliver0: c.deliver0, deliverQoS: c.deliverQoS });
+  c.deliver0 = made.deliver0;
+  c.deliverQoS = made.deliverQoS;
+}
+
+/** `client.subscriptions` (lib/client.js): the client's live subscriptions, keyed by filter, with their QoS. */
+export function subscriptionsOf(client: Client): Record<string, { qos: number }> {
+  return (client as Client & { subscriptions: Record<string, { qos: number }> }).subscriptions;
+}
+
+// 10. The client id of a CONNECT being authenticated ----------------------------------------------------
+
+/**
+ * lib/handlers/connect.js (init) sets `client.id` from the CONNECT (an empty one becomes
+ * `aedes_<uuid>`) before authenticate, the first of connectActions; everything keyed by the id
+ * (session, subscriptions, will, `aedes.clients`) comes after it. So authenticate may set the id.
+ */
+export function assignClientId(client: Client, id: string): void {
+  (client as Client & { id: string }).id = id;
+}
+
+// 11. How mqtt-packet 9.0.2 reads a string -------------------------------------------------------------
+
+type StringParser = {
+  _parseString(): string | null;
+  _pos: number;
+  _list: { slice(start: number, end: number): Buffer };
+};
+
+/** The mqtt-packet the contract test checks: aedes's copy, which package.json does not pin itself. */
+export const MQTT_PACKET_VERSION = '9.0.2';
+
+/**
+ * Every UTF-8 string of a packet (client id, will topic, user name, topic names and filters) goes
+ * through the parser's `_parseString` (parser.js), which reads a 2-byte length at `_pos`, decodes the
+ * bytes after it from the `_list` buffer with U+FFFD for ill-formed ones and moves `_pos` past them; a
+ * null return makes its caller emit a parse error, and aedes closes the connection on it (lib/client.js).
+ * `inspect` gets each decoded string and its raw bytes (read only when asked for); false refuses it.
+ * aedes.handle returns the Client before any byte is read, and its parser is `client._parser`.
+ */
+export function inspectStrings(client: Client, inspect: (text: string, raw: () => Buffer) => boolean): void {
+  const parser = (client as Client & { _parser: StringParser })._parser;
+  const parse = parser._parseString;
+  parser._parseString = function parseString(this: StringParser) {
+    const start = this._pos;
+    const text = parse.call(this);
+    if (text === null) return null;
+    return inspect(text, () => this._list.slice(start + 2, this._pos)) ? text : null;
+  };
 }

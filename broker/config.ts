@@ -134,8 +134,22 @@ export const BrokerSettings = {
       env: 'BROKER_KEEPALIVE_MAX_SECONDS',
       schema: positive.max(65535),
       default: 300,
-      // [MQTT-3.1.2-24]: a keepalive of 0 (none) is refused too.
-      meaning: 'largest keepalive a client may ask for; 0 (none) is refused too',
+      meaning: 'largest keepalive a client may ask for (CONNACK 2 above it)',
+    }),
+    // Section 3.1.2.10: 0 turns MQTT keepalive off; many clients default to it. TCP keepalive finds dead peers.
+    allowKeepaliveZero: setting({
+      env: 'BROKER_ALLOW_KEEPALIVE_ZERO',
+      schema: z.boolean(),
+      default: true,
+      fromEnv: envFlag,
+      meaning: 'accept a keepalive of 0 (none); `false` answers CONNACK 2, as Mosquitto with max_keepalive',
+    }),
+    tcpKeepaliveSeconds: setting({
+      env: 'BROKER_TCP_KEEPALIVE_SECONDS',
+      schema: positive,
+      default: 60,
+      meaning:
+        'idle time before the kernel probes an MQTT connection (TCP keepalive): finds dead peers of every client, keepalive 0 or not',
     }),
     maxQueuedMessages: setting({
       env: 'BROKER_MAX_QUEUED_MESSAGES',

@@ -8,24 +8,30 @@ import {
 } from '../lib/registry/provision.ts';
 import { type ServiceRole, ServiceRoles } from '../lib/registry/schema.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { integrationCli } from './integrations-cli.ts';
 
 const USAGE = `Usage: npm run devices -- <command> [options]
 
 Commands:
   add <id> --kind <kind> [--name N] [--district D] [--operator O] [--lat X] [--lon Y]
                      register a device; prints its secret once (only a hash is stored)
-  list               list devices and service accounts (never secrets)
+  list               list devices, service and integration accounts (never secrets)
   rotate <id>        issue a new secret; the device's live session is closed at once
                      (a revoked device stays revoked: rotate refuses, use restore)
   revoke <id>        refuse the device from now on; its live session is closed at once
   restore <id>       re-enable a revoked device with a new secret; prints it once
   service <username> --role <${ServiceRoles.join('|')}>
                      add or re-key a service account; prints its secret once
+  integration add|list|remove ...
+                     accounts for third-party systems with their own topics (integration --help)
 
 Options:
   --registry <path>  registry file (default: $REGISTRY_PATH or state/registry.json)
   --json             machine-readable output
 `;
+
+// Integration accounts have options of their own (integrations-cli.ts).
+if (process.argv[2] === 'integration') process.exit(await integrationCli(process.argv.slice(3)));
 
 // parseArgs takes the "-6.37" of `--lat -6.37` for an option, not a value
 // (ERR_PARSE_ARGS_INVALID_OPTION_VALUE), and every Depok latitude is negative: join it as `--lat=-6.37`.
@@ -71,9 +77,13 @@ try {
     const services = registry.services.map(
       (s) => `${s.username}\t(service: ${s.role})\t-\t${s.revoked ? 'revoked' : 'active'}`,
     );
-    out(['id\tkind\tdistrict\tstatus', ...rows, ...services].join('\n'), {
+    const integrations = (registry.integrations ?? []).map(
+      (i) => `${i.username}\t(integration)\t-\t${i.revoked ? 'revoked' : 'active'}`,
+    );
+    out(['id\tkind\tdistrict\tstatus', ...rows, ...services, ...integrations].join('\n'), {
       devices: registry.devices.map(({ secret_hash: _hash, ...d }) => d),
       services: registry.services.map(({ secret_hash: _hash, ...s }) => s),
+      integrations: (registry.integrations ?? []).map(({ secret_hash: _hash, ...i }) => i),
     });
   } else if (command === 'add' && target) {
     if (!values.kind) throw new Error('--kind is required');

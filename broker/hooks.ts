@@ -3,9 +3,10 @@ import type { Logger } from '../lib/log.ts';
 import { PublishRateLimiter } from '../lib/rate-limit.ts';
 import { addressKey } from '../lib/registry/auth-throttle.ts';
 import type { AccountCheck } from './account-check.ts';
-import { canPublish, canSubscribe, type Identity } from './acl.ts';
-import { forwardEverything, pendingWill } from './aedes-internals.ts';
+import { canPublish, canSubscribe, type Identity, identityOf } from './acl.ts';
+import { assignClientId, forwardEverything, pendingWill } from './aedes-internals.ts';
 import type { BrokerConfig } from './config.ts';
+import { serverClientId } from './conformance/client-id.ts';
 import { installDurablePublish } from './durable-publish.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { QueueLimit } from './queue-limit.ts';
@@ -107,8 +108,12 @@ export function installHooks(
     if (connect && connect.clientId === '' && !connect.clean)
       return refuse(IDENTIFIER_REJECTED, 'empty_client_id');
     // Like Mosquitto's max_keepalive for 3.1.1 clients: no way to tell the client, so "identifier rejected".
-    // A keepalive of 0 would let a half-open connection hold its slot forever.
-    if (connect && (connect.keepalive === 0 || connect.keepalive > limits.keepaliveMaxSeconds))
+    // A keepalive of 0 is allowed by default: TCP keepalive finds a half-open connection (conformance/tcp-keepalive.ts).
+    if (
+      connect &&
+      ((connect.keepalive === 0 && !limits.allowKeepaliveZero) ||
+        connect.keepalive > limits.keepaliveMaxSeconds)
+    )
       return refuse(IDENTIFIER_REJECTED, 'keepalive_out_of_range');
     if (!username || !password) return refuse(NOT_AUTHORIZED, 'anonymous');
     accounts.check(address, username, password.toString('utf8')).then(
@@ -119,11 +124,10 @@ export function installHooks(
             verdict.reason,
           );
         const { account } = verdict;
+        // [MQTT-3.1.3-6]: an empty client id (clean session, checked above) gets one from the server.
+        if (connect?.clientId === '') assignClientId(client, serverClientId(username));
         if (!clientIdFits(client.id, username)) return refuse(IDENTIFIER_REJECTED, 'client_id_mismatch');
-        const identity: Identity =
-          account.type === 'device'
-            ? { type: 'device', id: account.device.id, kind: account.device.kind }
-            : { type: 'service', username, role: account.service.role };
+        const identity = identityOf(account, username);
         // A last will is a publish made later on the client's behalf: check it now, while we know who asks.
         const will = pendingWill(client);
         if (will && !canPublish(identity, will.topic)) return refuse(NOT_AUTHORIZED, 'will_topic_denied');
@@ -135,7 +139,8 @@ export function installHooks(
         client.conn.once('close', () => sessionLimit.release(username, client.id, client));
         sessions.identities.set(client, identity);
         sessions.current.set(username, client);
-        if (identity.type === 'device')
+        // Integrations are third parties: held to a device's rate too.
+        if (identity.type !== 'service')
           limiters.set(
             client,
             new PublishRateLimiter(limits.deviceMessagesPerSecond, limits.deviceBurstMessages, Date.now()),

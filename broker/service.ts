@@ -8,6 +8,9 @@ import { createAccountCheck } from './account-check.ts';
 import { buildApp } from './app.ts';
 import { MessageBus } from './bus.ts';
 import type { BrokerConfig } from './config.ts';
+import { installDelivery } from './conformance/delivery.ts';
+import { installStringCheck } from './conformance/strings.ts';
+import { installTcpKeepalive } from './conformance/tcp-keepalive.ts';
 import { trackDeviceStatus } from './device-status.ts';
 import { accountName, installHooks, type Sessions } from './hooks.ts';
 import { JournalPersistence } from './journal/persistence.ts';
@@ -98,6 +101,10 @@ export async function startBroker(
     sessionLimit,
     queueLimit,
   });
+  // MQTT 3.1.1 conformance (conformance/): one copy at the subscriptions' QoS, strings, dead peers.
+  installDelivery(aedes, sessions, registry);
+  installStringCheck(aedes, metrics, log);
+  installTcpKeepalive(aedes, config.limits.tcpKeepaliveSeconds * 1000);
   const status = trackDeviceStatus(aedes, sessions, log);
 
   aedes.on('client', () => metrics.connections.inc());

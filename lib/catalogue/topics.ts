@@ -71,6 +71,80 @@ export const filters = {
   alertAcks: 'alerts/+/+/+/ack',
 } as const;
 
+/** The first levels of the contract's topics above: the pipeline's own, never an integration's to publish. */
+export const PIPELINE_ROOTS = ['sensors', 'readings', 'ingest', 'alerts', 'cmd'] as const;
+/** The first levels holding a device's own topics: what it publishes (sensors/) and its commands (cmd/). */
+export const DEVICE_ROOTS = ['sensors', 'cmd'] as const;
+
+/** Everything under a first level, the level itself included (`#` matches its parent, [MQTT-4.7.1-2]). */
+export const underRoot = (root: string) => `${root}/#`;
+
+// MQTT 3.1.1 topic matching (section 4.7): what the ACL and the integration accounts' patterns use.
+
+/** Does filter `filter` match topic name `topic`? [MQTT-4.7.2-1]: wildcards at the first level never match `$` topics. */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i];
+    if (level === '#') return true;
+    if (i >= t.length) return false;
+    if (level !== '+' && level !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/**
+ * Is every topic that `inner` can match also matched by `outer`? A subscription is allowed when an
+ * allowed filter covers it, so `sensors/air_quality/+` passes under `sensors/#` but `#` does not.
+ */
+export function filterCovers(outer: string, inner: string): boolean {
+  if (inner.startsWith('$') !== outer.startsWith('$')) return false;
+  const o = outer.split('/');
+  const n = inner.split('/');
+  for (let i = 0; i < o.length; i++) {
+    const level = o[i];
+    if (level === '#') return true;
+    if (i >= n.length) return false;
+    const sub = n[i];
+    if (sub === '#') return false;
+    if (level === '+') continue;
+    if (sub === '+' || sub !== level) return false;
+  }
+  return o.length === n.length;
+}
+
+/** A valid subscription filter: `#` only last and alone in its level, `+` alone in its level [MQTT-4.7.1-2, 4.7.1-3]. */
+export function isValidFilter(filter: string): boolean {
+  if (filter.length === 0 || filter.length > 65535) return false;
+  const levels = filter.split('/');
+  return levels.every((level, i) => {
+    if (level.includes('#')) return level === '#' && i === levels.length - 1;
+    if (level.includes('+')) return level === '+';
+    return true;
+  });
+}
+
+/** The longest pattern an account may be given: far above any topic of the contract (under 200 bytes). */
+export const MAX_PATTERN_LENGTH = 256;
+
+/**
+ * Why `pattern` cannot be an account's publish, subscribe or deny pattern, or undefined when it can:
+ * a valid MQTT filter, not on a `$` topic (`$SYS` is the broker's), without U+0000 [MQTT-1.5.3-2].
+ */
+export function patternProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `is longer than ${MAX_PATTERN_LENGTH} characters`;
+  if (!isValidFilter(pattern))
+    return 'is not a valid MQTT filter (`#` only last and alone, `+` alone in its level)';
+  if (pattern.startsWith('$')) return "is a `$` topic (the broker's own, such as $SYS)";
+  if (pattern.includes('\u0000')) return 'holds U+0000';
+  return undefined;
+}
+
+/** The first level of a pattern: a root of the contract, or `+`/`#` when it may reach any of them. */
+export const rootOf = (pattern: string) => pattern.split('/', 1)[0] ?? '';
+
 export type ParsedTopic =
   | { type: 'reading' | 'status' | 'normalized' | 'rejected'; kind: string; station: string }
   | { type: 'ispu'; station: string }

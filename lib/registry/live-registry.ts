@@ -1,9 +1,13 @@
 import { watch } from 'node:fs';
 import type { Logger } from '../log.ts';
+import type { Integration } from './integration-schema.ts';
 import type { Device, Registry, ServiceAccount } from './schema.ts';
 import { loadRegistry } from './store.ts';
 
-export type Account = { type: 'device'; device: Device } | { type: 'service'; service: ServiceAccount };
+export type Account =
+  | { type: 'device'; device: Device }
+  | { type: 'service'; service: ServiceAccount }
+  | { type: 'integration'; integration: Integration };
 
 /**
  * The registry as the broker sees it: indexed by username, reloaded when the file changes. After a
@@ -67,6 +71,8 @@ export class LiveRegistry {
     const next = new Map<string, Account>();
     for (const device of registry.devices) next.set(device.id, { type: 'device', device });
     for (const service of registry.services) next.set(service.username, { type: 'service', service });
+    for (const integration of registry.integrations ?? [])
+      next.set(integration.username, { type: 'integration', integration });
     const changed: string[] = [];
     for (const [name, before] of this.#accounts) {
       const after = next.get(name);
@@ -80,6 +86,11 @@ export class LiveRegistry {
 }
 
 function fingerprint(account: Account): string {
+  if (account.type === 'integration') {
+    // Changed rules close the session too: the ACL of a live session is the one it connected with.
+    const { secret_hash, revoked, publish, subscribe, deny, read_devices } = account.integration;
+    return `${secret_hash}|${revoked}|${JSON.stringify([publish, subscribe, deny, read_devices])}`;
+  }
   const a = account.type === 'device' ? account.device : account.service;
   const kind = account.type === 'device' ? account.device.kind : account.service.role;
   return `${a.secret_hash}|${a.revoked}|${kind}`;

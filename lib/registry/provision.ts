@@ -1,5 +1,5 @@
 import { findKind } from '../catalogue/index.ts';
-import { type Device, DeviceSchema, type Registry, type ServiceRole } from './schema.ts';
+import { accountNames, type Device, DeviceSchema, type Registry, type ServiceRole } from './schema.ts';
 import { generateSecret, hashSecret, type ScryptCost } from './secrets.ts';
 
 export type NewDevice = Omit<Device, 'secret_hash' | 'revoked' | 'created_at'>;
@@ -11,7 +11,7 @@ export async function addDevices(
   devices: readonly NewDevice[],
   cost?: ScryptCost,
 ): Promise<{ registry: Registry; issued: Issued[] }> {
-  const taken = new Set([...registry.devices.map((d) => d.id), ...registry.services.map((s) => s.username)]);
+  const taken = new Set(accountNames(registry));
   const issued: Issued[] = [];
   const added: Device[] = [];
   for (const device of devices) {
@@ -95,6 +95,8 @@ export async function setServiceAccount(
   secret = generateSecret(),
 ): Promise<{ registry: Registry; secret: string }> {
   if (registry.devices.some((d) => d.id === username)) throw new Error(`'${username}' is a device id`);
+  if (registry.integrations?.some((i) => i.username === username))
+    throw new Error(`'${username}' is an integration account`);
   const secret_hash = await hashSecret(secret, cost);
   const others = registry.services.filter((s) => s.username !== username);
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KIND_ID_PATTERN, STATION_ID_PATTERN } from '../catalogue/index.ts';
+import { IntegrationSchema } from './integration-schema.ts';
 
 // Registry attributes become InfluxDB tags and dashboard labels: printable, no newlines or backslashes.
 const Label = z
@@ -39,10 +40,12 @@ export const RegistrySchema = z
   .strictObject({
     devices: z.array(DeviceSchema).default([]),
     services: z.array(ServiceAccountSchema).default([]),
+    // Optional, not defaulted: a registry without integrations is written back without the key.
+    integrations: z.array(IntegrationSchema).optional(),
   })
   .superRefine((registry, ctx) => {
     const names = new Set<string>();
-    for (const name of [...registry.devices.map((d) => d.id), ...registry.services.map((s) => s.username)]) {
+    for (const name of accountNames(registry)) {
       if (names.has(name))
         ctx.addIssue({
           code: 'custom',
@@ -52,3 +55,12 @@ export const RegistrySchema = z
     }
   });
 export type Registry = z.infer<typeof RegistrySchema>;
+
+/** Every account name: device ids, service and integration usernames (one namespace). */
+export function accountNames(registry: Pick<Registry, 'devices' | 'services' | 'integrations'>): string[] {
+  return [
+    ...registry.devices.map((d) => d.id),
+    ...registry.services.map((s) => s.username),
+    ...(registry.integrations ?? []).map((i) => i.username),
+  ];
+}

@@ -5,8 +5,10 @@ export type AccountVerdict =
   | { ok: true; account: Account }
   | { ok: false; reason: 'unknown_or_revoked' | 'bad_secret' | 'account_changed' | 'throttled' };
 
-const recordOf = (account: Account | undefined) =>
-  account?.type === 'device' ? account.device : account?.service;
+function recordOf(account: Account | undefined): { secret_hash: string; revoked: boolean } | undefined {
+  if (account?.type === 'integration') return account.integration;
+  return account?.type === 'device' ? account.device : account?.service;
+}
 
 /**
  * Consulted once the cache cannot say the secret is right, before anything costs scrypt: false refuses
