@@ -186,7 +186,7 @@ describe('qa CLI (child process)', () => {
         /not in the registry/,
       ],
       [[...add, '--field', 'pressure', '--as', 'budi'], /unknown field 'pressure' for kind wastewater/],
-      [[...add, '--as', 'vera'], /needs admin or operator/],
+      [[...add, '--as', 'vera'], /needs admin \| operator/],
       [[...add, '--as', 'pdam'], /outside your scope/],
       [[...add, '--as', 'nobody'], /no console user 'nobody'/],
       [add, /--as USER/],
@@ -223,7 +223,7 @@ describe('qa CLI (child process)', () => {
           '--as',
           'budi',
         ],
-        /needs admin or validator/,
+        /needs admin \| validator/,
       ],
       [
         [

@@ -212,18 +212,29 @@ describe('MQTT 3.1.1 conformance over real sockets', () => {
         username: 'aq-conf-01',
         password: t.secrets.get('aq-conf-01'),
         keepalive: 0,
-        reconnectPeriod: 0,
+        // A busy machine may drop a handshake past the broker's connect timeout: try again, then say so.
+        reconnectPeriod: 500,
       });
       const tls = mqtt.connect(`mqtts://127.0.0.1:${t.broker.tlsPort}`, {
         clientId: 'aq-conf-01:tls',
         username: 'aq-conf-01',
         password: t.secrets.get('aq-conf-01'),
         keepalive: 0,
-        reconnectPeriod: 0,
+        reconnectPeriod: 500,
         ca: await readFile(ca.caPath),
       });
       clients.push(ws, tls);
-      await Promise.all([ws, tls].map((c) => new Promise((resolve) => c.once('connect', resolve))));
+      const connected = (c: mqtt.MqttClient, name: string) =>
+        new Promise<void>((resolve, reject) => {
+          let last = 'no answer';
+          c.on('error', (err) => {
+            last = err.message;
+          });
+          if (c.connected) return resolve(); // it may have connected while the CA file was read
+          c.once('connect', () => resolve());
+          setTimeout(() => reject(new Error(`${name} not connected after 20 s: ${last}`)), 20_000);
+        });
+      await Promise.all([connected(ws, 'WebSocket'), connected(tls, 'TLS')]);
       // The broker's side of each connection: ss shows the kernel's keepalive timer on it (or, for an
       // instant, the retransmit timer of a packet in flight, which ss shows instead: asked again).
       for (const port of [t.broker.port, t.broker.wsPort, t.broker.tlsPort]) {
