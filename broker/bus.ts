@@ -20,7 +20,7 @@ const { Qlobber } = createRequire(import.meta.url)('qlobber') as {
  * The broker's in-process message bus. It does what aedes's default bus (mqemitter 7) does: MQTT
  * wildcard matching with qlobber, every matching listener called in parallel, at most `concurrency`
  * messages in delivery, the rest queued in order, `emit`'s callback once every listener is done. Two
- * things differ, both measured with ingest.bench.ts:
+ * things differ, both measured with stack/bench/ingest.bench.ts:
  * - the queue is a deque: mqemitter takes from the front of an array with shift(), which V8 makes
  *   O(n) on a long array; with thousands of messages waiting for the ingest it took a third of the
  *   broker's CPU;

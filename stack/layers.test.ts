@@ -58,11 +58,13 @@ describe('layers point one way', () => {
 
   it.each([
     ['ingest/service.ts', 'broker/hooks.ts', 'a service never imports another (broker/)'],
-    ['flows/service.ts', 'testkit/ports.ts', 'only tests, benchmarks and stack/ import testkit/'],
+    ['flows/service.ts', 'testkit/ports.ts', 'only tests and stack/ import testkit/'],
     ['lib/catalogue/index.ts', 'ingest/core/decode.ts', 'lib/ imports no service, stack/ or testkit/'],
     ['lib/catalogue/index.ts', 'testkit/pipeline.ts', 'lib/ imports no service, stack/ or testkit/'],
     ['testkit/pipeline.ts', 'stack/start.ts', 'testkit/ never imports stack/ (wiring)'],
     ['dashboards/app.ts', '../shared/x.ts', 'imports a file outside the repository'],
+    ['broker/bench/x.ts', 'testkit/broker.ts', 'only tests and stack/ import testkit/'],
+    ['ingest/ingest.bench.ts', 'testkit/load.ts', 'only tests and stack/ import testkit/'],
   ])('refuses %s importing %s', (from, target, rule) => {
     expect(ruleFor(from, target)).toBe(rule);
   });
@@ -70,7 +72,7 @@ describe('layers point one way', () => {
   it.each([
     ['ingest/service.ts', 'lib/influx/line-protocol.ts'],
     ['ingest/faults.integration.test.ts', 'testkit/pipeline.ts'],
-    ['broker/broker.bench.ts', 'testkit/mosquitto.ts'],
+    ['stack/bench/broker.bench.ts', 'testkit/mosquitto.ts'],
     ['testkit/pipeline.ts', 'broker/service.ts'],
     ['stack/start.ts', 'flows/service.ts'],
     ['deploy/provision.ts', 'dashboards/auth/bootstrap.ts'],

@@ -4,7 +4,7 @@ import { dirname, join, normalize } from 'node:path';
  * The layers of the tree and who may import whom (docs/ARCHITECTURE.md, "Layers"):
  * - `lib/` is shared by everyone and imports nothing of ours but itself;
  * - a service imports `lib/` and itself, never another service, `stack/` or `testkit/`;
- *   its tests and benchmarks may also use `testkit/`;
+ *   its tests may also use `testkit/` (benchmarks live in `stack/bench/`, which is wiring);
  * - `testkit/` (launchers, test helpers) may start services in process, never import `stack/`;
  * - `stack/` and `deploy/` are wiring: they may import anything.
  */
@@ -17,8 +17,8 @@ export type Violation = { file: string; imports: string; rule: string };
 // Static imports, re-exports and dynamic import() of a relative path.
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
-function isTestOrBench(path: string): boolean {
-  return /\.(test|bench)\.ts$/.test(path) || path.split('/').includes('bench');
+function isTest(path: string): boolean {
+  return /\.test\.ts$/.test(path);
 }
 
 function topFolder(path: string): string {
@@ -33,13 +33,13 @@ export function ruleFor(from: string, target: string): string | undefined {
   if (source === dest || WIRING.includes(source)) return undefined;
   if (dest === 'lib') return undefined;
   if (source === 'lib') {
-    if (dest === 'testkit' && isTestOrBench(from)) return undefined;
+    if (dest === 'testkit' && isTest(from)) return undefined;
     return 'lib/ imports no service, stack/ or testkit/';
   }
   if (WIRING.includes(dest)) return `${source}/ never imports ${dest}/ (wiring)`;
   if (source === 'testkit') return undefined; // testkit starts services in process for the tests
   if (dest === 'testkit') {
-    return isTestOrBench(from) ? undefined : 'only tests, benchmarks and stack/ import testkit/';
+    return isTest(from) ? undefined : 'only tests and stack/ import testkit/';
   }
   if ((SERVICES as readonly string[]).includes(source)) return `a service never imports another (${dest}/)`;
   return undefined;

@@ -148,7 +148,7 @@ export class Spool {
       }
       const length = Math.min(size - cursor.offset, maxBytes);
       // One read buffer for the spool's life: a fresh 4 MB one per batch is off-heap garbage that V8
-      // frees late, and it showed as tens of MB of RSS while a backlog drained (ingest.bench.ts).
+      // frees late, and it showed as tens of MB of RSS while a backlog drained (stack/bench/ingest.bench.ts).
       if (this.#readBuffer.length < length) this.#readBuffer = Buffer.allocUnsafe(Math.max(length, 64 << 10));
       const buf = this.#readBuffer.subarray(0, length);
       const fd = openSync(join(this.#options.dir, segmentName(cursor.segment)), 'r');

@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
-import { waitFor } from '../lib/process/ports.ts';
-import type { NewDevice } from '../lib/registry/provision.ts';
-import type { BenchSection } from '../testkit/bench-section.ts';
-import { recorder, startFlowsHarness } from '../testkit/flows-harness.ts';
-import { sampleValue } from '../testkit/prometheus-text.ts';
+import { waitFor } from '../../lib/process/ports.ts';
+import type { NewDevice } from '../../lib/registry/provision.ts';
+import type { BenchSection } from '../../testkit/bench-section.ts';
+import { recorder, startFlowsHarness } from '../../testkit/flows-harness.ts';
+import { sampleValue } from '../../testkit/prometheus-text.ts';
 
 const RATE = Number(process.env.BENCH_ALERTS_RATE ?? 5000); // background readings per second
 const WARMUP_MS = 5000;

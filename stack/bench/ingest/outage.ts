@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { publishPaced } from '../../testkit/load.ts';
-import { sampleValue } from '../../testkit/prometheus-text.ts';
+import { publishPaced } from '../../../testkit/load.ts';
+import { sampleValue } from '../../../testkit/prometheus-text.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, OUTAGE_RATE, OUTAGE_S } from './settings.ts';

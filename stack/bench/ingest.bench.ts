@@ -2,16 +2,16 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchSection } from '../testkit/bench-section.ts';
-import { startLocalInfluxd } from '../testkit/influxd.ts';
-import { makeRegistry } from '../testkit/pipeline.ts';
-import { type Ctx, onCrash } from './bench/context.ts';
-import { e2eLatency } from './bench/latency.ts';
-import { nodeRed } from './bench/node-red.ts';
-import { outage } from './bench/outage.ts';
-import { rawInflux } from './bench/raw-influx.ts';
-import { LATENCY_RATE, MEASUREMENT, PHASES, READINGS, STATIONS, TAGS } from './bench/settings.ts';
-import { e2eThroughput } from './bench/throughput.ts';
+import type { BenchSection } from '../../testkit/bench-section.ts';
+import { startLocalInfluxd } from '../../testkit/influxd.ts';
+import { makeRegistry } from '../../testkit/pipeline.ts';
+import { type Ctx, onCrash } from './ingest/context.ts';
+import { e2eLatency } from './ingest/latency.ts';
+import { nodeRed } from './ingest/node-red.ts';
+import { outage } from './ingest/outage.ts';
+import { rawInflux } from './ingest/raw-influx.ts';
+import { LATENCY_RATE, MEASUREMENT, PHASES, READINGS, STATIONS, TAGS } from './ingest/settings.ts';
+import { e2eThroughput } from './ingest/throughput.ts';
 
 /** The phases in the order they run; each adds its figures to `out` (BENCH_INGEST_PHASES picks them). */
 const phases: Record<string, (ctx: Ctx, out: Record<string, number>) => Promise<void>> = {

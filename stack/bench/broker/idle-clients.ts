@@ -2,11 +2,11 @@
  * Bench helper, run as a child process: opens one idle authenticated MQTT connection per device listed
  * in the credentials file (raw CONNECT packets, so the client side costs little), prints "ready <n>"
  * once every CONNACK is in, and holds them until stdin closes.
- * Usage: node broker/bench/idle-clients.ts <port> <credentials.json>
+ * Usage: node stack/bench/broker/idle-clients.ts <port> <credentials.json>
  */
 import { readFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { connectPacket } from '../../testkit/broker.ts';
+import { connectPacket } from '../../../testkit/broker.ts';
 
 const [port, file] = process.argv.slice(2);
 const credentials = JSON.parse(await readFile(file as string, 'utf8')) as [string, string][];

@@ -1,7 +1,7 @@
-import type { LoadDevice } from '../../testkit/load.ts';
-import { publishAsFastAsAcked } from '../../testkit/load.ts';
-import { startLocalMosquitto } from '../../testkit/mosquitto.ts';
-import { startNodeRedPeer } from '../../testkit/nodered-peer/start.ts';
+import type { LoadDevice } from '../../../testkit/load.ts';
+import { publishAsFastAsAcked } from '../../../testkit/load.ts';
+import { startLocalMosquitto } from '../../../testkit/mosquitto.ts';
+import { startNodeRedPeer } from '../../../testkit/nodered-peer/start.ts';
 import { type Ctx, connectDevices, createDb, onCrash, untilStored, warmUp } from './context.ts';
 import { baseTs, PEER_PASSWORD, READINGS, WINDOW } from './settings.ts';
 

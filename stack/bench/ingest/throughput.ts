@@ -1,5 +1,5 @@
-import { publishAsFastAsAcked } from '../../testkit/load.ts';
-import { sampleValue } from '../../testkit/prometheus-text.ts';
+import { publishAsFastAsAcked } from '../../../testkit/load.ts';
+import { sampleValue } from '../../../testkit/prometheus-text.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, READINGS, WINDOW } from './settings.ts';

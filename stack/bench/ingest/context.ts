@@ -1,8 +1,8 @@
 import mqtt from 'mqtt';
-import { waitFor } from '../../lib/process/ports.ts';
-import { influxCount, influxQuery, type LocalInfluxd } from '../../testkit/influxd.ts';
-import { benchReading, type LoadDevice } from '../../testkit/load.ts';
-import type { makeRegistry } from '../../testkit/pipeline.ts';
+import { waitFor } from '../../../lib/process/ports.ts';
+import { influxCount, influxQuery, type LocalInfluxd } from '../../../testkit/influxd.ts';
+import { benchReading, type LoadDevice } from '../../../testkit/load.ts';
+import type { makeRegistry } from '../../../testkit/pipeline.ts';
 import { baseTs, MEASUREMENT } from './settings.ts';
 
 export type Log = (line: string) => void;

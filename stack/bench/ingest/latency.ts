@@ -1,6 +1,6 @@
-import { waitFor } from '../../lib/process/ports.ts';
-import { influxQuery } from '../../testkit/influxd.ts';
-import { type LoadDevice, publishPaced } from '../../testkit/load.ts';
+import { waitFor } from '../../../lib/process/ports.ts';
+import { influxQuery } from '../../../testkit/influxd.ts';
+import { type LoadDevice, publishPaced } from '../../../testkit/load.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
 import { baseTs, LATENCY_RATE, LATENCY_S, MEASUREMENT } from './settings.ts';

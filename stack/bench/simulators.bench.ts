@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../lib/log.ts';
-import type { BenchSection } from '../testkit/bench-section.ts';
-import { startBrokerProcess } from '../testkit/broker-process.ts';
-import { SimulatorConfigSchema } from './config.ts';
-import { syntheticFleet } from './fleet.ts';
-import { provisionFleet } from './scale/provision.ts';
-import { startSimulator } from './service.ts';
-import { loadStations } from './stations/load.ts';
+import { silentLogger } from '../../lib/log.ts';
+import { SimulatorConfigSchema } from '../../simulators/config.ts';
+import { syntheticFleet } from '../../simulators/fleet.ts';
+import { provisionFleet } from '../../simulators/scale/provision.ts';
+import { startSimulator } from '../../simulators/service.ts';
+import { loadStations } from '../../simulators/stations/load.ts';
+import type { BenchSection } from '../../testkit/bench-section.ts';
+import { startBrokerProcess } from '../../testkit/broker-process.ts';
 
 const DEVICES = Number(process.env.BENCH_SIM_DEVICES ?? 10_000);
 const TARGET_PER_S = Number(process.env.BENCH_SIM_RATE ?? 5_000);

@@ -1,10 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { startBrokerProcess } from '../../testkit/broker-process.ts';
-import { influxQuery } from '../../testkit/influxd.ts';
-import type { LoadDevice } from '../../testkit/load.ts';
-import { startLocalMosquitto } from '../../testkit/mosquitto.ts';
+import { startBrokerProcess } from '../../../testkit/broker-process.ts';
+import { influxQuery } from '../../../testkit/influxd.ts';
+import type { LoadDevice } from '../../../testkit/load.ts';
+import { startLocalMosquitto } from '../../../testkit/mosquitto.ts';
 import { type Ctx, connectDevices, createDb, onCrash, warmUp } from './context.ts';
 import { type Ingest, startIngestChild } from './ingest-child.ts';
 import { BROKER_PERSISTENCE, PEER_PASSWORD, STATIONS } from './settings.ts';

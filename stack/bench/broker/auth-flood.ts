@@ -13,12 +13,12 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { addDevices, setServiceAccount } from '../../lib/registry/provision.ts';
-import type { Registry } from '../../lib/registry/schema.ts';
-import { DEFAULT_SCRYPT, hashSecret } from '../../lib/registry/secrets.ts';
-import { saveRegistry } from '../../lib/registry/store.ts';
-import { connectPacket } from '../../testkit/broker.ts';
-import { startBrokerProcess } from '../../testkit/broker-process.ts';
+import { addDevices, setServiceAccount } from '../../../lib/registry/provision.ts';
+import type { Registry } from '../../../lib/registry/schema.ts';
+import { DEFAULT_SCRYPT, hashSecret } from '../../../lib/registry/secrets.ts';
+import { saveRegistry } from '../../../lib/registry/store.ts';
+import { connectPacket } from '../../../testkit/broker.ts';
+import { startBrokerProcess } from '../../../testkit/broker-process.ts';
 
 const DEVICES = 200;
 const GUESSERS = 64;

@@ -1,7 +1,7 @@
-import { influxQuery } from '../../testkit/influxd.ts';
-import { benchReading } from '../../testkit/load.ts';
-import { decodeMessage } from '../core/decode.ts';
-import { readingToLine } from '../core/to-point.ts';
+import { decodeMessage } from '../../../ingest/core/decode.ts';
+import { readingToLine } from '../../../ingest/core/to-point.ts';
+import { influxQuery } from '../../../testkit/influxd.ts';
+import { benchReading } from '../../../testkit/load.ts';
 import { type Ctx, createDb, untilStored } from './context.ts';
 import { baseTs, MEASUREMENT, READINGS, TAGS } from './settings.ts';
 

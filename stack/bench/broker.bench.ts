@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type IClientOptions } from 'mqtt';
-import { silentLogger } from '../lib/log.ts';
-import { freePort, waitFor } from '../lib/process/ports.ts';
-import { addDevices } from '../lib/registry/provision.ts';
-import { saveRegistry } from '../lib/registry/store.ts';
-import type { BenchSection } from '../testkit/bench-section.ts';
-import { startLocalMosquitto } from '../testkit/mosquitto.ts';
-import { makeRegistry } from '../testkit/pipeline.ts';
-import { authFlood } from './bench/auth-flood.ts';
-import { BrokerConfigSchema } from './config.ts';
-import { startBroker } from './service.ts';
+import { BrokerConfigSchema } from '../../broker/config.ts';
+import { startBroker } from '../../broker/service.ts';
+import { silentLogger } from '../../lib/log.ts';
+import { freePort, waitFor } from '../../lib/process/ports.ts';
+import { addDevices } from '../../lib/registry/provision.ts';
+import { saveRegistry } from '../../lib/registry/store.ts';
+import type { BenchSection } from '../../testkit/bench-section.ts';
+import { startLocalMosquitto } from '../../testkit/mosquitto.ts';
+import { makeRegistry } from '../../testkit/pipeline.ts';
+import { authFlood } from './broker/auth-flood.ts';
 
 const MESSAGES = 60_000;
 const WARMUP = 3_000;
@@ -24,7 +24,7 @@ const IDLE_CONNECTIONS = 10_000;
 // Provisioning 10,000 devices at the deployment cost (scrypt N=2^15, ~60 ms each) would take ten minutes:
 // the bench uses N=16, which changes what a CONNECT costs to verify, not what an idle connection holds.
 const BENCH_SCRYPT = { N: 16, r: 8, p: 1 };
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const node = existsSync(join(root, 'node_modules/.bin/node'))
   ? join(root, 'node_modules/.bin/node')
   : process.execPath;
@@ -165,9 +165,13 @@ async function idleConnections(log: (line: string) => void): Promise<Record<stri
     await waitFor(async () => (await metrics()).includes('broker_connections'), 20_000, 'the broker process');
     const idle = await rssMb(broker.pid as number);
     const started = performance.now();
-    const clients = spawn(node, [join(root, 'broker/bench/idle-clients.ts'), String(port), credentialsPath], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const clients = spawn(
+      node,
+      [join(root, 'stack/bench/broker/idle-clients.ts'), String(port), credentialsPath],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     children.push(clients);
     const ready = await new Promise<string>((r) =>
       clients.stdout?.once('data', (d: Buffer) => r(d.toString().trim())),

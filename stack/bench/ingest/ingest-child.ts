@@ -1,6 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startIngestProcess } from '../../testkit/ingest-process.ts';
+import { startIngestProcess } from '../../../testkit/ingest-process.ts';
 import { type Ctx, onCrash } from './context.ts';
 import { NODE_ARGS } from './settings.ts';
 
