@@ -77,7 +77,7 @@ function valuesTable(data) {
           h(
             'tr',
             {},
-            h('td', {}, formatTime(time)),
+            h('td', { class: 'nowrap' }, formatTime(time)),
             data.series.map((s) => cell(rows.get(time)[s.field])),
           ),
         ),
