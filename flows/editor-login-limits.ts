@@ -13,7 +13,9 @@
  * password clears the user name's failures, gives the address its attempt back and marks the address
  * as known for the user.
  */
-export type LimitPolicy = { free: number; baseMs: number; maxMs: number; forgetMs: number };
+import { FailureCounters, type LimitPolicy, settledOnce } from '../lib/failure-counters.ts';
+
+export type { LimitPolicy };
 
 /** One client address: 5 tries, then 30 s, 1 min, 2 min ... up to 15 min between tries. */
 export const ADDRESS_LIMIT: LimitPolicy = {
@@ -30,57 +32,6 @@ export const KNOWN_ADDRESS_MS = 30 * 24 * 3_600_000;
 export type LoginAttempt =
   | { ok: true; fail(): void; succeed(): void; release(): void }
   | { ok: false; retryAfterS: number; by: 'address' | 'username' };
-
-type Entry = { count: number; lastAt: number };
-
-/** Failure counts for one kind of key, at most `maxKeys` of them (least recently used forgotten first). */
-class Failures {
-  readonly #entries = new Map<string, Entry>();
-  readonly #policy: LimitPolicy;
-  readonly #maxKeys: number;
-
-  constructor(policy: LimitPolicy, maxKeys: number) {
-    this.#policy = policy;
-    this.#maxKeys = maxKeys;
-  }
-
-  waitMs(key: string, now: number): number {
-    const entry = this.#live(key, now);
-    if (!entry || entry.count < this.#policy.free) return 0;
-    const over = entry.count - this.#policy.free;
-    const delay = Math.min(this.#policy.maxMs, this.#policy.baseMs * 2 ** Math.min(over, 30));
-    return Math.max(0, entry.lastAt + delay - now);
-  }
-
-  add(key: string, now: number): void {
-    const entry = this.#live(key, now) ?? { count: 0, lastAt: now };
-    entry.count += 1;
-    entry.lastAt = now;
-    touch(this.#entries, key, entry, this.#maxKeys);
-  }
-
-  takeBack(key: string): void {
-    const entry = this.#entries.get(key);
-    if (entry) entry.count = Math.max(0, entry.count - 1);
-  }
-
-  clear(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  #live(key: string, now: number): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry && now - entry.lastAt >= this.#policy.forgetMs) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-}
 
 /** Delete then set: the Map's order becomes least recently used first, which is what goes first. */
 function touch<V>(map: Map<string, V>, key: string, value: V, maxKeys: number): void {
@@ -100,16 +51,16 @@ export type EditorLoginLimitOptions = {
 };
 
 export class EditorLoginLimits {
-  readonly #byAddress: Failures;
-  readonly #byUser: Failures;
+  readonly #byAddress: FailureCounters;
+  readonly #byUser: FailureCounters;
   readonly #known = new Map<string, number>();
   readonly #knownMs: number;
   readonly #maxKeys: number;
 
   constructor(options: EditorLoginLimitOptions = {}) {
     this.#maxKeys = options.maxKeys ?? 10_000;
-    this.#byAddress = new Failures(options.address ?? ADDRESS_LIMIT, this.#maxKeys);
-    this.#byUser = new Failures(options.username ?? USERNAME_LIMIT, this.#maxKeys);
+    this.#byAddress = new FailureCounters(options.address ?? ADDRESS_LIMIT, this.#maxKeys);
+    this.#byUser = new FailureCounters(options.username ?? USERNAME_LIMIT, this.#maxKeys);
     this.#knownMs = options.knownAddressMs ?? KNOWN_ADDRESS_MS;
   }
 
@@ -133,25 +84,17 @@ export class EditorLoginLimits {
     }
     this.#byAddress.add(address, now);
     this.#byUser.add(username, now);
-    let settled = false;
-    const once = (action: () => void) => () => {
-      if (settled) return;
-      settled = true;
-      action();
-    };
-    return {
-      ok: true,
-      fail: once(() => {}),
-      succeed: once(() => {
+    return settledOnce({
+      succeed: () => {
         this.#byUser.clear(username);
         this.#byAddress.takeBack(address);
         touch(this.#known, knownKey, now, this.#maxKeys);
-      }),
-      release: once(() => {
+      },
+      release: () => {
         this.#byUser.takeBack(username);
         this.#byAddress.takeBack(address);
-      }),
-    };
+      },
+    });
   }
 
   /** Keys held (tests, and a bound on memory). */

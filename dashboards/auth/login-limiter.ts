@@ -7,7 +7,9 @@
  * waits a delay that doubles from `baseMs` up to `maxMs`. A key is forgotten `forgetMs` after its last
  * attempt. A correct password clears the user name's counter and gives the address its attempt back.
  */
-export type LimitPolicy = { free: number; baseMs: number; maxMs: number; forgetMs: number };
+import { FailureCounters, type LimitPolicy, settledOnce } from '../../lib/failure-counters.ts';
+
+export type { LimitPolicy };
 
 /** One user name: 5 free tries, then 1 s, 2 s, 4 s ... up to 5 min between tries. */
 export const USERNAME_LIMIT: LimitPolicy = {
@@ -28,79 +30,14 @@ export type LoginAttempt =
 
 export type LoginLimitOptions = { username?: LimitPolicy; address?: LimitPolicy; maxKeys?: number };
 
-type Entry = { count: number; lastAt: number; nextAt: number };
-
-/** Counters for one kind of key, at most `maxKeys` of them (the oldest is forgotten first). */
-class Counters {
-  readonly #entries = new Map<string, Entry>();
-  readonly #policy: LimitPolicy;
-  readonly #maxKeys: number;
-
-  constructor(policy: LimitPolicy, maxKeys: number) {
-    this.#policy = policy;
-    this.#maxKeys = maxKeys;
-  }
-
-  /** Milliseconds until `key` may try again; 0 when it may now. */
-  waitMs(key: string, now: number): number {
-    const entry = this.#live(key, now);
-    if (!entry || entry.count < this.#policy.free) return 0;
-    return Math.max(0, entry.nextAt - now);
-  }
-
-  reserve(key: string, now: number): void {
-    const entry = this.#live(key, now) ?? { count: 0, lastAt: now, nextAt: now };
-    entry.count += 1;
-    entry.lastAt = now;
-    const over = entry.count - this.#policy.free;
-    const delay = over < 0 ? 0 : Math.min(this.#policy.maxMs, this.#policy.baseMs * 2 ** Math.min(over, 30));
-    entry.nextAt = now + delay;
-    // Delete then set: Map order becomes least recently used first, which is what eviction drops.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    if (this.#entries.size > this.#maxKeys) this.#evict(now);
-  }
-
-  release(key: string): void {
-    const entry = this.#entries.get(key);
-    if (entry) entry.count = Math.max(0, entry.count - 1);
-  }
-
-  clear(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  #live(key: string, now: number): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry && now - entry.lastAt >= this.#policy.forgetMs) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  #evict(now: number): void {
-    for (const [key, e] of this.#entries)
-      if (now - e.lastAt >= this.#policy.forgetMs) this.#entries.delete(key);
-    for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxKeys) break;
-      this.#entries.delete(key);
-    }
-  }
-}
-
 export class LoginLimiter {
-  readonly #byUser: Counters;
-  readonly #byAddress: Counters;
+  readonly #byUser: FailureCounters;
+  readonly #byAddress: FailureCounters;
 
   constructor(options: { username?: LimitPolicy; address?: LimitPolicy; maxKeys?: number } = {}) {
     const maxKeys = options.maxKeys ?? 50_000;
-    this.#byUser = new Counters(options.username ?? USERNAME_LIMIT, maxKeys);
-    this.#byAddress = new Counters(options.address ?? ADDRESS_LIMIT, maxKeys);
+    this.#byUser = new FailureCounters(options.username ?? USERNAME_LIMIT, maxKeys);
+    this.#byAddress = new FailureCounters(options.address ?? ADDRESS_LIMIT, maxKeys);
   }
 
   /**
@@ -118,26 +55,18 @@ export class LoginLimiter {
         by: userWait >= addressWait ? 'username' : 'address',
       };
     }
-    this.#byUser.reserve(username, now);
-    this.#byAddress.reserve(address, now);
-    let settled = false;
-    const once = (action: () => void) => () => {
-      if (settled) return;
-      settled = true;
-      action();
-    };
-    return {
-      ok: true,
-      fail: once(() => {}),
-      succeed: once(() => {
+    this.#byUser.add(username, now);
+    this.#byAddress.add(address, now);
+    return settledOnce({
+      succeed: () => {
         this.#byUser.clear(username);
-        this.#byAddress.release(address);
-      }),
-      release: once(() => {
-        this.#byUser.release(username);
-        this.#byAddress.release(address);
-      }),
-    };
+        this.#byAddress.takeBack(address);
+      },
+      release: () => {
+        this.#byUser.takeBack(username);
+        this.#byAddress.takeBack(address);
+      },
+    });
   }
 
   /** Keys held (tests, and a bound on memory). */
