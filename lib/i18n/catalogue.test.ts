@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../catalogue/index.ts';
 import { loadStandards } from '../standards/index.ts';
-import { catalogue, Languages } from './index.ts';
+import { catalogue, Languages, readCatalogue } from './index.ts';
 import { placeholders } from './message.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -34,6 +35,8 @@ const family = (key: string) => Object.keys(FAMILIES).find((prefix) => key.start
 /** The product's source (tests and test data aside): where keys are named. Walked with node:fs, so the
  * unit test starts no process (testkit/test-tiers.test.ts). */
 const SKIP = new Set(['node_modules', '.git', 'state']);
+/** The top folders whose code shows words to people. */
+const WORDED = ['lib', 'dashboards', 'flows', 'reports', 'public'];
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (SKIP.has(entry.name)) return [];
@@ -43,10 +46,10 @@ function walk(dir: string): string[] {
 }
 
 function sources(): { path: string; text: string }[] {
-  return ['lib', 'dashboards', 'flows']
+  return WORDED.filter((top) => existsSync(resolve(root, top)))
     .flatMap((top) => walk(resolve(root, top)))
     .map((path) => path.split('\\').join('/'))
-    .filter((path) => /^(lib|dashboards|flows)\/.*\.(ts|js|html)$/.test(path))
+    .filter((path) => /\.(ts|js|html)$/.test(path))
     .filter((path) => !/\.test\.ts$|\/testdata\//.test(path))
     .map((path) => ({ path, text: readFileSync(resolve(root, path), 'utf8') }));
 }
@@ -132,6 +135,20 @@ describe('message catalogues', () => {
         expect(theirs[key]?.startsWith(reference[key] ?? '?'), key).toBe(true);
       }
     }
+  });
+
+  it('merges the files of a language and refuses a key that two of them hold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+    const write = (name: string, messages: object) => {
+      writeFileSync(join(dir, name), JSON.stringify(messages));
+      return join(dir, name);
+    };
+    const main = write('id.json', { 'a.one': 'satu' });
+    const part = write('part.json', { 'b.two': 'dua {n}' });
+    expect(readCatalogue([main, part])).toEqual({ 'a.one': 'satu', 'b.two': 'dua {n}' });
+    const clash = write('clash.json', { 'a.one': 'lagi' });
+    expect(() => readCatalogue([main, clash])).toThrow(/"a\.one" is already in .*id\.json/);
+    expect(() => readCatalogue([write('bad.json', { 'c.x': 'tutup }' })])).toThrow(/"c\.x"/);
   });
 
   it('tells messages whose arguments differ', () => {

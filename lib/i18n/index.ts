@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_LANGUAGE, type Language, Languages } from '../records/access.ts';
 import { createTranslator, parse, type Translator } from './message.js';
 
 export type { Translator } from './message.js';
 /**
- * The message catalogues (locales/<lang>.json, one flat object of key -> ICU-style message per language)
- * and the translators built on them, for Node: the flows word alerts and notifications with them, the
+ * The message catalogues (locales/<lang>.json and locales/<lang>/*.json, flat objects of key -> ICU-style
+ * message per language) and the translators built on them, for Node: the flows word alerts and notifications with them, the
  * console serves them to the browser. Bahasa Indonesia is the default; English is available.
  */
 export { DEFAULT_LANGUAGE, type Language, Languages };
@@ -23,27 +25,60 @@ const translators = new Map<Language, Translator>();
 /**
  * A language's catalogue, read and checked once: every value a string, every message parseable, so a
  * broken catalogue stops start-up with the key that is wrong instead of showing half a sentence later.
+ * It is `locales/<lang>.json` and every `locales/<lang>/*.json` (one file per part of the product, so
+ * parts can add words without touching each other's files); a key in two files is refused.
  */
 export function catalogue(lang: Language): Readonly<Record<string, string>> {
   let messages = catalogues.get(lang);
   if (!messages) {
-    const path = new URL(`./locales/${lang}.json`, import.meta.url);
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error(`${path.pathname}: not an object of messages`);
-    }
-    for (const [key, value] of Object.entries(parsed)) {
-      if (typeof value !== 'string') throw new Error(`${path.pathname}: "${key}" is not a string`);
-      try {
-        parse(value);
-      } catch (err) {
-        throw new Error(`${path.pathname}: "${key}": ${(err as Error).message}`);
-      }
-    }
-    messages = Object.freeze(parsed as Record<string, string>);
+    messages = readCatalogue(cataloguePaths(lang));
     catalogues.set(lang, messages);
   }
   return messages;
+}
+
+/** The files of a language's catalogue: the main file first, then its folder's files by name. */
+export function cataloguePaths(lang: Language): string[] {
+  const main = fileURLToPath(new URL(`./locales/${lang}.json`, import.meta.url));
+  const folder = fileURLToPath(new URL(`./locales/${lang}/`, import.meta.url));
+  const parts = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => join(folder, name))
+    : [];
+  return [main, ...parts];
+}
+
+/** The messages of these files merged, each checked; a key in two files is refused. */
+export function readCatalogue(paths: readonly string[]): Readonly<Record<string, string>> {
+  const merged: Record<string, string> = {};
+  const owner = new Map<string, string>();
+  for (const path of paths) {
+    for (const [key, value] of Object.entries(readMessages(path))) {
+      const first = owner.get(key);
+      if (first) throw new Error(`${path}: "${key}" is already in ${first}`);
+      owner.set(key, path);
+      merged[key] = value;
+    }
+  }
+  return Object.freeze(merged);
+}
+
+function readMessages(path: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${path}: not an object of messages`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') throw new Error(`${path}: "${key}" is not a string`);
+    try {
+      parse(value);
+    } catch (err) {
+      throw new Error(`${path}: "${key}": ${(err as Error).message}`);
+    }
+  }
+  return parsed as Record<string, string>;
 }
 
 /** The translator of a language (cached): `t(key, params)`, numbers, WIB times, durations. */
