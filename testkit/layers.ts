@@ -8,7 +8,15 @@ import { dirname, join, normalize } from 'node:path';
  * - `testkit/` (launchers, test helpers) may start services in process, never import `stack/`;
  * - `stack/` and `deploy/` are wiring: they may import anything.
  */
-export const SERVICES = ['broker', 'ingest', 'flows', 'dashboards', 'simulators'] as const;
+export const SERVICES = [
+  'broker',
+  'ingest',
+  'flows',
+  'dashboards',
+  'simulators',
+  'reports',
+  'public',
+] as const;
 const WIRING = ['stack', 'deploy'];
 
 export type SourceFile = { path: string; text: string };

@@ -1,3 +1,6 @@
+import type { Point } from '../aggregate/points.ts';
+import type { Decision } from '../qa/states.ts';
+import type { MaintenanceWindow } from '../qa/windows.ts';
 import type { Language } from '../records/access.ts';
 
 /**
@@ -64,6 +67,37 @@ export type StationSection = {
   /** Capture % of the station over the period (all its reported fields together); null without data. */
   capture: number | null;
   notes: ReportNote[];
+  /** How many of the section's values are in each data state (summed into the report's DataState). */
+  states: { validated: number; provisional: number; invalid: number };
+};
+
+/**
+ * Everything a report type needs of one station, read by the data source (InfluxDB and the records
+ * database) for the period: one field's points `[ts, value, validity]` per field the type names, the
+ * maintenance windows and the validators' decisions touching the period. One station at a time, so a
+ * month of 37 stations is never in memory at once.
+ */
+export type StationData = {
+  station: StationMeta;
+  /** The kind's expected reporting interval (catalogue `expectedIntervalS`). */
+  intervalS: number;
+  series: ReadonlyMap<string, readonly Point[]>;
+  windows: readonly MaintenanceWindow[];
+  decisions: readonly Decision[];
+};
+
+/** A report type as data: lib/reports/types/<type>.ts exports one, lib/reports/types/index.ts lists them. */
+export type ReportTypeSpec = {
+  type: ReportType;
+  /** The catalogue kind whose stations it covers. */
+  kind: string;
+  unit: ReportPeriod['unit'];
+  standards: string[];
+  /** The fields the data source reads for each station. */
+  fields: readonly string[];
+  columns: Column[];
+  /** The station's rows, capture, notes and states, from its data alone (pure). */
+  section(data: StationData, period: ReportPeriod): StationSection;
 };
 
 /** Share of the report's values in each data state (lib/qa/states.ts), 0..1, summing to 1 with data. */
