@@ -3,7 +3,7 @@ import type { FormatSpec, Report } from '../model.ts';
 import { footerHtml, isLandscape, MARGINS, reportHtml } from './html.ts';
 
 /**
- * PDF: the report's HTML (html.ts) printed by Chromium through playwright-core's `page.pdf` (issue 16),
+ * PDF: the report's HTML (html.ts) printed by Chromium through playwright-core's page.pdf() (issue 16),
  * A4, backgrounds printed (ISPU colours), page numbers in the footer. One browser per process, started
  * at the first report and reused by the next ones (a start costs about a second; a page a few dozen
  * milliseconds); `closePrinters()` stops it, and so does an idle timer, so a CLI run that forgets to
@@ -29,10 +29,15 @@ const ARGS = [
 let browser: Promise<Browser> | undefined;
 let idle: NodeJS.Timeout | undefined;
 let printing = 0;
+let launched = 0;
+
+/** How many browsers this process has started (one per process while it is reused; tests check it). */
+export const printerLaunches = (): number => launched;
 
 function printer(): Promise<Browser> {
   if (!browser) {
     const started = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    launched++;
     browser = started;
     // A browser that crashed or failed to start is forgotten, so the next report starts a fresh one.
     started.then(

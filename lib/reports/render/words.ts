@@ -126,7 +126,9 @@ export function cellText(tr: Translator, column: Column, row: ReportRow, kind: s
     return column.format === 'ispu-category' ? ispuLabel(tr, value) : value;
   }
   if (!Number.isFinite(value)) return '–';
-  const unit = column.unitFromRow && typeof row.unit === 'string' && row.unit ? ` ${row.unit}` : '';
+  // "-" is the catalogue's unit of a dimensionless value (pH): nothing to print after the number.
+  const rowUnit = typeof row.unit === 'string' ? row.unit.trim() : '';
+  const unit = column.unitFromRow && rowUnit !== '' && rowUnit !== '-' ? ` ${rowUnit}` : '';
   switch (column.format) {
     case 'integer':
       return tr.number(Math.round(value), { maximumFractionDigits: 0 }) + unit;
