@@ -139,6 +139,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const airMonthly: ReportTypeSpec = {
   type: 'air-monthly',
+  title: 'report.title.air_monthly',
   kind: 'air_quality',
   unit: 'month',
   standards: [STANDARD],

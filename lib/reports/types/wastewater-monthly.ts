@@ -135,6 +135,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const wastewaterMonthly: ReportTypeSpec = {
   type: 'wastewater-monthly',
+  title: 'report.title.wastewater_monthly',
   kind: 'wastewater',
   unit: 'month',
   standards: [STANDARD],
