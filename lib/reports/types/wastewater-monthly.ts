@@ -64,7 +64,7 @@ export function volumeM3(valid: readonly Sample[], intervalS: number, unit: stri
 }
 
 /** Runs of consecutive exceeding values: each run is one event. */
-export function events(values: readonly number[], limit: Limit): number {
+export function events(values: readonly number[], limit: { min: number | null; max: number | null }): number {
   let count = 0;
   let inside = true;
   for (const v of values) {
