@@ -89,12 +89,22 @@ export type StationData = {
 /** A report type as data: lib/reports/types/<type>.ts exports one, lib/reports/types/index.ts lists them. */
 export type ReportTypeSpec = {
   type: ReportType;
+  /**
+   * Catalogue key of the title, written out (`report.title.ispu_daily`): a catalogue key has no hyphen
+   * (lib/i18n/catalogue.test.ts finds keys as quoted literals), so it is not built from `type`.
+   */
+  title: string;
   /** The catalogue kind whose stations it covers. */
   kind: string;
   unit: ReportPeriod['unit'];
   standards: string[];
   /** The fields the data source reads for each station. */
   fields: readonly string[];
+  /**
+   * How long before the period the data source reads too (default 0): a 24 h mean at the day's first
+   * hours needs the day before (ispu-daily: 24 h). Capture and states count only the period's own values.
+   */
+  lookbackMs?: number | undefined;
   columns: Column[];
   /** The station's rows, capture, notes and states, from its data alone (pure). */
   section(data: StationData, period: ReportPeriod): StationSection;
