@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../i18n/index.ts';
 import type { Report } from '../model.ts';
 import { airMonthly, DAY, ispuDaily } from './testdata/fixtures.ts';
 import { SHEET_PER_STATION_UP_TO, wibDate, xlsxFormat } from './xlsx.ts';
@@ -58,7 +59,8 @@ describe('a report as XLSX', () => {
     expect(ws.getCell('A1').value).toBe('Jl. Margonda Raya (Detos)');
     expect(ws.getCell('A3').value).toBe('Kelengkapan data: 96,4 %');
     const head = ws.getRow(5);
-    expect(head.getCell(1).value).toBe('report.column.parameter');
+    expect(head.getCell(1).value).toBe(translator('id').t('report.column.parameter'));
+    expect(head.getCell(1).value).not.toMatch(/^report\./);
     expect(head.getCell(9).value).toBe('Satuan');
     expect(head.getCell(1).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
