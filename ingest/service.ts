@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
+import { watchWindowSource } from '../lib/qa/window-source.ts';
 import { loadStandards } from '../lib/standards/index.ts';
 import { clockRule } from '../lib/validity/rules.ts';
 import type { IngestConfig } from './config.ts';
@@ -19,6 +20,8 @@ import { Spool } from './spool/spool.ts';
 import { startSpoolDrain } from './spool-drain.ts';
 import { watchStations } from './stations.ts';
 import { createWriter } from './writer.ts';
+
+const DAY_MS = 86_400_000;
 
 export type IngestService = {
   metrics: IngestMetrics;
@@ -48,6 +51,19 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   const deadLetter = createDeadLetter(publish, metrics, log);
   const spoolDrain = startSpoolDrain(spool, config, writer, metrics, deadLetter, log);
   await enforcePrivate(config.spool.dir, log); // after open: covers the segment it just made too
+  // Device time as old as the ingest accepts may still fall in a window; a day ahead is listed early.
+  const windows =
+    config.recordsPath === undefined
+      ? undefined
+      : watchWindowSource(config.recordsPath, {
+          lookbackMs: config.limits.maxPastMs,
+          lookaheadMs: DAY_MS,
+          onProblem: (message) => log.warn({ path: config.recordsPath }, message),
+          onChange: (list) => {
+            metrics.maintenanceWindows.set(list.length);
+            log.info({ windows: list.length }, 'maintenance windows read');
+          },
+        });
   const prepare = createPrepare(
     {
       time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },
@@ -58,6 +74,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
     createValidityStage({
       clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
       standards: loadStandards(),
+      inMaintenance: windows?.inWindow,
     }),
   );
   const forward = createForward(client, publish, config.mqtt.readingsQos, metrics, log);
@@ -96,6 +113,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       await http?.close();
       await writer.close();
       stations?.close();
+      windows?.close();
     }),
   };
 }
