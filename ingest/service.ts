@@ -5,7 +5,7 @@ import { watchWindowSource } from '../lib/qa/window-source.ts';
 import { loadStandards } from '../lib/standards/index.ts';
 import { clockRule } from '../lib/validity/rules.ts';
 import type { IngestConfig } from './config.ts';
-import { createValidityStage } from './core/validity.ts';
+import { createValidityStage, type ValidityStage } from './core/validity.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
 import { createDeviceAuth } from './http/device-auth.ts';
@@ -34,10 +34,23 @@ export type IngestService = {
 };
 
 /**
+ * Options for measurements, never for users (not settings): `validity: false` leaves out the validity
+ * stage, so a benchmark can price it (stack/bench/ingest: `e2e_no_validity_readings_per_s`).
+ */
+export type IngestInternals = { validity?: boolean };
+
+/** No codes at all: readings stored and forwarded as before the validity stage existed. */
+const NO_VALIDITY: ValidityStage = { assign() {}, stations: () => 0 };
+
+/**
  * The worker: devices' messages (MQTT, and HTTP for those that cannot speak it) are decoded, made
  * durable in the spool before they are acknowledged, drained to InfluxDB and forwarded to the flows.
  */
-export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
+export async function startIngest(
+  config: IngestConfig,
+  log: Logger,
+  internals: IngestInternals = {},
+): Promise<IngestService> {
   // First, before anything connects: a second worker on this spool folder stops here (issue 13, item 3).
   const spool = Spool.open(config.spool);
   const stations = await watchStations(config, log).catch((err: unknown) => {
@@ -71,11 +84,13 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       lookupStation: stations?.lookup,
     },
     deadLetter,
-    createValidityStage({
-      clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
-      standards: loadStandards(),
-      inMaintenance: windows?.inWindow,
-    }),
+    internals.validity === false
+      ? NO_VALIDITY
+      : createValidityStage({
+          clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
+          standards: loadStandards(),
+          inMaintenance: windows?.inWindow,
+        }),
   );
   const forward = createForward(client, publish, config.mqtt.readingsQos, metrics, log);
 
