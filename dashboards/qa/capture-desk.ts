@@ -1,6 +1,6 @@
 import { capture } from '../../lib/aggregate/index.ts';
 import { findKind } from '../../lib/catalogue/index.ts';
-import { stateIndex } from '../../lib/qa/states.ts';
+import { withDecisionCodes } from '../../lib/qa/states.ts';
 import type { Records } from '../../lib/records/database.ts';
 import { toWindow } from '../../lib/records/maintenance.ts';
 import { toDecision } from '../../lib/records/validations.ts';
@@ -24,8 +24,6 @@ const DAY_MS = 86_400_000;
 export const MAX_CAPTURE_DAYS = { hour: 31, day: 92, month: 366 } as const;
 /** Rows read from InfluxDB at most; a station reporting every minute fills it in about ten weeks. */
 export const MAX_CAPTURE_ROWS = 100_000;
-/** A code for a value a validator invalidated: any non-zero code leaves it out (lib/aggregate/validity.ts). */
-const INVALIDATED = -1;
 
 export type CaptureView = {
   station: string;
@@ -100,10 +98,7 @@ export class CaptureDesk {
         to: iso(to),
         intervalS: kind.expectedIntervalS,
         fields: fields.map((field) => {
-          const state = stateIndex(decisions, id, field, from, to);
-          const points = (read.series.get(field) ?? []).map(
-            ([t, value, code]) => [t, value, state(t).state === 'invalid' ? INVALIDATED : code] as const,
-          );
+          const points = withDecisionCodes(decisions, id, field, read.series.get(field) ?? []);
           const rows = capture(points, {
             station: id,
             field,
