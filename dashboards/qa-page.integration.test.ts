@@ -23,7 +23,8 @@ const H = 3_600_000;
 const NOW = Date.now();
 const START = Math.floor(NOW / H) * H - 6 * H;
 const STORED: [number, number][] = [];
-for (let t = START; t < NOW; t += 600_000) STORED.push([t, 30 + (t % 5)]);
+// Up to a minute before now: the page asks up to the current minute (datetime-local has no seconds).
+for (let t = START; t < NOW - 60_000; t += 600_000) STORED.push([t, 30 + (t % 5)]);
 const PASSWORD = 'a long enough password';
 
 const points: PointSource = {
@@ -36,6 +37,13 @@ const points: PointSource = {
       ([t, v]) => [t, ...fields.map((f) => (f === 'pm25' ? v : null))] as [number, ...(number | null)[]],
     );
     return { rows, truncated: false };
+  },
+  // Every value valid but one an hour (a spike, code 14): capture per day under the values.
+  async codes(_k, _s, fields, from, to) {
+    const pm25 = STORED.filter(([t]) => t >= from && t < to).map(
+      ([t, v]) => [t, v, t % H === 0 ? 14 : 0] as [number, number, number | null],
+    );
+    return { series: new Map(fields.map((f) => [f, f === 'pm25' ? pm25 : []])), truncated: false };
   },
 };
 
@@ -106,6 +114,16 @@ describe('QA page in a browser', () => {
     await page.goto(`${base}/qa#/station/aq-beji-01`);
     const cells = page.locator('table.qa-values td.state-provisional');
     await expect.poll(() => cells.count()).toBe(STORED.length);
+    // Capture per WIB day above the values: pm25 every 10 min of a 1 min kind is far below 75 %.
+    await expect
+      .poll(() => page.locator('#qa-capture h3').textContent())
+      .toBe('Kelengkapan data per hari (WIB)');
+    const pm25 = page.locator('table.qa-capture tr', { hasText: 'pm25' });
+    await expect.poll(() => pm25.locator('td.capture-low').count()).toBeGreaterThan(0);
+    // The first day is yesterday, whole (the values' range is the last 24 h): 1,440 readings expected.
+    expect(await pm25.locator('td').first().getAttribute('title')).toMatch(
+      /sahih dari 1\.440 diharapkan \(0 saat/,
+    );
     await page.check('#decide input[value=pm25]');
     await page.click('#decide button[type=submit]');
     await expect.poll(() => page.locator('#decide + p').textContent()).toMatch(/Keputusan #1 tersimpan/);
@@ -157,6 +175,7 @@ describe('QA page in a browser', () => {
     await expect.poll(() => page.locator('#qa-nav').textContent()).toContain('Maintenance');
     await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('by tari');
     expect(await page.locator('#view-title').textContent()).toBe('data quality');
+    await expect.poll(() => page.locator('#qa-capture h3').textContent()).toBe('Data capture per day (WIB)');
     await page.screenshot({ path: '/tmp/console-qa-en.png', fullPage: true });
   });
 });

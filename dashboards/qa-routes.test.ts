@@ -44,6 +44,9 @@ const points: PointSource = {
       .map((p) => [p.t, ...fields.map((f) => p.values[f] ?? null)] as [number, ...(number | null)[]]);
     return { rows, truncated: rows.length >= limit };
   },
+  async codes() {
+    return { series: new Map(), truncated: false }; // capture's own test: qa-capture.test.ts
+  },
 };
 
 describe('QA routes: maintenance, calibrations, validations, data with states', () => {

@@ -215,6 +215,16 @@ export const IngestSettings = {
     meaning:
       "the broker's registry file, re-read when it changes: stations it does not list are rejected, and its `district` and `operator` become tags",
   }),
+  // Issue 15: a value inside a maintenance or calibration window gets code 16 (lib/validity/codes.ts).
+  recordsPath: setting({
+    env: 'INGEST_RECORDS_PATH',
+    fallback: 'RECORDS_PATH',
+    schema: z.string().min(1),
+    optional: true,
+    fromEnv: envNonEmpty,
+    meaning:
+      'the records database (maintenance windows), read-only: checked every 2 s and read again when it changed; values inside a window get validity code 16; unset or missing: no windows',
+  }),
   requireRegisteredStation: setting({
     env: 'INGEST_REQUIRE_REGISTERED_STATION',
     schema: z.boolean(),

@@ -63,6 +63,11 @@ export function createIngestMetrics() {
         if (spool) this.set(spool.bytes);
       },
     }),
+    maintenanceWindows: new Gauge({
+      name: 'ingest_maintenance_windows',
+      help: 'Maintenance and calibration windows read from the records database (values inside get code 16)',
+      registers: [registry],
+    }),
     spoolFull: new Counter({
       name: 'ingest_spool_full_total',
       help: 'Times the spool reached its bound and acknowledgements paused',

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
+import { watchWindowSource } from '../lib/qa/window-source.ts';
 import { loadStandards } from '../lib/standards/index.ts';
 import { clockRule } from '../lib/validity/rules.ts';
 import type { IngestConfig } from './config.ts';
-import { createValidityStage } from './core/validity.ts';
+import { createValidityStage, type ValidityStage } from './core/validity.ts';
 import { acceptIntoSpool } from './http/accept.ts';
 import { buildIngestApp } from './http/app.ts';
 import { createDeviceAuth } from './http/device-auth.ts';
@@ -20,6 +21,8 @@ import { startSpoolDrain } from './spool-drain.ts';
 import { watchStations } from './stations.ts';
 import { createWriter } from './writer.ts';
 
+const DAY_MS = 86_400_000;
+
 export type IngestService = {
   metrics: IngestMetrics;
   httpPort: number | undefined;
@@ -31,10 +34,23 @@ export type IngestService = {
 };
 
 /**
+ * Options for measurements, never for users (not settings): `validity: false` leaves out the validity
+ * stage, so a benchmark can price it (stack/bench/ingest: `e2e_no_validity_readings_per_s`).
+ */
+export type IngestInternals = { validity?: boolean };
+
+/** No codes at all: readings stored and forwarded as before the validity stage existed. */
+const NO_VALIDITY: ValidityStage = { assign() {}, stations: () => 0 };
+
+/**
  * The worker: devices' messages (MQTT, and HTTP for those that cannot speak it) are decoded, made
  * durable in the spool before they are acknowledged, drained to InfluxDB and forwarded to the flows.
  */
-export async function startIngest(config: IngestConfig, log: Logger): Promise<IngestService> {
+export async function startIngest(
+  config: IngestConfig,
+  log: Logger,
+  internals: IngestInternals = {},
+): Promise<IngestService> {
   // First, before anything connects: a second worker on this spool folder stops here (issue 13, item 3).
   const spool = Spool.open(config.spool);
   const stations = await watchStations(config, log).catch((err: unknown) => {
@@ -48,6 +64,19 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
   const deadLetter = createDeadLetter(publish, metrics, log);
   const spoolDrain = startSpoolDrain(spool, config, writer, metrics, deadLetter, log);
   await enforcePrivate(config.spool.dir, log); // after open: covers the segment it just made too
+  // Device time as old as the ingest accepts may still fall in a window; a day ahead is listed early.
+  const windows =
+    config.recordsPath === undefined
+      ? undefined
+      : watchWindowSource(config.recordsPath, {
+          lookbackMs: config.limits.maxPastMs,
+          lookaheadMs: DAY_MS,
+          onProblem: (message) => log.warn({ path: config.recordsPath }, message),
+          onChange: (list) => {
+            metrics.maintenanceWindows.set(list.length);
+            log.info({ windows: list.length }, 'maintenance windows read');
+          },
+        });
   const prepare = createPrepare(
     {
       time: { maxPastMs: config.limits.maxPastMs, maxFutureMs: config.limits.maxFutureMs },
@@ -55,10 +84,13 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       lookupStation: stations?.lookup,
     },
     deadLetter,
-    createValidityStage({
-      clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
-      standards: loadStandards(),
-    }),
+    internals.validity === false
+      ? NO_VALIDITY
+      : createValidityStage({
+          clock: clockRule(config.validity.clockAheadMs, config.validity.clockBehindMs),
+          standards: loadStandards(),
+          inMaintenance: windows?.inWindow,
+        }),
   );
   const forward = createForward(client, publish, config.mqtt.readingsQos, metrics, log);
 
@@ -96,6 +128,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<In
       await http?.close();
       await writer.close();
       stations?.close();
+      windows?.close();
     }),
   };
 }

@@ -113,9 +113,14 @@ export async function startStack(
     stopAsked();
     const brokerConfig = brokerConfigFromEnv(env);
     const broker = await part('broker', startBroker(brokerConfig, log.child({ service: 'broker' })));
+    // The console's records database (its default below): values in maintenance windows get code 16.
+    const recordsPath =
+      env.RECORDS_PATH ??
+      join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db');
     const ingestConfig = ingestConfigFromEnv({
       ...env,
       MQTT_PASSWORD: secrets.services.ingest,
+      INGEST_RECORDS_PATH: env.INGEST_RECORDS_PATH ?? recordsPath,
       INGEST_SPOOL_DIR: env.INGEST_SPOOL_DIR || join(stateDir, 'spool', 'ingest'),
       ...loginEnv('INFLUX', logins?.ingest),
     });
@@ -129,10 +134,7 @@ export async function startStack(
         ...loginEnv('FLOWS_INFLUX', logins?.flows),
         FLOWS_STATE_DIR: env.FLOWS_STATE_DIR ?? join(stateDir, 'flows'),
         // The console's records database (its default below): maintenance windows mute alerts.
-        FLOWS_RECORDS_PATH:
-          env.FLOWS_RECORDS_PATH ??
-          env.RECORDS_PATH ??
-          join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db'),
+        FLOWS_RECORDS_PATH: env.FLOWS_RECORDS_PATH ?? recordsPath,
         FLOWS_API_TOKEN: env.FLOWS_API_TOKEN || (await stateToken(flowsTokenPath)),
       });
       stopAsked();
@@ -150,9 +152,12 @@ export async function startStack(
     let operatorConsole: StackEndpoints['console'];
     if (config.console) {
       const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
-      const recordsPath = env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db');
+      const consoleRecordsPath = env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db');
       const passwordPath = join(stateDir, 'console-admin-password');
-      const bootstrap = await ensureConsoleUser({ recordsPath, legacyUsersPath: usersPath }, passwordPath);
+      const bootstrap = await ensureConsoleUser(
+        { recordsPath: consoleRecordsPath, legacyUsersPath: usersPath },
+        passwordPath,
+      );
       if (bootstrap.created)
         log.info(
           { user: bootstrap.username, passwordFile: bootstrap.passwordPath },
@@ -165,7 +170,7 @@ export async function startStack(
           consoleConfigFromEnv({
             ...env,
             CONSOLE_USERS_PATH: usersPath,
-            RECORDS_PATH: recordsPath,
+            RECORDS_PATH: consoleRecordsPath,
             CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
             CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
             ...loginEnv('INFLUX', logins?.reader),
@@ -179,7 +184,7 @@ export async function startStack(
         url: service.url,
         user: hasFile ? 'admin' : undefined,
         passwordFile: hasFile ? passwordPath : undefined,
-        usersFile: recordsPath,
+        usersFile: consoleRecordsPath,
       };
     }
 

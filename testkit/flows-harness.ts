@@ -136,6 +136,8 @@ export type FlowsHarnessOptions = {
   config?: Partial<FlowsConfigInput>;
   /** Give the flows the pipeline's registry (REGISTRY_PATH), as `npm start` does. */
   registry?: boolean;
+  /** The pipeline's ingest options (e.g. `recordsPath`: maintenance windows coded at ingest). */
+  pipeline?: Parameters<typeof startPipeline>[1];
   /** Runs on the started pipeline before Node-RED starts (e.g. revoke a device). */
   beforeFlows?: (pipeline: Pipeline) => Promise<void>;
 };
@@ -144,7 +146,7 @@ export async function startFlowsHarness(
   devices: readonly NewDevice[],
   options: FlowsHarnessOptions = {},
 ): Promise<FlowsHarness> {
-  const pipeline = await startPipeline(devices);
+  const pipeline = await startPipeline(devices, options.pipeline);
   const stateDir = await mkdtemp(join(tmpdir(), 'flows-state-'));
   let overridesFile: string | undefined;
   if (options.overrides) {

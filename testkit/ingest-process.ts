@@ -20,6 +20,8 @@ export type IngestProcessOptions = {
   nodeArgs?: readonly string[];
   /** Copy its output to ours. */
   echo?: boolean;
+  /** Another entry point than ingest/main.ts (a benchmark's variant of the worker). */
+  script?: string;
 };
 
 const MAIN = resolve(import.meta.dirname, '../ingest/main.ts');
@@ -34,7 +36,7 @@ export async function startIngestProcess(
   const child = await launch({
     name: 'ingest process',
     command: nodeBinary(),
-    args: [...(options.nodeArgs ?? []), MAIN],
+    args: [...(options.nodeArgs ?? []), options.script ?? MAIN],
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, INGEST_HTTP_PORT: String(httpPort) },
     ready: async () => (await fetch(`${base}/readyz`)).status === 200,
     readyTimeoutMs: 20_000,

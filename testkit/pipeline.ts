@@ -31,7 +31,7 @@ export type Pipeline = {
 /** influxd + broker + ingest, all real, on free loopback ports. */
 export async function startPipeline(
   devices: readonly NewDevice[],
-  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool'>> & {
+  overrides: Partial<Pick<IngestConfigInput, 'batch' | 'limits' | 'spool' | 'recordsPath'>> & {
     brokerMaxPayloadBytes?: number;
     /** Per-device flood limits; tests that are about the ingest, not flood control, raise them. */
     brokerLimits?: BrokerConfigInput['limits'];
@@ -63,6 +63,7 @@ export async function startPipeline(
       limits: { ...overrides.limits },
       spool: { dir: join(registry.dir, 'spool'), ...overrides.spool },
       registryPath: registry.path,
+      recordsPath: overrides.recordsPath,
     }),
     log,
   );

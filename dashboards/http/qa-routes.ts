@@ -4,6 +4,7 @@ import { actorOf } from '../auth/audit-log.ts';
 import { PUBLIC_ACCESS } from '../auth/permissions.ts';
 import type { LiveState } from '../core/live-state.ts';
 import type { ConsoleMetrics } from '../metrics.ts';
+import { CaptureDesk } from '../qa/capture-desk.ts';
 import type { QaActor, QaOutcome, StationLookup } from '../qa/common.ts';
 import type { PointSource } from '../qa/influx-points.ts';
 import { MaintenanceDesk } from '../qa/maintenance-desk.ts';
@@ -45,6 +46,7 @@ export function registerQaRoutes(app: FastifyInstance, deps: QaRouteDeps, guard:
   const stations = registryStations(deps.state, deps.now);
   const maintenance = new MaintenanceDesk(deps.records, { stations, now: deps.now });
   const validation = new ValidationDesk(deps.records, { stations, points: deps.points, now: deps.now });
+  const captureDesk = new CaptureDesk(deps.records, { stations, points: deps.points });
   const read = { preHandler: guard.readApi };
   const maintain = { preHandler: guard.write('maintain') };
   const validate = { preHandler: guard.write('validate') };
@@ -89,5 +91,10 @@ export function registerQaRoutes(app: FastifyInstance, deps: QaRouteDeps, guard:
     const outcome = await validation.data(req.params.id, req.query, who(req));
     if (outcome.ok) return outcome.value;
     return answer(reply, outcome, 'data');
+  });
+  app.get<IdParams>('/api/stations/:id/capture', read, async (req, reply) => {
+    const outcome = await captureDesk.capture(req.params.id, req.query, who(req));
+    if (outcome.ok) return outcome.value;
+    return answer(reply, outcome, 'capture');
   });
 }

@@ -32,6 +32,7 @@ export const ASSET_NAMES = [
   'qa.html',
   'qa.js',
   'qa-api.js',
+  'qa-capture.js',
   'qa-panel.js',
   'maintenance.js',
   'calibrations.js',

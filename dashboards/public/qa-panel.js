@@ -2,6 +2,7 @@ import { formatTime, formatValue, h } from './dom.js';
 import { errorText, t } from './i18n.js';
 import { WINDOW_TYPES } from './maintenance.js';
 import { api, formValues, wibInput } from './qa-api.js';
+import { captureView } from './qa-capture.js';
 
 // The QA panel of one station: its values in a range with their states (provisional, validated,
 // invalid), the maintenance windows over the range, the decisions so far, and a form to decide.
@@ -222,7 +223,9 @@ export async function panelView({ me, stations, station }) {
       api('GET', `/api/stations/${encodeURIComponent(station)}/data?${query}`),
       api('GET', `/api/validations?station=${encodeURIComponent(station)}&limit=50`),
     ]);
+    const span = data.ok ? { from: Date.parse(data.body.from), to: Date.parse(data.body.to) } : undefined;
     results.replaceChildren(
+      span ? await captureView(station, span.from, span.to) : '',
       data.ok ? valuesTable(data.body) : h('p', { class: 'error' }, refused(data)),
       // No windows: nothing (replaceChildren would write a null as the text "null").
       (data.ok && windowList(data.body.windows)) || '',

@@ -11,6 +11,12 @@ describe('InfluxQL of the QA views', () => {
     );
   });
 
+  it('reads values with their validity codes for data capture', () => {
+    expect(pointStatement('codes', 'wastewater', 'ww-tapos-01', ['ph', 'bod'], 0, 5, 10)).toBe(
+      `SELECT "ph", "bod", "validity", "ph_validity", "bod_validity" FROM "wastewater" WHERE "station" = 'ww-tapos-01' AND time >= 0ms AND time < 5ms ORDER BY time ASC LIMIT 10`,
+    );
+  });
+
   it('refuses anything that could change the statement: kinds, fields, ids and times not of the catalogue', () => {
     expect(() => pointStatement('count', 'air_quality; DROP', 'aq-beji-01', ['pm25'], 0, 1)).toThrow(
       /unknown kind/,

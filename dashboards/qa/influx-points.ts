@@ -21,6 +21,18 @@ export type PointSource = {
     to: number,
     limit: number,
   ): Promise<{ rows: [number, ...(number | null)[]][]; truncated: boolean }>;
+  /**
+   * Each field's values in `[from, to)` with their validity codes (`<field>_validity`, else the point's
+   * `validity`; null on points stored before the codes), oldest first, at most `limit` rows.
+   */
+  codes(
+    kind: string,
+    station: string,
+    fields: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<{ series: Map<string, [number, number, number | null][]>; truncated: boolean }>;
 };
 
 type QueryAnswer = {
@@ -34,7 +46,7 @@ type QueryAnswer = {
  * Times are integers in ms (`123ms` literals), the range half-open as everywhere in the QA records.
  */
 export function pointStatement(
-  verb: 'count' | 'read',
+  verb: 'count' | 'read' | 'codes',
   kindId: string,
   station: string,
   fields: readonly string[],
@@ -48,11 +60,12 @@ export function pointStatement(
   if (fields.length === 0 || fields.some((f) => !Object.hasOwn(kind.fields, f)))
     throw new Error('unknown field');
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new Error('bad time range');
-  const select = fields
+  const columns = verb === 'codes' ? [...fields, 'validity', ...fields.map((f) => `${f}_validity`)] : fields;
+  const select = columns
     .map((f) => (verb === 'count' ? `COUNT(${quoteIdent(f)}) AS ${quoteIdent(f)}` : quoteIdent(f)))
     .join(', ');
   const where = `"station" = ${quoteString(station)} AND time >= ${from}ms AND time < ${to}ms`;
-  const tail = verb === 'read' ? ` ORDER BY time ASC LIMIT ${Math.max(1, Math.floor(limit))}` : '';
+  const tail = verb !== 'count' ? ` ORDER BY time ASC LIMIT ${Math.max(1, Math.floor(limit))}` : '';
   return `SELECT ${select} FROM ${quoteIdent(kind.id)} WHERE ${where}${tail}`;
 }
 
@@ -101,6 +114,24 @@ export function createPointSource(config: InfluxReadConfig): PointSource {
           ],
       );
       return { rows, truncated: rows.length >= limit };
+    },
+    async codes(kind, station, fields, from, to, limit) {
+      const answer = await query(pointStatement('codes', kind, station, fields, from, to, limit));
+      const series = new Map(fields.map((f) => [f, [] as [number, number, number | null][]]));
+      if (!answer) return { series, truncated: false };
+      const at = (name: string) => answer.columns.indexOf(name);
+      const num = (v: unknown) => (typeof v === 'number' ? v : null);
+      const all = at('validity');
+      for (const f of fields) {
+        const value = at(f);
+        const own = at(`${f}_validity`);
+        const out = series.get(f) as [number, number, number | null][];
+        for (const row of answer.values) {
+          const v = num(row[value]);
+          if (v !== null) out.push([Number(row[0]), v, num(row[own]) ?? num(row[all])]);
+        }
+      }
+      return { series, truncated: answer.values.length >= limit };
     },
   };
 }

@@ -118,3 +118,16 @@ export const DataQuerySchema = z.strictObject({
     .optional(),
 });
 export type DataQuery = z.input<typeof DataQuerySchema>;
+
+export const CaptureQuerySchema = z.strictObject({
+  from: Instant,
+  to: Instant,
+  period: z.enum(['hour', 'day', 'month']).default('day'),
+  /** Comma-separated; default every field of the kind. */
+  fields: z
+    .string()
+    .max(1000)
+    .transform((text) => text.split(',').filter((f) => f !== ''))
+    .optional(),
+});
+export type CaptureQuery = z.input<typeof CaptureQuerySchema>;

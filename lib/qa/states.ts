@@ -158,3 +158,32 @@ export function withStates(
   }
   return out;
 }
+
+/** The code a value a validator invalidated takes for the aggregates: non-zero, so lib/aggregate leaves it out. */
+export const INVALIDATED_CODE = -1;
+
+/**
+ * Query points `[t, value, validity code]` of S/F with the validators' decisions applied for means,
+ * ISPU and capture: a value in an `invalid` range gets INVALIDATED_CODE, every other keeps its code
+ * (a `valid` decision confirms data, it does not clear an automatic flag).
+ */
+export function withDecisionCodes<P extends readonly [number, unknown, unknown?]>(
+  decisions: readonly Decision[],
+  station: string,
+  field: string,
+  points: readonly P[],
+): [number, P[1], unknown][] {
+  if (points.length === 0) return [];
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [t] of points) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const lookup = stateIndex(decisions, station, field, min, max + 1);
+  return points.map(([t, value, code]) => [
+    t,
+    value,
+    lookup(t).state === 'invalid' ? INVALIDATED_CODE : code,
+  ]);
+}

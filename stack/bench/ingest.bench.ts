@@ -25,6 +25,12 @@ const phases: Record<string, (ctx: Ctx, out: Record<string, number>) => Promise<
     out.e2e_broker_deliveries_per_reading = e2e.deliveries;
     ctx.log(`e2e: ${out.e2e_readings_per_s.toFixed(0)} readings/s`);
   },
+  // The same e2e run right after, the ingest without its validity stage (issue 15: the stage may cost at
+  // most 10 % of the e2e figure): no codes computed, no validity fields stored or forwarded.
+  async e2e_no_validity(ctx, out) {
+    out.e2e_no_validity_readings_per_s = (await e2eThroughput(ctx, 'ours', false, false)).rate;
+    ctx.log(`e2e without the validity stage: ${out.e2e_no_validity_readings_per_s.toFixed(0)} readings/s`);
+  },
   // As deployed: Node-RED's persistent QoS 1 session on readings/# makes the broker store every forward.
   async e2e_flows(ctx, out) {
     out.e2e_flows_readings_per_s = (await e2eThroughput(ctx, 'ours', true)).rate;
@@ -83,6 +89,8 @@ const section: BenchSection = {
       const out: Record<string, number> = {};
       log(`${STATIONS} stations, ${READINGS} readings a throughput run, phases ${PHASES.join(', ')}`);
       for (const [name, phase] of Object.entries(phases)) if (PHASES.includes(name)) await phase(ctx, out);
+      if (out.e2e_readings_per_s && out.e2e_no_validity_readings_per_s)
+        out.validity_cost_pct = (1 - out.e2e_readings_per_s / out.e2e_no_validity_readings_per_s) * 100;
       if (out.e2e_readings_per_s && out.nodered_batch_readings_per_s)
         out.ratio_vs_nodered = out.e2e_readings_per_s / out.nodered_batch_readings_per_s;
       if (out.e2e_readings_per_s && out.influx_raw_readings_per_s)

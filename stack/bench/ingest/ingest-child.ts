@@ -1,10 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startIngestProcess } from '../../../testkit/ingest-process.ts';
 import { type Ctx, onCrash } from './context.ts';
 import { NODE_ARGS } from './settings.ts';
 
 export type Ingest = { pid: number; metrics(): Promise<string>; stop(): Promise<void> };
+
+/** ingest/main.ts without the validity stage: what the stage costs is the difference (ingest.bench.ts). */
+const NO_VALIDITY_MAIN = resolve(import.meta.dirname, 'ingest-no-validity-main.ts');
 
 /** ingest/main.ts as its own process with deployment defaults, as deployed: its own core, its own RSS. */
 export async function startIngestChild(
@@ -12,6 +15,7 @@ export async function startIngestChild(
   mqttUrl: string,
   db: string,
   password?: string,
+  validity = true,
 ): Promise<Ingest> {
   const env: Record<string, string> = {
     LOG_LEVEL: 'warn',
@@ -26,6 +30,7 @@ export async function startIngestChild(
   const child = await startIngestProcess(env, {
     nodeArgs: NODE_ARGS,
     echo: Boolean(process.env.BENCH_INGEST_STDOUT),
+    script: validity ? undefined : NO_VALIDITY_MAIN,
   });
   const kill = () => void child.kill('SIGKILL');
   onCrash.add(kill);

@@ -30,6 +30,8 @@ export async function startOurs(
   db: string,
   via: 'ours' | 'mosquitto' = 'ours',
   flowsSession = false,
+  /** false: the ingest without its validity stage (ingest-no-validity-main.ts). */
+  validity = true,
 ): Promise<Ours> {
   await createDb(ctx, db);
   const cleanup: (() => Promise<unknown>)[] = [() => influxQuery(ctx.influx.url, `DROP DATABASE "${db}"`)];
@@ -80,7 +82,7 @@ export async function startOurs(
       await flows.subscribeAsync('readings/#', { qos: 1 });
       cleanup.push(() => flows.endAsync(true));
     }
-    const ingest = await startIngestChild(ctx, url, db, password('ingest'));
+    const ingest = await startIngestChild(ctx, url, db, password('ingest'), validity);
     cleanup.push(() => ingest.stop());
     const devices = await connectDevices(url, ctx, password);
     cleanup.push(() => Promise.all(devices.map((d) => d.client.endAsync(true))));

@@ -1,8 +1,9 @@
+import { influxCount } from '../../../testkit/influxd.ts';
 import { publishAsFastAsAcked } from '../../../testkit/load.ts';
 import { sampleValue } from '../../../testkit/prometheus-text.ts';
 import { type Ctx, untilStored } from './context.ts';
 import { startOurs } from './ours.ts';
-import { baseTs, READINGS, WINDOW } from './settings.ts';
+import { baseTs, MEASUREMENT, READINGS, WINDOW } from './settings.ts';
 
 /**
  * Our pipeline, every device as fast as its PUBACKs return, until the last reading is queryable;
@@ -12,8 +13,9 @@ export async function e2eThroughput(
   ctx: Ctx,
   via: 'ours' | 'mosquitto' = 'ours',
   flowsSession = false,
+  validity = true,
 ): Promise<{ rate: number; deliveries: number }> {
-  const ours = await startOurs(ctx, 'bench_e2e', via, flowsSession);
+  const ours = await startOurs(ctx, 'bench_e2e', via, flowsSession, validity);
   try {
     const started = performance.now();
     const progress = { acked: 0 };
@@ -41,6 +43,11 @@ export async function e2eThroughput(
       ctx.log(
         `e2e: all stored after ${((done - started) / 1000).toFixed(1)} s; the ingest received ${deliveries.toFixed(2)} messages a reading, ${read('ingest_duplicates_total')} flagged DUP; ${read('ingest_readings_not_forwarded_total')} not forwarded to readings/...`,
       );
+      // Proof of which ingest ran: with the stage every point has a `validity` field, without it none.
+      const coded = await influxCount(ctx.influx.url, 'bench_e2e', MEASUREMENT, 'validity');
+      ctx.log(`e2e: ${coded} points with a validity code (validity stage ${validity ? 'on' : 'off'})`);
+      if (validity !== coded > 0)
+        throw new Error(`validity stage ${validity ? 'on' : 'off'} but ${coded} coded points`);
       if (flowsSession)
         ctx.log(`e2e: the flows' session got ${ours.forwarded()} readings/... messages so far`);
       const batches = read('ingest_batch_lines_count');
