@@ -31,6 +31,7 @@ describe('npm start: the whole stack', () => {
       INGEST_HTTP_PORT: '0',
       FLOWS_PORT: '0',
       CONSOLE_HTTP_PORT: '0',
+      PUBLIC_PORT: '0',
       FLOWS_TICK_MS: '500',
     });
     const { influxUrl } = stack;
