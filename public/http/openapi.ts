@@ -84,7 +84,7 @@ export const OPERATIONS = [
     params: [station, from, to, format, lang],
     schema: listOf('Ispu'),
     notFound: true,
-    example: '/ispu/history?station=aq-margonda-01&from=2026-12-01',
+    example: '/ispu/history?station=aq-margonda-01',
   },
   {
     path: '/measurements',
