@@ -56,6 +56,23 @@ describe('data states from the validators decisions', () => {
   });
 });
 
+describe('capture', () => {
+  it('leaves maintenance windows out of the expected readings (lib/aggregate capture)', async () => {
+    const visit = { id: 1, station: 'aq-beji-01', fields: null, type: 'maintenance' as const };
+    const at = (t: string) => Date.parse(t);
+    // The fake reports every minute; readings inside the windows are not valid, the windows not expected.
+    const windows = () => [
+      { ...visit, start: at('2026-12-01T02:00Z'), end: at('2026-12-01T03:00Z') },
+      { ...visit, id: 2, start: at('2026-12-01T03:00Z'), end: at('2026-12-01T03:30Z') },
+    ];
+    const { app } = await testApp({ windows });
+    const url =
+      '/open/v1/measurements?station=aq-beji-01&field=pm25&averaging=hour&from=2026-12-01T01:00Z&to=2026-12-01T04:00Z';
+    const rows = (await app.inject(url)).json().data;
+    expect(rows.map((r: { capture: number | null }) => r.capture)).toEqual([100, null, 100]);
+  });
+});
+
 describe('map status per kind', () => {
   it('gives the ISPU category for air, compliance for wastewater, pressure for the network', async () => {
     const { data } = fakeData(TEST_DEVICES, Date.now);

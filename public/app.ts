@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
-import type { DecisionSource, PublicData } from './core/source.ts';
+import type { DecisionSource, PublicData, WindowSource } from './core/source.ts';
 import type { PublicStation } from './core/stations.ts';
 import { registerOpenRoutes } from './http/open-routes.ts';
 import { registerPageRoutes } from './http/page-routes.ts';
@@ -13,6 +13,8 @@ export type PublicDeps = {
   stations: () => readonly PublicStation[];
   data: PublicData;
   decisions: DecisionSource;
+  /** Maintenance windows for capture; undefined: none are left out. */
+  windows?: WindowSource;
   /** The records database (citizen reports); undefined in tests that need none. */
   records?: Records;
   /** Latest values and ISPU are read at most once per TTL; also the answers' `max-age`. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/log.ts';
 import { openRecords } from '../lib/records/database.ts';
+import { toWindow } from '../lib/records/maintenance.ts';
 import { toDecision } from '../lib/records/validations.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import { createInfluxData } from './adapters/influx-data.ts';
@@ -31,6 +32,8 @@ export async function startPublic(config: PublicConfig, log: Logger): Promise<Pu
     stations: () => stations,
     data: createInfluxData(config.influx),
     decisions: (ids, from, to) => records.validations.list({ stations: [...ids], from, to }).map(toDecision),
+    // Recurring windows are listed by their whole series; capture expands the occurrences.
+    windows: (station, from, to) => records.maintenance.list({ station, from, to }).map(toWindow),
     records,
     cacheTtlS: config.cacheTtlS,
     rateLimit: config.rateLimit,

@@ -7,6 +7,7 @@ import {
   periodStart,
 } from '../../lib/aggregate/index.ts';
 import { type Decision, type StateName, stateIndex } from '../../lib/qa/states.ts';
+import type { MaintenanceWindow } from '../../lib/qa/windows.ts';
 import type { SeriesPoint } from './source.ts';
 
 export const Averagings = ['raw', 'hour', 'day'] as const;
@@ -78,6 +79,7 @@ export function measurementRows(
   q: SeriesQuery,
   points: readonly SeriesPoint[],
   decisions: readonly Decision[],
+  windows: readonly MaintenanceWindow[] = [],
 ) {
   const stateOf = stateIndex(decisions, q.station, q.field, q.from, q.to);
   const judged: Point[] = points.map(([ts, value, validity]) => [
@@ -97,6 +99,7 @@ export function measurementRows(
       from: capFrom,
       to: capTo,
       period: per,
+      windows,
     }).map((c) => [c.start, c.capture === null ? null : round(c.capture, 1)]),
   );
   if (q.averaging === 'raw') {

@@ -1,4 +1,5 @@
 import type { Decision } from '../../lib/qa/states.ts';
+import type { MaintenanceWindow } from '../../lib/qa/windows.ts';
 
 /** The last stored reading of a station: each field's value and its `<field>_validity` code. */
 export type LatestReading = {
@@ -33,3 +34,6 @@ export type PublicData = {
 
 /** Validators' decisions over `[from, to)` for some stations (lib/records validations, as lib/qa reads them). */
 export type DecisionSource = (stations: readonly string[], from: number, to: number) => readonly Decision[];
+
+/** Maintenance and calibration windows of a station over `[from, to)` (lib/records `toWindow()`): capture leaves them out. */
+export type WindowSource = (station: string, from: number, to: number) => readonly MaintenanceWindow[];

@@ -95,6 +95,7 @@ export function registerMeasurementRoutes(app: FastifyInstance, deps: Deps): voi
       { ...query, from: pageFrom, to: pageTo },
       points,
       deps.decisions([s.id], pageFrom, pageTo),
+      deps.windows?.(s.id, readFrom, pageTo) ?? [],
     );
     let nextFrom = pageTo < range.to ? pageTo : undefined;
     if (rows.length > q.limit) {
