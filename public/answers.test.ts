@@ -192,3 +192,14 @@ describe('HTTP details', () => {
     expect((await app.inject('/open/v1/latest')).statusCode).toBe(200);
   });
 });
+
+describe('empty answers', () => {
+  it('still give the CSV header', async () => {
+    const { app } = await testApp();
+    const res = await app.inject(
+      '/open/v1/ispu/history?station=aq-beji-01&from=2026-12-02&to=2026-12-03&format=csv',
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('station,time,ispu,category,dominant\r\n');
+  });
+});

@@ -16,10 +16,7 @@ export function flatten(row: Record<string, unknown>, prefix = '', out: Record<s
 const cell = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   const text = String(value);
-  // A leading = + - @ would be read as a formula by a spreadsheet: quoted, it stays text in most.
-  return /[",\r\n]/.test(text) || (/^[=+\-@]/.test(text) && Number.isNaN(Number(text)))
-    ? `"${text.replace(/"/g, '""')}"`
-    : text;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 export function toCsv(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {

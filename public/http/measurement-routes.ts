@@ -13,7 +13,7 @@ import { timeRange } from '../core/time-range.ts';
 import { type Rendered, render } from './answer.ts';
 import { API_PREFIX } from './openapi.ts';
 import { problemFor } from './problem.ts';
-import { Params, querySchema } from './schemas.ts';
+import { COLUMNS, Params, querySchema } from './schemas.ts';
 
 type Query = {
   station: string;
@@ -103,7 +103,7 @@ export function registerMeasurementRoutes(app: FastifyInstance, deps: Deps): voi
       rows = rows.slice(0, q.limit);
     }
     const next = nextFrom === undefined ? null : nextLink(req, encodeCursor({ f: nextFrom, k: key }));
-    const rendered = render(rows, { next });
+    const rendered = render(rows, { next }, COLUMNS.Measurement);
     // CSV has nowhere else for the next page: a Link header (RFC 8288), in both formats.
     if (next) reply.header('link', `<${next}>; rel="next"`);
     // A page of the past does not change; today's may, so it is cached briefly.

@@ -11,7 +11,7 @@ import { docsPage } from './docs-page.ts';
 import { registerMeasurementRoutes } from './measurement-routes.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { problemFor } from './problem.ts';
-import { Params, querySchema } from './schemas.ts';
+import { COLUMNS, Params, querySchema } from './schemas.ts';
 
 export { API_PREFIX };
 
@@ -87,7 +87,7 @@ export function registerOpenRoutes(app: FastifyInstance, deps: PublicDeps): void
             span[1],
           )
         : [];
-      return render(latestRows({ stations, readings, ispu, decisions }));
+      return render(latestRows({ stations, readings, ispu, decisions }), {}, COLUMNS.Latest);
     },
     ttlMs,
     now,
@@ -99,6 +99,8 @@ export function registerOpenRoutes(app: FastifyInstance, deps: PublicDeps): void
         deps
           .stations()
           .flatMap((s) => (points.has(s.id) ? [ispuRow(s.id, points.get(s.id) as IspuPoint)] : [])),
+        {},
+        COLUMNS.Ispu,
       );
     },
     ttlMs,
@@ -110,7 +112,7 @@ export function registerOpenRoutes(app: FastifyInstance, deps: PublicDeps): void
     const list = deps.stations();
     const known = stationLists.get(list);
     if (known) return known;
-    const rendered = render(list);
+    const rendered = render(list, {}, COLUMNS.Station);
     stationLists.set(list, rendered);
     return rendered;
   };
@@ -166,7 +168,7 @@ export function registerOpenRoutes(app: FastifyInstance, deps: PublicDeps): void
       );
       if (!points) return reply;
       const rows = points.sort((a, b) => a.ts - b.ts).map((p) => ispuRow(station.id, p));
-      return send(req, reply, render(rows), 60);
+      return send(req, reply, render(rows, {}, COLUMNS.Ispu), 60);
     },
   );
   registerMeasurementRoutes(app, { ...deps, now, send, fromStore });

@@ -161,3 +161,11 @@ export function querySchema(params: readonly Param[]) {
 
 export const openapiParams = (params: readonly Param[]) =>
   params.map((p) => ({ in: 'query', required: 'required' in p && p.required === true, ...p }));
+
+/** The CSV header of an empty answer: a schema's scalar columns (nested ones only exist with rows). */
+export const COLUMNS = {
+  Station: Schemas.Station.required,
+  Latest: Schemas.Latest.required,
+  Ispu: Schemas.Ispu.required.filter((c) => c !== 'sub_indices'),
+  Measurement: Schemas.Measurement.required,
+} as const;
