@@ -62,7 +62,9 @@ describe('npm start: the whole stack', () => {
 
     // The public service (issue 17): no login, its own read-only InfluxDB login, public stations only.
     const publicUrl = stack.publicUrl;
-    const stations = (await (await fetch(`${publicUrl}/open/v1/stations`)).json()) as { data: { id: string }[] };
+    const stations = (await (await fetch(`${publicUrl}/open/v1/stations`)).json()) as {
+      data: { id: string }[];
+    };
     expect(stations.data).toHaveLength(34); // 37 in depok.json, three self-monitoring outfalls
     expect(stations.data.map((s) => s.id)).not.toContain('ww-industri-tapos-01');
     await waitFor(
