@@ -220,7 +220,9 @@ describe('citizen page in Chromium', () => {
     const pm25 = await panel.locator('tr[data-field="pm25"]').textContent();
     expect(pm25).toMatch(/76 µg\/m³|76 ug\/m3/);
     expect(pm25).toContain('Tervalidasi');
-    expect(pm25).toMatch(/WIB/);
+    expect(await panel.locator('.values').locator('xpath=..').textContent()).toMatch(
+      /Waktu: \d+ Des 2026 \d\d\.\d\d WIB/,
+    );
     expect(await panel.locator('tr[data-field="pm10"]').textContent()).toContain(
       'Data sementara, belum divalidasi',
     );

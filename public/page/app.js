@@ -41,10 +41,13 @@ async function drawBoundaries(map) {
   for (const f of geo.features) {
     state.districts.set(slug(f.properties.name), f.properties.name);
     const [lng, lat] = f.properties.centroid;
+    // Leaflet places the icon with a transform of its own: the label centres itself in an inner span.
+    const label = document.createElement('span');
+    label.textContent = f.properties.name;
     L.marker([lat, lng], {
       interactive: false,
       keyboard: false,
-      icon: L.divIcon({ className: 'district-label', html: f.properties.name, iconSize: null }),
+      icon: L.divIcon({ className: 'district-label', html: label, iconSize: [0, 0] }),
     }).addTo(map);
   }
   map.fitBounds(layer.getBounds(), { padding: [8, 8] });

@@ -61,6 +61,8 @@ function valuesTable(station, latest) {
   const values = latest?.values ?? [];
   if (!values.length) return h('p', { class: 'muted' }, t('public.panel_no_values'));
   const units = new Map((station.parameters ?? []).map((p) => [p.field, p.unit]));
+  // A station sends its fields together: one time for all is said once, above the table.
+  const oneTime = values.every((v) => v.time === values[0].time);
   const body = h('tbody');
   for (const v of values) {
     const unit = v.unit ?? units.get(v.field);
@@ -70,27 +72,29 @@ function valuesTable(station, latest) {
         'tr',
         { 'data-field': v.field },
         h('th', { scope: 'row' }, fieldName(station.kind, v.field)),
-        h('td', { class: 'value' }, amount, ' ', stateBadge(v.state)),
-        h('td', { class: 'time' }, dateTime(v.time)),
+        h('td', { class: 'value' }, h('span', { class: 'amount' }, amount), stateBadge(v.state)),
+        oneTime ? undefined : h('td', { class: 'time' }, dateTime(v.time)),
       ),
     );
   }
-  return h(
-    'table',
-    { class: 'values' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('public.panel_parameter')),
-        h('th', { scope: 'col' }, t('public.panel_value')),
-        h('th', { scope: 'col' }, t('public.panel_time')),
-      ),
-    ),
-    body,
+  const head = h(
+    'tr',
+    {},
+    h('th', { scope: 'col' }, t('public.panel_parameter')),
+    h('th', { scope: 'col' }, t('public.panel_value')),
+    oneTime ? undefined : h('th', { scope: 'col' }, t('public.panel_time')),
   );
+  const table = h('table', { class: 'values' }, h('thead', {}, head), body);
+  if (!oneTime) return table;
+  const when = h(
+    'p',
+    { class: 'muted' },
+    t('public.panel_time'),
+    ': ',
+    h('time', {}, dateTime(values[0].time)),
+  );
+  const box = h('div', {}, when, table);
+  return box;
 }
 
 async function chartBlock(station, now) {
