@@ -119,7 +119,10 @@ describe('checkRequest', () => {
       params: { format: 'xlsx', formats: 'csv, pdf' },
     });
     expect(refusal({ formats: [] })?.key).toBe('report_request.format_none');
-    expect(refusal({ lang: 'fr' })).toMatchObject({ key: 'report_request.lang_unknown', params: { lang: 'fr' } });
+    expect(refusal({ lang: 'fr' })).toMatchObject({
+      key: 'report_request.lang_unknown',
+      params: { lang: 'fr' },
+    });
   });
   it('holds the scope: a named station outside it is refused, the default list leaves it out', () => {
     const scope = { operators: ['DLHK'] };
@@ -148,11 +151,11 @@ describe('inScope', () => {
   it('an operator scope admits no station of unknown operator; kinds and operators both hold', () => {
     expect(inScope({}, { kind: 'wastewater' })).toBe(true);
     expect(inScope({ operators: ['DLHK'] }, { kind: 'air_quality' })).toBe(false);
-    expect(inScope({ operators: ['DLHK'], kinds: ['wastewater'] }, { kind: 'air_quality', operator: 'DLHK' })).toBe(
-      false,
-    );
-    expect(inScope({ operators: ['DLHK'], kinds: ['air_quality'] }, { kind: 'air_quality', operator: 'DLHK' })).toBe(
-      true,
-    );
+    expect(
+      inScope({ operators: ['DLHK'], kinds: ['wastewater'] }, { kind: 'air_quality', operator: 'DLHK' }),
+    ).toBe(false);
+    expect(
+      inScope({ operators: ['DLHK'], kinds: ['air_quality'] }, { kind: 'air_quality', operator: 'DLHK' }),
+    ).toBe(true);
   });
 });
