@@ -14,7 +14,7 @@ export function stationStatement(
   kindId: string,
   station: string,
   fields: readonly string[],
-  period: ReportPeriod,
+  period: Pick<ReportPeriod, 'from' | 'to'>,
 ) {
   const kind = findKind(kindId);
   if (!kind) throw new Error(`unknown kind ${kindId}`);
@@ -38,7 +38,9 @@ export function createInfluxSource(options: InfluxSourceOptions): StationSource 
       if (!kind) throw new Error(`unknown kind ${spec.kind}`);
       const fields = [...spec.fields];
       const series = new Map<string, Point[]>(fields.map((f) => [f, []]));
-      const statement = stationStatement(spec.kind, station.id, fields, period);
+      // The type's lookback (a 24 h mean at the day's first hours) is read too; the section counts the period.
+      const from = period.from - (spec.lookbackMs ?? 0);
+      const statement = stationStatement(spec.kind, station.id, fields, { from, to: period.to });
       for await (const chunk of queryChunks(options.influx, statement, options.chunkSize)) {
         const at = (name: string) => chunk.columns.indexOf(name);
         const time = at('time');
