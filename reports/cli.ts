@@ -7,7 +7,7 @@ import { availableFormats, FORMATS } from '../lib/reports/formats.ts';
 import { generateReport } from '../lib/reports/generate.ts';
 import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { checkRequest } from '../lib/reports/request.ts';
-import { REPORT_SPECS } from '../lib/reports/specs.ts';
+import { reportTypes } from '../lib/reports/types/index.ts';
 import { type Generation, openGeneration } from './generation.ts';
 import { generationConfigFromEnv } from './generation-config.ts';
 import { progressReporter } from './progress.ts';
@@ -88,7 +88,7 @@ const check = checkRequest(
     formats: (o.format ?? 'csv').split(',').map((f) => f.trim()),
     lang: o.lang ?? lang,
   },
-  { specs: REPORT_SPECS, formats: availableFormats(), registry: generation.stations, scope, now: Date.now() },
+  { specs: reportTypes, formats: availableFormats(), registry: generation.stations, scope, now: Date.now() },
 );
 if (!check.ok) exit(REFUSED, say(check.refusal.key, check.refusal.params));
 

@@ -1,4 +1,5 @@
 import type { FormatSpec, ReportFormat } from './model.ts';
+import { csvFormat } from './render/csv.ts';
 import { pdfFormat } from './render/pdf.ts';
 import { xlsxFormat } from './render/xlsx.ts';
 
@@ -7,7 +8,7 @@ import { xlsxFormat } from './render/xlsx.ts';
  * here; a format not listed is refused by the request check ("not available"), never half-printed.
  */
 export const FORMATS: ReadonlyMap<ReportFormat, FormatSpec> = new Map<ReportFormat, FormatSpec>(
-  [pdfFormat, xlsxFormat].map((spec) => [spec.format, spec]),
+  [pdfFormat, csvFormat, xlsxFormat].map((spec) => [spec.format, spec]),
 );
 
 export const availableFormats = (
