@@ -94,6 +94,7 @@ if (!check.ok) exit(REFUSED, say(check.refusal.key, check.refusal.params));
 
 const started = performance.now();
 const progress = progressReporter(process.stderr, say, started);
+progress.begin(check.value.stations.length);
 try {
   const { files } = await generateReport(check.value, {
     source: generation.source,

@@ -19,6 +19,11 @@ export function progressReporter(stream: NodeJS.WriteStream, say: Say, started: 
   const timer = tty ? setInterval(draw, 1000) : undefined;
   timer?.unref();
   return {
+    /** Before the first station: the terminal shows 0/total while it is read. */
+    begin(total: number) {
+      last = { done: 0, total, station: '' };
+      if (tty) draw();
+    },
     station(progress: GenerateProgress) {
       last = progress;
       if (tty) draw();
