@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FileOps, realFileOps, writeFileAtomic } from './atomic-file.ts';
 import { dataStateOf, type GenerateDeps, generateReport, reportFileName } from './generate.ts';
+import { createGenerator, ReportRefusedError } from './generator.ts';
 import type { FormatSpec, ReportFormat, ReportTypeSpec, StationMeta } from './model.ts';
 import { type CheckedRequest, checkRequest } from './request.ts';
 import type { StationSource } from './source.ts';
@@ -180,5 +181,33 @@ describe('dataStateOf', () => {
       invalid: 1 / 8,
     });
     expect(dataStateOf([section(0, 0, 0)])).toEqual({ validated: 0, provisional: 0, invalid: 0 });
+  });
+});
+
+describe('createGenerator', () => {
+  const generate = createGenerator({
+    source,
+    specs: [countSpec],
+    formats: new Map<ReportFormat, FormatSpec>([['csv', lines]]),
+    registry: [...registry, { id: 'aq-c', name: 'C', kind: 'air_quality', operator: 'DLHK' }],
+    agency: { name: 'DLHK' },
+    now: () => Date.UTC(2026, 11, 1),
+  });
+  const request = { type: 'air-monthly' as const, period: '2026-11', stations: [], lang: 'id' as const };
+
+  it("checks with the requester's scope, then writes: the stations covered are the scope's", async () => {
+    const made = await generate(request, { formats: ['csv'], outDir: dir, scope: { operators: ['DLHK'] } });
+    expect(made.stations).toEqual(['aq-c']);
+    expect(await readdir(dir)).toEqual(['air-monthly_2026-11_aq-c_id.csv']);
+  });
+
+  it('a refusal throws before anything is read or written', async () => {
+    const refused = generate(
+      { ...request, stations: ['aq-a'] },
+      { formats: ['csv'], outDir: dir, scope: { kinds: ['wastewater'] } },
+    );
+    await expect(refused).rejects.toBeInstanceOf(ReportRefusedError);
+    await expect(refused).rejects.toMatchObject({ refusal: { key: 'report_request.station_scope' } });
+    expect(await readdir(dir)).toEqual([]);
   });
 });
