@@ -43,8 +43,20 @@ const DAY_MS = 24 * HOUR_MS;
  * mean and the rule's are one computation.
  */
 export function means(points: Iterable<Point>, period: Period, options: MeanOptions): PeriodMean[] {
+  return meansOfValid(
+    samples(points).filter((s) => s.valid),
+    period,
+    options,
+  );
+}
+
+/**
+ * `means` of samples already read (points.ts `samples`) and filtered to the valid ones, in time order:
+ * for a caller that needs several periods of one batch (a report's hours, days and month) without
+ * reading the batch again each time.
+ */
+export function meansOfValid(valid: readonly Sample[], period: Period, options: MeanOptions): PeriodMean[] {
   checkRange(options.from, options.to, options.intervalS);
-  const valid = samples(points).filter((s) => s.valid);
   const minCoverage = options.minCoverage ?? MIN_COVERAGE;
   return meansOf(valid, period, {
     ...options,
@@ -57,7 +69,7 @@ export const hourlyMeans = (points: Iterable<Point>, o: MeanOptions) => means(po
 export const dailyMeans = (points: Iterable<Point>, o: MeanOptions) => means(points, 'day', o);
 export const monthlyMeans = (points: Iterable<Point>, o: MeanOptions) => means(points, 'month', o);
 
-function meansOf(valid: Sample[], period: Period, o: Required<MeanOptions>): PeriodMean[] {
+function meansOf(valid: readonly Sample[], period: Period, o: Required<MeanOptions>): PeriodMean[] {
   if (period === 'hour') {
     const intervalMs = o.intervalS * 1000;
     return periodsIn('hour', o.from, o.to).map(({ start, end }) => {
@@ -100,7 +112,7 @@ function meansOf(valid: Sample[], period: Period, o: Required<MeanOptions>): Per
  * offset being whole), read at the day's last instant: the mean of its hourly means. An hour counts
  * with `minHourCoverage` of the readings the interval promises.
  */
-function dayMeans(valid: Sample[], o: Required<MeanOptions>): PeriodMean[] {
+function dayMeans(valid: readonly Sample[], o: Required<MeanOptions>): PeriodMean[] {
   const promised = HOUR_MS / (o.intervalS * 1000);
   const hourCounts = (readings: number) => meetsCoverage(readings, promised, o.minHourCoverage);
   return periodsIn('day', o.from, o.to).map(({ start, end }) => {

@@ -15,12 +15,32 @@ export type Sample = { ts: number; value: number; valid: boolean };
  * one per time (a QoS 1 redelivery stored twice is one reading; the later copy wins, as in InfluxDB).
  */
 export function samples(points: Iterable<Point>): Sample[] {
+  if (Array.isArray(points)) {
+    const inOrder = orderedSamples(points as readonly Point[]);
+    if (inOrder) return inOrder;
+  }
   const byTs = new Map<number, Sample>();
   for (const [ts, value, validity] of points) {
     if (!Number.isFinite(ts) || typeof value !== 'number' || !Number.isFinite(value)) continue;
     byTs.set(ts, { ts, value, valid: !isInvalid(validity) });
   }
   return [...byTs.values()].sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * The fast path for a batch already in time order with one point per time (what a query returns):
+ * no map, no sort. undefined as soon as a point is out of order or repeats a time.
+ */
+function orderedSamples(points: readonly Point[]): Sample[] | undefined {
+  const out: Sample[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  for (const [ts, value, validity] of points) {
+    if (!Number.isFinite(ts) || typeof value !== 'number' || !Number.isFinite(value)) continue;
+    if (ts <= last) return undefined;
+    last = ts;
+    out.push({ ts, value, valid: !isInvalid(validity) });
+  }
+  return out;
 }
 
 /** The first index of `sorted` at or after `t` (binary search). */

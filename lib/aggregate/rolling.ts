@@ -32,9 +32,12 @@ export function addToBuckets(state: MeanState, windowMs: number, ts: number, val
   cell[2] = ts;
   state.buckets[b] = cell;
   if (ts > state.latest) {
+    // Old buckets can only fall out when the newest sub-period moves on: prune then, not per reading.
+    const movedOn = state.latest === 0 || Math.floor(state.latest / size) < newest;
     state.latest = ts;
-    for (const key of Object.keys(state.buckets))
-      if (Number(key) <= newest - BUCKETS_PER_WINDOW) delete state.buckets[key];
+    if (movedOn)
+      for (const key of Object.keys(state.buckets))
+        if (Number(key) <= newest - BUCKETS_PER_WINDOW) delete state.buckets[key];
   }
   return true;
 }

@@ -89,6 +89,11 @@ export type StationData = {
 /** A report type as data: lib/reports/types/<type>.ts exports one, lib/reports/types/index.ts lists them. */
 export type ReportTypeSpec = {
   type: ReportType;
+  /**
+   * Catalogue key of the title, written out (`report.title.ispu_daily`): a catalogue key has no hyphen
+   * (lib/i18n/catalogue.test.ts finds keys as quoted literals), so it is not built from `type`.
+   */
+  title: string;
   /** The catalogue kind whose stations it covers. */
   kind: string;
   unit: ReportPeriod['unit'];

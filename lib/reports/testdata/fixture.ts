@@ -69,7 +69,7 @@ export function reportOf(type: ReportType, station: string, label: string): Repo
   return {
     type,
     lang: 'id',
-    title: `report.title.${type}`,
+    title: spec.title,
     period,
     generatedAt: Date.parse('2027-02-01T01:00:00Z'),
     agency: { name: 'DLHK Kota Depok' },

@@ -1,5 +1,5 @@
 import { MIN_COVERAGE, meetsCoverage } from '../../aggregate/coverage.ts';
-import { dailyMeans, hourlyMeans, monthlyMeans } from '../../aggregate/means.ts';
+import { meansOfValid } from '../../aggregate/means.ts';
 import { nextPeriod } from '../../aggregate/periods.ts';
 import { addToBuckets, newMeanState, windowMean } from '../../aggregate/rolling.ts';
 import type { Column, ReportPeriod, ReportRow, ReportTypeSpec, StationData } from '../model.ts';
@@ -95,9 +95,10 @@ function eightHour(data: StationData, parameter: string, period: ReportPeriod, l
 function parameterRow(data: StationData, period: ReportPeriod, parameter: string): ReportRow {
   const points = countedPoints(data, parameter, period.from, period.to);
   const range = { intervalS: data.intervalS, from: period.from, to: period.to };
-  const hours = hourlyMeans(points, range).map((h) => h.mean);
-  const days = dailyMeans(points, range).map((d) => d.mean);
-  const [month] = monthlyMeans(points, range);
+  const valid = validSamples(points);
+  const hours = meansOfValid(valid, 'hour', range).map((h) => h.mean);
+  const days = meansOfValid(valid, 'day', range).map((d) => d.mean);
+  const [month] = meansOfValid(valid, 'month', range);
   const cells: Record<string, string | number | null> = { unit: unitOf(STANDARD, parameter) ?? null };
   cells.mean_month = month?.mean ?? null;
   for (const limit of limitsOf(STANDARD, parameter)) {
@@ -139,6 +140,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const airMonthly: ReportTypeSpec = {
   type: 'air-monthly',
+  title: 'report.title.air_monthly',
   kind: 'air_quality',
   unit: 'month',
   standards: [STANDARD],

@@ -1,7 +1,7 @@
-import { capture } from '../../aggregate/capture.ts';
+import { type CaptureRow, capture } from '../../aggregate/capture.ts';
 import { type Point, type Sample, samples } from '../../aggregate/points.ts';
 import { stateIndex } from '../../qa/states.ts';
-import { isInWindow, windowsCovering } from '../../qa/windows.ts';
+import { windowsCovering } from '../../qa/windows.ts';
 import { findStandard, loadStandards, type Pollutant } from '../../standards/index.ts';
 import type { ReportNote, ReportPeriod, ReportRow, StationData, StationSection } from '../model.ts';
 
@@ -15,24 +15,49 @@ import type { ReportNote, ReportPeriod, ReportRow, StationData, StationSection }
 // Not an integer code, so lib/aggregate/validity.ts `isInvalid` leaves it out like any flag.
 const LEFT_OUT = 'report-left-out';
 
-/** The field's points inside `[from, to)` with the values that do not count marked invalid. */
+const memo = new WeakMap<StationData, Map<string, Point[]>>();
+
+/**
+ * The field's points inside `[from, to)` with the values that do not count marked invalid. Kept per
+ * station data, field and range: a type asks for the same points for several columns, and a month
+ * at 60 s is 44,640 points a field.
+ */
 export function countedPoints(data: StationData, field: string, from: number, to: number): Point[] {
+  const key = `${field}|${from}|${to}`;
+  let byKey = memo.get(data);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
   const raw = data.series.get(field) ?? [];
   const station = data.station.id;
   const state = stateIndex(data.decisions, station, field, from, to);
+  const spans = windowsCovering(data.windows, { station, field, from, to })
+    .map((o) => ({ start: o.start, end: o.end ?? to }))
+    .sort((a, b) => a.start - b.start);
+  const inWindow = (ts: number) => spans.some((w) => w.start <= ts && ts < w.end);
   const out: Point[] = [];
   for (const p of raw) {
     const [ts, value, code] = p;
     if (!(ts >= from && ts < to)) continue;
-    const left = state(ts).state === 'invalid' || isInWindow(data.windows, station, field, ts);
+    const left = inWindow(ts) || state(ts).state === 'invalid';
     out.push(left ? [ts, value, LEFT_OUT] : [ts, value, code]);
   }
+  if (!byKey) {
+    byKey = new Map();
+    memo.set(data, byKey);
+  }
+  byKey.set(key, out);
   return out;
 }
 
-/** The counted values only, one per time, in time order. */
+const validMemo = new WeakMap<readonly Point[], Sample[]>();
+
+/** The counted values only, one per time, in time order (kept per batch of countedPoints). */
 export function validSamples(points: readonly Point[]): Sample[] {
-  return samples(points).filter((s) => s.valid);
+  const known = validMemo.get(points);
+  if (known) return known;
+  const valid = samples(points).filter((s) => s.valid);
+  validMemo.set(points, valid);
+  return valid;
 }
 
 export type States = StationSection['states'];
@@ -52,8 +77,16 @@ export function tallyStates(states: States, data: StationData, field: string, pe
   }
 }
 
+const captureMemo = new WeakMap<readonly Point[], CaptureRow | undefined>();
+
 /** Capture % of one field over the whole period (null: no time left outside the windows). */
-export function fieldCapture(data: StationData, field: string, period: ReportPeriod, points: Point[]) {
+export function fieldCapture(
+  data: StationData,
+  field: string,
+  period: ReportPeriod,
+  points: Point[],
+): CaptureRow | undefined {
+  if (captureMemo.has(points)) return captureMemo.get(points);
   const [row] = capture(points, {
     station: data.station.id,
     field,
@@ -63,6 +96,7 @@ export function fieldCapture(data: StationData, field: string, period: ReportPer
     period: period.unit,
     windows: data.windows,
   });
+  captureMemo.set(points, row);
   return row;
 }
 
@@ -70,7 +104,7 @@ export function fieldCapture(data: StationData, field: string, period: ReportPer
  * The station's capture over the period, all the type's fields it reports together: the sum of their
  * valid values over the sum of what their intervals promise outside the windows.
  */
-export function stationCapture(rows: ReturnType<typeof fieldCapture>[]): number | null {
+export function stationCapture(rows: (CaptureRow | undefined)[]): number | null {
   let valid = 0;
   let due = 0;
   for (const r of rows) {

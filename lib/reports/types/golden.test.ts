@@ -11,14 +11,14 @@ import { reportOf } from '../testdata/fixture.ts';
  */
 const EXPECTED = new URL('../testdata/expected/', import.meta.url);
 const CASES: { type: ReportType; station: string; period: string }[] = [
-  { type: 'ispu-daily', station: 'aq-t1', period: '2027-01-09' },
+  { type: 'ispu-daily', station: 'aq-t1', period: '2027-01-08' },
   { type: 'air-monthly', station: 'aq-t1', period: '2027-01' },
   { type: 'wastewater-monthly', station: 'ww-t1', period: '2027-01' },
   { type: 'water-monthly', station: 'wn-t1', period: '2027-01' },
 ];
 
 describe('golden reports', () => {
-  it.each(CASES)('$type of $station for $period equals expected/$type.csv', ({ type, station, period }) => {
+  it.each(CASES)('$type of $station for $period equals its expected CSV', ({ type, station, period }) => {
     const csv = csvText(reportOf(type, station, period));
     const file = new URL(`${type}.csv`, EXPECTED);
     if (process.env.GOLDEN_UPDATE === '1' || !existsSync(file)) {

@@ -1,4 +1,4 @@
-import type { ReportType, ReportTypeSpec } from '../model.ts';
+import type { Column, ReportType, ReportTypeSpec } from '../model.ts';
 import { airMonthly } from './air-monthly.ts';
 import { ispuDaily } from './ispu-daily.ts';
 import { wastewaterMonthly } from './wastewater-monthly.ts';
@@ -15,3 +15,10 @@ export const reportTypes: readonly ReportTypeSpec[] = [
 export function findReportType(type: string): ReportTypeSpec | undefined {
   return reportTypes.find((t) => t.type === (type as ReportType));
 }
+
+/** The three columns every row starts with (ReportRow), for the formats that print headings. */
+export const baseColumns: Column[] = [
+  { key: 'station', label: 'report.column.station', format: 'text' },
+  { key: 'parameter', label: 'report.column.parameter', format: 'text' },
+  { key: 'period', label: 'report.column.period', format: 'text' },
+];

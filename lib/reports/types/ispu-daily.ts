@@ -107,6 +107,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const ispuDaily: ReportTypeSpec = {
   type: 'ispu-daily',
+  title: 'report.title.ispu_daily',
   kind: 'air_quality',
   unit: 'day',
   standards: [STANDARD],

@@ -64,7 +64,7 @@ export function volumeM3(valid: readonly Sample[], intervalS: number, unit: stri
 }
 
 /** Runs of consecutive exceeding values: each run is one event. */
-export function events(values: readonly number[], limit: Limit): number {
+export function events(values: readonly number[], limit: { min: number | null; max: number | null }): number {
   let count = 0;
   let inside = true;
   for (const v of values) {
@@ -135,6 +135,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const wastewaterMonthly: ReportTypeSpec = {
   type: 'wastewater-monthly',
+  title: 'report.title.wastewater_monthly',
   kind: 'wastewater',
   unit: 'month',
   standards: [STANDARD],

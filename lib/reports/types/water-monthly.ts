@@ -184,6 +184,7 @@ function section(data: StationData, period: ReportPeriod) {
 
 export const waterMonthly: ReportTypeSpec = {
   type: 'water-monthly',
+  title: 'report.title.water_monthly',
   kind: 'water_network',
   unit: 'month',
   standards: [OPERATIONAL, DRINKING],
