@@ -67,7 +67,9 @@ function table(tr: Translator, report: Report, section: StationSection): string 
   const body = section.rows
     .map((row) => `<tr>${report.columns.map((c) => cell(tr, c, row, kind)).join('')}</tr>`)
     .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  // The station named inside the heading too, so a page that continues its table says whose it is.
+  const whose = `<tr class="whose"><th colspan="${report.columns.length}">${escapeHtml(`${section.station.name} · ${section.station.id}`)}</th></tr>`;
+  return `<table><thead>${whose}<tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function notes(tr: Translator, section: StationSection): string {

@@ -36,7 +36,16 @@ export const printerLaunches = (): number => launched;
 
 function printer(): Promise<Browser> {
   if (!browser) {
-    const started = chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const started = chromium.launch({ executablePath: CHROMIUM, args: ARGS }).catch((err: Error) => {
+      throw Object.assign(
+        new Error(
+          `PDF printing needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium): ${err.message}`,
+        ),
+        {
+          code: 'REPORT_NO_CHROMIUM',
+        },
+      );
+    });
     launched++;
     browser = started;
     // A browser that crashed or failed to start is forgotten, so the next report starts a fresh one.
