@@ -13,6 +13,7 @@ import type { StationSource } from './source.ts';
 // A report type of this test's own: one row per station with its number of PM2.5 values.
 const countSpec: ReportTypeSpec = {
   type: 'air-monthly',
+  title: 'report.title.air_monthly',
   kind: 'air_quality',
   unit: 'month',
   standards: ['pp22_2021'],
@@ -89,7 +90,7 @@ describe('generateReport', () => {
       deps({ onStation: (p) => progress.push(`${p.done}/${p.total} ${p.station}`) }),
     );
     expect(progress).toEqual(['1/2 aq-a', '2/2 aq-b']);
-    expect(report).toMatchObject({ type: 'air-monthly', generatedAt: 42, title: 'report.title.air-monthly' });
+    expect(report).toMatchObject({ type: 'air-monthly', generatedAt: 42, title: 'report.title.air_monthly' });
     expect(report.dataState).toEqual({ validated: 0, provisional: 1, invalid: 0 });
     const text = await readFile(join(dir, 'air-monthly_2026-11_en.csv'), 'utf8');
     expect(text).toBe('aq-a,1\naq-b,0');

@@ -69,7 +69,7 @@ export async function buildReport(checked: CheckedRequest, deps: GenerateDeps): 
   return {
     type: spec.type,
     lang: checked.request.lang,
-    title: `report.title.${spec.type}`,
+    title: spec.title,
     period,
     generatedAt: (deps.now ?? Date.now)(),
     agency: deps.agency,

@@ -4,6 +4,7 @@ import { checkRequest, inScope, parsePeriod, type RequestContext, type RequestIn
 
 const spec = (type: ReportTypeSpec['type'], kind: string, unit: 'day' | 'month'): ReportTypeSpec => ({
   type,
+  title: 'report.title.air_monthly',
   kind,
   unit,
   standards: [],
