@@ -12,6 +12,7 @@ import { stateToken } from './state-secrets.ts';
  *   and its own state folder, it reads nothing from InfluxDB;
  * - reader: READ, the console's history charts (and Grafana or a shell, for anyone who charts);
  * - public: READ, the open-data API (public/), a login of its own so it can be revoked on its own.
+ * - reports: READ, `npm run report` and the scheduled reports (reports/README.md).
  * `admin` (all privileges) is for the stack itself (CREATE DATABASE, the users) and for people.
  */
 export const INFLUX_SERVICE_USERS = {
@@ -19,6 +20,7 @@ export const INFLUX_SERVICE_USERS = {
   flows: 'WRITE',
   reader: 'READ',
   public: 'READ',
+  reports: 'READ',
 } as const satisfies Record<string, V1Privilege>;
 export type InfluxServiceUser = keyof typeof INFLUX_SERVICE_USERS;
 export const INFLUX_ADMIN = 'admin';
