@@ -128,7 +128,10 @@ describe('reports service', () => {
       expect(sha(attached.get(file.path.split('/')[1] ?? '') ?? Buffer.alloc(0))).toBe(file.sha256);
 
     const records = openRecords(join(dir, 'records.db'));
-    expect(records.audit.page({}, 10).entries.map((a) => a.action)).toEqual(['report_mailed', 'report_generated']);
+    expect(records.audit.page({}, 10).entries.map((a) => a.action)).toEqual([
+      'report_mailed',
+      'report_generated',
+    ]);
     records.close();
   });
 
