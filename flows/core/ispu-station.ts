@@ -1,7 +1,13 @@
 import { meetsCoverage } from '../../lib/aggregate/coverage.ts';
-import { type IspuCategory, type StationIspu, type SubIndex, stationIspu, subIndex } from './ispu.ts';
+import {
+  type IspuCategory,
+  type StationIspu,
+  type SubIndex,
+  stationIspu,
+  subIndex,
+} from '../../lib/aggregate/ispu.ts';
+import { addToBuckets, type MeanState, newMeanState, windowMean } from '../../lib/aggregate/rolling.ts';
 import type { IspuRule } from './rules/ispu.ts';
-import { addToBuckets, type MeanState, newMeanState, windowMean } from './windowed-mean.ts';
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,6 @@
 /**
  * The 75 % rule, one setting for every aggregate the project computes: the mean rules and the station
- * ISPU of the alert flows (flows/core/rules/mean.ts, ispu.ts: the default of their `minCoverage`), the
+ * ISPU of the alert flows (flows/core/rules/mean.ts, ispu.ts: the default of their `minCoverage`; their window is rolling.ts), the
  * hourly, daily and monthly means of this module, and the flag capture reports put on a period.
  *
  * EU practice (Directive 2008/50/EC, Annex VII) and US practice (40 CFR Part 50, Appendix N): an hourly

@@ -95,6 +95,11 @@ export type ReportTypeSpec = {
   standards: string[];
   /** The fields the data source reads for each station. */
   fields: readonly string[];
+  /**
+   * How long before the period the data source reads too (default 0): a 24 h mean at the day's first
+   * hours needs the day before (ispu-daily: 24 h). Capture and states count only the period's own values.
+   */
+  lookbackMs?: number | undefined;
   columns: Column[];
   /** The station's rows, capture, notes and states, from its data alone (pure). */
   section(data: StationData, period: ReportPeriod): StationSection;

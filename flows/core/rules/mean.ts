@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MIN_COVERAGE, meetsCoverage } from '../../../lib/aggregate/coverage.ts';
+import { addToBuckets, type MeanState, newMeanState, windowMean } from '../../../lib/aggregate/rolling.ts';
 import { detail as details } from '../alert-text.ts';
 import { parseDuration } from '../duration.ts';
-import { addToBuckets, type MeanState, newMeanState, windowMean } from '../windowed-mean.ts';
 import { Common, Duration, Field, overridden } from './common.ts';
 import { alertId, defineRuleType, HOLD, jsonState, type RuleBase, type Verdict } from './rule-type.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ispuTables, loadStandards } from '../../lib/standards/index.ts';
+import { ispuTables, loadStandards } from '../standards/index.ts';
 import { categoryOf, roundIspu, stationIspu, subIndex } from './ispu.ts';
 
 const tables = ispuTables(loadStandards());

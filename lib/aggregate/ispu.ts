@@ -1,4 +1,4 @@
-import type { Breakpoint, Pollutant } from '../../lib/standards/index.ts';
+import type { Breakpoint, Pollutant } from '../standards/index.ts';
 
 /**
  * ISPU (Permen LHK P.14/2020): I = (Ia - Ib) / (Xa - Xb) * (Xx - Xb) + Ib inside the band that holds

@@ -1,7 +1,8 @@
 /**
  * A rolling mean over an averaging window on device time, kept as 24 sub-periods (hourly buckets
- * for 24 h, 2.5 min for 1 h), so memory stays constant however fast a sensor reports. Shared by the
- * mean and ISPU rule types. bucket index -> [sum, count, newest device time in it] (a state file
+ * for 24 h, 2.5 min for 1 h), so memory stays constant however fast a sensor reports. The one 24 h
+ * mean of the project: the alert flows' mean and ISPU rule types keep it reading by reading, and the
+ * daily means of means.ts (the reports' "Rata-rata 24 jam") are this window over a WIB day. bucket index -> [sum, count, newest device time in it] (a state file
  * written before the third element was kept has none: the next reading in that bucket counts).
  */
 const BUCKETS_PER_WINDOW = 24;
@@ -38,21 +39,29 @@ export function addToBuckets(state: MeanState, windowMs: number, ts: number, val
   return true;
 }
 
-/** Mean of the bucket means in the window ending at `end` (regulatory practice: a 24 h mean of hourly means). */
+/** Readings a sub-period needs to count in the window's mean; the rules' default: any reading. */
+export type PartCounts = (readings: number, partMs: number) => boolean;
+const anyReading: PartCounts = (readings) => readings > 0;
+
+/**
+ * Mean of the bucket means in the window ending at `end` (regulatory practice: a 24 h mean of hourly
+ * means); `parts` is how many sub-periods it is made of, `coverage` that share of the 24.
+ */
 export function windowMean(
   state: MeanState,
   windowMs: number,
   end: number,
-): { mean: number; coverage: number } | undefined {
+  partCounts: PartCounts = anyReading,
+): { mean: number; coverage: number; parts: number } | undefined {
   const size = bucketMs(windowMs);
   const last = Math.floor(end / size);
   let sum = 0;
   let n = 0;
   for (let b = last - BUCKETS_PER_WINDOW + 1; b <= last; b++) {
     const cell = state.buckets[b];
-    if (!cell || cell[1] === 0) continue;
+    if (!cell || cell[1] === 0 || !partCounts(cell[1], size)) continue;
     sum += cell[0] / cell[1];
     n++;
   }
-  return n === 0 ? undefined : { mean: sum / n, coverage: n / BUCKETS_PER_WINDOW };
+  return n === 0 ? undefined : { mean: sum / n, coverage: n / BUCKETS_PER_WINDOW, parts: n };
 }
