@@ -45,6 +45,60 @@ export const ReportsSettings = {
     shown: '`<STATE_DIR>/reports`',
     meaning: 'where runs are stored, `<yyyy>/<run id>-<file>`; the console reads the same folder',
   }),
+  agency: setting({
+    env: 'REPORTS_AGENCY',
+    schema: z.string().min(1).max(120),
+    default: 'DLHK Kota Depok',
+    meaning:
+      'the agency on the reports and in the e-mail subject: "Laporan ISPU harian 1 Desember 2026 – DLHK Kota Depok"',
+  }),
+  influx: {
+    url: setting({
+      env: 'INFLUX_URL',
+      schema: z.url(),
+      default: 'http://127.0.0.1:8086',
+      meaning: 'readings the reports are computed from: InfluxQL over the v1 `/query` API',
+    }),
+    database: setting({
+      env: 'INFLUX_DATABASE',
+      schema: z.string().min(1),
+      default: 'environment',
+      meaning: 'database of the readings',
+    }),
+    username: setting({
+      env: 'INFLUX_USERNAME',
+      schema: z.string(),
+      optional: true,
+      meaning: 'Basic auth (1.x, or a 2.x v1 authorization); a reader is enough',
+    }),
+    password: setting({
+      env: 'INFLUX_PASSWORD',
+      schema: z.string(),
+      optional: true,
+      secret: true,
+      meaning: "that user's password",
+    }),
+    token: setting({
+      env: 'INFLUX_TOKEN',
+      schema: z.string(),
+      optional: true,
+      secret: true,
+      meaning: 'InfluxDB 2.x/3.x through the v1 compatibility API: `Authorization: Token ...`',
+    }),
+    timeoutMs: setting({
+      env: 'REPORTS_INFLUX_TIMEOUT_MS',
+      schema: z.coerce.number().int().positive(),
+      default: 120_000,
+      meaning: 'per report query (a month of one station, streamed)',
+    }),
+  },
+  registryPath: setting({
+    env: 'REGISTRY_PATH',
+    schema: z.string().min(1),
+    default: 'state/registry.json',
+    shown: '`<STATE_DIR>/registry.json`',
+    meaning: "the stations reports cover (the broker's registry; revoked devices left out)",
+  }),
   recordsPath: setting({
     env: 'RECORDS_PATH',
     schema: z.string().min(1),
@@ -78,12 +132,6 @@ export const ReportsSettings = {
       fromEnv: envNonEmpty,
       meaning: 'sender address (unset: `FLOWS_MAIL_FROM`)',
     }),
-    agency: setting({
-      env: 'REPORTS_MAIL_AGENCY',
-      schema: z.string().min(1).max(120),
-      default: 'DLHK Kota Depok',
-      meaning: 'the agency named in the subject: "Laporan ISPU harian 1 Desember 2026 – DLHK Kota Depok"',
-    }),
     timeoutMs: setting({
       env: 'REPORTS_SMTP_TIMEOUT_MS',
       schema: z.coerce.number().int().positive(),
@@ -105,5 +153,6 @@ export function reportsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Repo
     ...env,
     REPORTS_DIR: env.REPORTS_DIR || join(state, 'reports'),
     RECORDS_PATH: env.RECORDS_PATH || join(state, 'records.db'),
+    REGISTRY_PATH: env.REGISTRY_PATH || join(state, 'registry.json'),
   });
 }

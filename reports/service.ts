@@ -3,6 +3,9 @@ import type { Logger } from '../lib/log.ts';
 import type { AuditAction } from '../lib/records/audit.ts';
 import { openRecords } from '../lib/records/database.ts';
 import { type ReportRun, SCHEDULE_REQUESTER } from '../lib/records/report-runs.ts';
+import { loadRegistry } from '../lib/registry/store.ts';
+import { registryStations, reportGenerator } from '../lib/reports/generator.ts';
+import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { type Generate, runReport } from '../lib/reports/run.ts';
 import type { ReportsConfig } from './config.ts';
 import { runMessage, type SendMail, smtpSender } from './mail.ts';
@@ -17,8 +20,8 @@ import {
 } from './schedule.ts';
 
 export type ReportsDeps = {
-  /** Makes the files (lib/reports/generate.ts behind reports/generator.ts); tests inject their own. */
-  generate: Generate;
+  /** Makes the files; default: lib/reports/generator.ts over InfluxDB and the registry. */
+  generate?: Generate;
   schedule?: readonly ScheduleEntry[];
   /** Sends a message; default: nodemailer over REPORTS_SMTP_URL when it is set, else no e-mail. */
   send?: SendMail;
@@ -42,13 +45,22 @@ export type ReportsService = {
 export async function startReports(
   config: ReportsConfig,
   log: Logger,
-  deps: ReportsDeps,
+  deps: ReportsDeps = {},
 ): Promise<ReportsService> {
   const schedule = deps.schedule ?? DEFAULT_SCHEDULE;
   const problem = checkSchedule(schedule);
   if (problem) throw Object.assign(new Error(problem), { code: 'REPORTS_SCHEDULE_INVALID' });
   const now = deps.now ?? Date.now;
   const records = openRecords(config.recordsPath);
+  const generate =
+    deps.generate ??
+    reportGenerator({
+      influx: config.influx,
+      records,
+      stations: async () => registryStations(await loadRegistry(config.registryPath)),
+      agency: { name: config.agency },
+      now,
+    }).generate;
   const smtp =
     !deps.send && config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl, config.mail.timeoutMs) : undefined;
   const send = deps.send ?? smtp?.send;
@@ -70,7 +82,7 @@ export async function startReports(
     const run = await runReport(request, entry.formats, who, {
       records,
       dir: config.dir,
-      generate: deps.generate,
+      generate,
       now,
     });
     audit(run.id, 'report_generated', { type: run.type, period, status: run.status });
@@ -81,7 +93,7 @@ export async function startReports(
     log.info({ run: run.id, type: run.type, period, files: run.files.length }, 'scheduled report stored');
     const recipients = entry.recipients === 'default' ? config.mail.recipients : entry.recipients;
     if (!send || recipients.length === 0) return run;
-    const message = runMessage(run, config.dir, { ...config.mail, recipients });
+    const message = runMessage(run, config.dir, { ...config.mail, agency: config.agency, recipients });
     try {
       await send(message);
       audit(run.id, 'report_mailed', { to: recipients, subject: message.subject });
@@ -148,6 +160,7 @@ export async function startReports(
       await queue;
       smtp?.close();
       records.close();
+      await closePrinters();
     },
   };
 }

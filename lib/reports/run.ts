@@ -29,6 +29,18 @@ export type Generate = (
   options: { formats: ReportFormat[]; outDir: string; scope: Scope },
 ) => Promise<Generated>;
 
+/** A request refused before anything is read: the catalogue key and values (lib/reports/request.ts). */
+export type ReportRefusal = { key: string; params: Record<string, string> };
+
+/** Checks a request as the generator will (registry, kind, scope, period, formats); undefined: fine. */
+export type CheckReport = (
+  request: ReportRequest,
+  formats: ReportFormat[],
+  scope: Scope,
+) => Promise<ReportRefusal | undefined>;
+
+export type ReportGenerator = { check: CheckReport; generate: Generate };
+
 export type RunDeps = { records: Records; dir: string; generate: Generate; now: () => number };
 export type Requester = { name: string; via: RunVia; scope: Scope };
 

@@ -1,0 +1,89 @@
+import { translator } from '../i18n/index.ts';
+import type { V1ReadTarget } from '../influx/v1-query.ts';
+import type { Scope } from '../records/access.ts';
+import type { Records } from '../records/database.ts';
+import type { Registry } from '../registry/schema.ts';
+import { FORMATS } from './formats.ts';
+import { generateReport } from './generate.ts';
+import { createInfluxSource } from './influx-source.ts';
+import type {
+  FormatSpec,
+  Report,
+  ReportFormat,
+  ReportRequest,
+  ReportTypeSpec,
+  StationMeta,
+} from './model.ts';
+import { checkRequest, type RequestCheck } from './request.ts';
+import type { ReportGenerator } from './run.ts';
+import { qaRecordsOf } from './source.ts';
+import { reportTypes } from './types/index.ts';
+
+/**
+ * lib/reports' generation behind the run bookkeeping (run.ts), as the scheduler and the console use it:
+ * each request checked against the registry and the requester's scope (lib/reports/request.ts), then
+ * generateReport over InfluxDB and the records database. A refused request throws with the English
+ * text of its catalogue message, which the failed run then records.
+ */
+
+export type GeneratorOptions = {
+  influx: V1ReadTarget;
+  records: Pick<Records, 'maintenance' | 'validations'>;
+  /** The registry's stations now (read at each run: devices come and go). */
+  stations: () => Promise<readonly StationMeta[]>;
+  agency: Report['agency'];
+  formats?: ReadonlyMap<ReportFormat, FormatSpec>;
+  specs?: readonly ReportTypeSpec[];
+  now: () => number;
+};
+
+/** The stations of a registry as reports name them; revoked devices are left out. */
+export function registryStations(registry: Registry): StationMeta[] {
+  return registry.devices
+    .filter((d) => !d.revoked)
+    .map((d) => ({
+      id: d.id,
+      name: d.name ?? d.id,
+      kind: d.kind,
+      district: d.district,
+      operator: d.operator,
+      lat: d.lat,
+      lon: d.lon,
+    }));
+}
+
+const english = translator('en');
+
+export function reportGenerator(options: GeneratorOptions): ReportGenerator {
+  const formats = options.formats ?? FORMATS;
+  const source = createInfluxSource({ influx: options.influx, records: qaRecordsOf(options.records) });
+  const check = async (request: ReportRequest, asked: ReportFormat[], scope: Scope): Promise<RequestCheck> =>
+    checkRequest(
+      { ...request, formats: asked },
+      {
+        specs: options.specs ?? reportTypes,
+        formats: [...formats.keys()],
+        registry: await options.stations(),
+        scope,
+        now: options.now(),
+      },
+    );
+  return {
+    async check(request, asked, scope) {
+      const checked = await check(request, asked, scope);
+      return checked.ok ? undefined : checked.refusal;
+    },
+    async generate(request, { formats: asked, outDir, scope }) {
+      const checked = await check(request, asked, scope);
+      if (!checked.ok) throw new Error(english.t(checked.refusal.key, checked.refusal.params));
+      const { files } = await generateReport(checked.value, {
+        source,
+        formats,
+        outDir,
+        agency: options.agency,
+        now: options.now,
+      });
+      return { stations: checked.value.stations.map((s) => s.id), files };
+    },
+  };
+}
