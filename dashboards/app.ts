@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
-import type { Generate } from '../lib/reports/run.ts';
+import type { ReportGenerator } from '../lib/reports/run.ts';
 import { auditRecorder } from './auth/audit-log.ts';
 import { ConcurrencyGate } from './auth/gate.ts';
 import { LoginLimiter, type LoginLimitOptions } from './auth/login-limiter.ts';
@@ -41,9 +41,9 @@ export type ConsoleDeps = Omit<ApiDeps, 'now' | 'audit'> & {
   /** Alert transitions from InfluxDB for the alert history; undefined: the history answers 503. */
   alertPoints?: AlertPointReader;
   sessions: SessionStore;
-  /** Stored report runs (REPORTS_DIR) and "generate now"; undefined `generateReport`: it answers 503. */
+  /** Stored report runs (REPORTS_DIR) and "generate now"; undefined `reports`: generating answers 503. */
   reportsDir?: string;
-  generateReport?: Generate;
+  reports?: ReportGenerator;
   metrics: ConsoleMetrics;
   isConnected: () => boolean;
   publicRead: boolean;
@@ -131,7 +131,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, deps.records, guard);
   registerAlertHistoryRoutes(app, { ...deps, now, alertPoints: deps.alertPoints }, guard);
   registerQaRoutes(app, { ...deps, points: deps.points, now }, guard);
-  const reports = { reportsDir: deps.reportsDir ?? 'state/reports', generate: deps.generateReport };
+  const reports = { reportsDir: deps.reportsDir ?? 'state/reports', generator: deps.reports };
   registerReportRoutes(app, { ...deps, ...reports, audit, now }, guard);
 
   const stream = openEventStream(app, {

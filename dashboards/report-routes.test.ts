@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import type { Generate } from '../lib/reports/run.ts';
+import type { CheckReport, Generate } from '../lib/reports/run.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -42,6 +42,12 @@ const generate: Generate = async (req, { formats, outDir, scope }) => {
   return { stations, files };
 };
 
+/** lib/reports/request.ts is tested on its own; here one refusal of it shows how the route answers it. */
+const check: CheckReport = async (req) =>
+  req.period > '2026-12-02'
+    ? { key: 'report_request.period_future', params: { period: req.period } }
+    : undefined;
+
 describe('report routes', () => {
   let dir: string;
   let records: Records;
@@ -69,7 +75,7 @@ describe('report routes', () => {
       log: silentLogger(),
       now: () => T0,
       reportsDir: join(dir, 'reports'),
-      ...(withGenerator ? { generateReport: generate } : {}),
+      ...(withGenerator ? { reports: { check, generate } } : {}),
     });
 
   beforeAll(async () => {
@@ -203,6 +209,12 @@ describe('report routes', () => {
       expect(refused.statusCode, JSON.stringify(body)).toBe(400);
       expect(refused.json().code).toBe('error.report.bad_request');
     }
+    const future = await post('ops', { type: 'air-monthly', period: '2027-01' });
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({
+      code: 'report_request.period_future',
+      params: { period: '2027-01' },
+    });
     expect((await get('ops', '/api/reports/999/files/pdf')).statusCode).toBe(404);
     expect((await get('ops', '/api/reports/1/files/xlsx')).statusCode).toBe(404);
     expect((await get('ops', '/api/reports/x/files/pdf')).statusCode).toBe(404);

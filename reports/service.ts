@@ -57,7 +57,7 @@ export async function startReports(
     reportGenerator({
       influx: config.influx,
       records,
-      stations: async () => registryStations(await loadRegistry(config.registryPath)),
+      stations: async () => registryStations((await loadRegistry(config.registryPath)).devices),
       agency: { name: config.agency },
       now,
     }).generate;

@@ -7,7 +7,7 @@ import { DEFAULT_LANGUAGE, Languages } from '../../lib/records/access.ts';
 import type { Records } from '../../lib/records/database.ts';
 import type { ReportRun } from '../../lib/records/report-runs.ts';
 import { REPORT_FORMATS, REPORT_TYPES, type ReportFormat } from '../../lib/reports/model.ts';
-import { type Generate, sha256Hex, startRun } from '../../lib/reports/run.ts';
+import { type ReportGenerator, sha256Hex, startRun } from '../../lib/reports/run.ts';
 import { type AuditRecorder, actorOf } from '../auth/audit-log.ts';
 import type { LiveState } from '../core/live-state.ts';
 import { scopeFilter } from '../core/scope.ts';
@@ -25,8 +25,8 @@ export type ReportRouteDeps = {
   state: LiveState;
   /** Where runs are stored (REPORTS_DIR: the reports service writes there too). */
   reportsDir: string;
-  /** lib/reports generation; undefined: "generate now" answers 503 (downloads still work). */
-  generate: Generate | undefined;
+  /** lib/reports' checks and generation; undefined: "generate now" answers 503 (downloads still work). */
+  generator: ReportGenerator | undefined;
   audit: AuditRecorder;
   metrics: ConsoleMetrics;
   now: () => number;
@@ -151,7 +151,8 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
   });
 
   app.post('/api/reports', generate, async (req, reply) => {
-    if (!deps.generate) return refuse(reply, 503, 'error.report.unavailable');
+    const generator = deps.generator;
+    if (!generator) return refuse(reply, 503, 'error.report.unavailable');
     const body = GenerateSchema.safeParse(req.body ?? {});
     if (!body.success) {
       const issue = body.error.issues[0];
@@ -172,6 +173,12 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
       return refuse(reply, 429, 'error.report.busy');
     }
     const { formats, ...request } = body.data;
+    // The generator's own checks (kind of each station, period not in the future, formats installed).
+    const refusal = await generator.check(request, formats, principal.access.scope);
+    if (refusal) {
+      const status = refusal.key === 'report_request.station_scope' ? 403 : 400;
+      return refuse(reply, status, refusal.key, refusal.params);
+    }
     const who = {
       name: principal.name,
       via: principal.via === 'token' ? 'api' : 'console',
@@ -180,7 +187,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
     const { id, finished } = startRun(request, formats as ReportFormat[], who, {
       records: deps.records,
       dir: root,
-      generate: deps.generate,
+      generate: generator.generate,
       now: deps.now,
     });
     deps.audit({ ...auditOf(req), action: 'report_generated', target: `report/${id}`, after: body.data });

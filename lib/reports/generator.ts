@@ -2,7 +2,7 @@ import { translator } from '../i18n/index.ts';
 import type { V1ReadTarget } from '../influx/v1-query.ts';
 import type { Scope } from '../records/access.ts';
 import type { Records } from '../records/database.ts';
-import type { Registry } from '../registry/schema.ts';
+import type { Device } from '../registry/schema.ts';
 import { FORMATS } from './formats.ts';
 import { generateReport } from './generate.ts';
 import { createInfluxSource } from './influx-source.ts';
@@ -38,8 +38,8 @@ export type GeneratorOptions = {
 };
 
 /** The stations of a registry as reports name them; revoked devices are left out. */
-export function registryStations(registry: Registry): StationMeta[] {
-  return registry.devices
+export function registryStations(devices: readonly Device[]): StationMeta[] {
+  return devices
     .filter((d) => !d.revoked)
     .map((d) => ({
       id: d.id,
