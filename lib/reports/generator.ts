@@ -16,7 +16,7 @@ import type {
 } from './model.ts';
 import { checkRequest, type RequestCheck } from './request.ts';
 import type { ReportGenerator } from './run.ts';
-import { qaRecordsOf } from './source.ts';
+import { qaRecordsOf, type StationSource } from './source.ts';
 import { reportTypes } from './types/index.ts';
 
 /**
@@ -34,6 +34,8 @@ export type GeneratorOptions = {
   agency: Report['agency'];
   formats?: ReadonlyMap<ReportFormat, FormatSpec>;
   specs?: readonly ReportTypeSpec[];
+  /** Where the numbers come from; default: InfluxDB (`influx`) and the records database. */
+  source?: StationSource;
   now: () => number;
 };
 
@@ -56,7 +58,8 @@ const english = translator('en');
 
 export function reportGenerator(options: GeneratorOptions): ReportGenerator {
   const formats = options.formats ?? FORMATS;
-  const source = createInfluxSource({ influx: options.influx, records: qaRecordsOf(options.records) });
+  const source =
+    options.source ?? createInfluxSource({ influx: options.influx, records: qaRecordsOf(options.records) });
   const check = async (request: ReportRequest, asked: ReportFormat[], scope: Scope): Promise<RequestCheck> =>
     checkRequest(
       { ...request, formats: asked },
