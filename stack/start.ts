@@ -12,6 +12,8 @@ import { ingestConfigFromEnv } from '../ingest/config.ts';
 import { startIngest } from '../ingest/service.ts';
 import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
+import { reportsConfigFromEnv } from '../reports/config.ts';
+import { startReports } from '../reports/service.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
@@ -168,6 +170,7 @@ export async function startStack(
             RECORDS_PATH: recordsPath,
             CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
             CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
+            REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
             ...loginEnv('INFLUX', logins?.reader),
           }),
           log.child({ service: 'console' }),
@@ -181,6 +184,19 @@ export async function startStack(
         passwordFile: hasFile ? passwordPath : undefined,
         usersFile: recordsPath,
       };
+    }
+
+    if (config.reports) {
+      // The console's records database and a folder in the state folder; reads with the reader login.
+      const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
+      const reportsConfig = reportsConfigFromEnv({
+        ...env,
+        REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
+        RECORDS_PATH: env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db'),
+        ...loginEnv('INFLUX', logins?.reader),
+      });
+      stopAsked();
+      await part('reports', startReports(reportsConfig, log.child({ service: 'reports' })));
     }
 
     await part(
