@@ -121,9 +121,13 @@ describe('the local InfluxDB of npm start', () => {
       ['ingest', false],
       ['flows', false],
       ['reader', false],
+      ['reports', false],
     ]);
     const grants = JSON.parse((await query(again.url, 'SHOW GRANTS FOR "flows"', again.admin)).text);
     expect(grants.results[0].series[0].values).toEqual([[DB, 'WRITE']]);
+    // The reports read readings and never write (npm run report, the scheduled runs).
+    const reports = JSON.parse((await query(again.url, 'SHOW GRANTS FOR "reports"', again.admin)).text);
+    expect(reports.results[0].series[0].values).toEqual([[DB, 'READ']]);
   });
 
   it('stops with a clear error when the InfluxDB admin does not answer to the saved password', async () => {

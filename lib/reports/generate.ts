@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FileOps, realFileOps, writeFileAtomic } from './atomic-file.ts';
-import type { DataState, FormatSpec, Report, ReportFormat, StationSection } from './model.ts';
+import type { DataState, FormatSpec, Report, ReportFormat, StationData, StationSection } from './model.ts';
 import type { CheckedRequest } from './request.ts';
 import type { StationSource } from './source.ts';
 
@@ -50,8 +50,19 @@ export function dataStateOf(sections: readonly StationSection[]): DataState {
 export async function buildReport(checked: CheckedRequest, deps: GenerateDeps): Promise<Report> {
   const { spec, period, stations } = checked;
   const sections: StationSection[] = [];
+  // The next station is read while this one is computed: influxd answers in its own process, so the
+  // two overlap on two cores. At most two stations' data are in memory at once.
+  const read = (i: number) => {
+    const station = stations[i];
+    if (!station) return undefined;
+    const reading = deps.source.read(station, spec, period);
+    reading.catch(() => {}); // awaited below; an unawaited prefetch must not crash the process first
+    return reading;
+  };
+  let next = read(0);
   for (const [i, station] of stations.entries()) {
-    const data = await deps.source.read(station, spec, period);
+    const data = await (next as Promise<StationData>);
+    next = read(i + 1);
     sections.push(spec.section(data, period));
     deps.onStation?.({ done: i + 1, total: stations.length, station: station.id });
   }

@@ -15,7 +15,7 @@ import type { ReportPeriod, ReportTypeSpec, StationData, StationMeta } from './m
 export type StationSource = {
   read(
     station: StationMeta,
-    spec: Pick<ReportTypeSpec, 'kind' | 'fields'>,
+    spec: Pick<ReportTypeSpec, 'kind' | 'fields' | 'lookbackMs'>,
     period: ReportPeriod,
   ): Promise<StationData>;
 };
