@@ -155,10 +155,10 @@ export const ConsoleSettings = {
       meaning: 'stored report runs (the reports service writes there too): listed, downloaded, generated now',
     }),
     agency: setting({
-      env: 'REPORTS_AGENCY',
-      schema: z.string().min(1).max(120),
-      default: 'DLHK Kota Depok',
-      meaning: 'the agency on reports generated from the console',
+      env: 'REPORTS_AGENCY_NAME',
+      schema: z.string().min(1).max(200),
+      default: 'Dinas Lingkungan Hidup dan Kebersihan Kota Depok',
+      meaning: 'the agency named at the head of reports generated from the console (as `npm run report`)',
     }),
   },
   recordsPath: setting({

@@ -88,8 +88,6 @@ describe('reports page in a browser', () => {
       log: silentLogger(),
       reportsDir: join(dir, 'reports'),
       reports: reportGenerator({
-        influx: { url: 'http://127.0.0.1:9', database: 'unused', timeoutMs: 1000 },
-        records,
         stations: async () => STATIONS,
         agency: { name: 'DLHK Kota Depok' },
         formats,

@@ -4,6 +4,7 @@ import { envFlag, envNonEmpty } from '../lib/config.ts';
 import { setting } from '../lib/settings/declare.ts';
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
+import { GenerationSettings } from './generation-config.ts';
 
 /** Comma-separated e-mail addresses; each one checked, the bad one named. */
 const Recipients = z
@@ -16,8 +17,13 @@ const Recipients = z
   )
   .pipe(z.array(z.email({ error: (issue) => `'${String(issue.input)}' is not an e-mail address` })));
 
-/** Settings of the reports service's schedule, storage and e-mail (reports/README.md "Configuration"). */
+/**
+ * Settings of the reports service (reports/README.md "Schedule, storage and e-mail"): what generating
+ * reads (generation-config.ts, shared with `npm run report`), then the schedule, the folder and e-mail.
+ */
 export const ReportsSettings = {
+  // InfluxDB, the registry, the records database, the agency: as `npm run report` reads them.
+  ...GenerationSettings,
   schedule: {
     enabled: setting({
       env: 'REPORTS_SCHEDULE',
@@ -45,67 +51,6 @@ export const ReportsSettings = {
     shown: '`<STATE_DIR>/reports`',
     meaning: 'where runs are stored, `<yyyy>/<run id>-<file>`; the console reads the same folder',
   }),
-  agency: setting({
-    env: 'REPORTS_AGENCY',
-    schema: z.string().min(1).max(120),
-    default: 'DLHK Kota Depok',
-    meaning:
-      'the agency on the reports and in the e-mail subject: "Laporan ISPU harian 1 Desember 2026 – DLHK Kota Depok"',
-  }),
-  influx: {
-    url: setting({
-      env: 'INFLUX_URL',
-      schema: z.url(),
-      default: 'http://127.0.0.1:8086',
-      meaning: 'readings the reports are computed from: InfluxQL over the v1 `/query` API',
-    }),
-    database: setting({
-      env: 'INFLUX_DATABASE',
-      schema: z.string().min(1),
-      default: 'environment',
-      meaning: 'database of the readings',
-    }),
-    username: setting({
-      env: 'INFLUX_USERNAME',
-      schema: z.string(),
-      optional: true,
-      meaning: 'Basic auth (1.x, or a 2.x v1 authorization); a reader is enough',
-    }),
-    password: setting({
-      env: 'INFLUX_PASSWORD',
-      schema: z.string(),
-      optional: true,
-      secret: true,
-      meaning: "that user's password",
-    }),
-    token: setting({
-      env: 'INFLUX_TOKEN',
-      schema: z.string(),
-      optional: true,
-      secret: true,
-      meaning: 'InfluxDB 2.x/3.x through the v1 compatibility API: `Authorization: Token ...`',
-    }),
-    timeoutMs: setting({
-      env: 'REPORTS_INFLUX_TIMEOUT_MS',
-      schema: z.coerce.number().int().positive(),
-      default: 120_000,
-      meaning: 'per report query (a month of one station, streamed)',
-    }),
-  },
-  registryPath: setting({
-    env: 'REGISTRY_PATH',
-    schema: z.string().min(1),
-    default: 'state/registry.json',
-    shown: '`<STATE_DIR>/registry.json`',
-    meaning: "the stations reports cover (the broker's registry; revoked devices left out)",
-  }),
-  recordsPath: setting({
-    env: 'RECORDS_PATH',
-    schema: z.string().min(1),
-    default: 'state/records.db',
-    shown: '`<STATE_DIR>/records.db`',
-    meaning: "records database where each run, its files and their SHA-256 are recorded (the console's)",
-  }),
   mail: {
     recipients: setting({
       env: 'REPORTS_RECIPIENTS',
@@ -131,6 +76,12 @@ export const ReportsSettings = {
       fallback: 'FLOWS_MAIL_FROM',
       fromEnv: envNonEmpty,
       meaning: 'sender address (unset: `FLOWS_MAIL_FROM`)',
+    }),
+    agency: setting({
+      env: 'REPORTS_MAIL_AGENCY',
+      schema: z.string().min(1).max(120),
+      default: 'DLHK Kota Depok',
+      meaning: 'the agency as the subject names it: "Laporan ISPU harian 1 Desember 2026 – DLHK Kota Depok"',
     }),
     timeoutMs: setting({
       env: 'REPORTS_SMTP_TIMEOUT_MS',

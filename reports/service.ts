@@ -8,6 +8,7 @@ import { registryStations, reportGenerator } from '../lib/reports/generator.ts';
 import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { type Generate, runReport } from '../lib/reports/run.ts';
 import type { ReportsConfig } from './config.ts';
+import { openGeneration } from './generation.ts';
 import { runMessage, type SendMail, smtpSender } from './mail.ts';
 import {
   catchUp,
@@ -52,15 +53,7 @@ export async function startReports(
   if (problem) throw Object.assign(new Error(problem), { code: 'REPORTS_SCHEDULE_INVALID' });
   const now = deps.now ?? Date.now;
   const records = openRecords(config.recordsPath);
-  const generate =
-    deps.generate ??
-    reportGenerator({
-      influx: config.influx,
-      records,
-      stations: async () => registryStations((await loadRegistry(config.registryPath)).devices),
-      agency: { name: config.agency },
-      now,
-    }).generate;
+  const generate = deps.generate ?? scheduledGenerator(config, now);
   const smtp =
     !deps.send && config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl, config.mail.timeoutMs) : undefined;
   const send = deps.send ?? smtp?.send;
@@ -93,7 +86,7 @@ export async function startReports(
     log.info({ run: run.id, type: run.type, period, files: run.files.length }, 'scheduled report stored');
     const recipients = entry.recipients === 'default' ? config.mail.recipients : entry.recipients;
     if (!send || recipients.length === 0) return run;
-    const message = runMessage(run, config.dir, { ...config.mail, agency: config.agency, recipients });
+    const message = runMessage(run, config.dir, { ...config.mail, recipients });
     try {
       await send(message);
       audit(run.id, 'report_mailed', { to: recipients, subject: message.subject });
@@ -162,5 +155,26 @@ export async function startReports(
       records.close();
       await closePrinters();
     },
+  };
+}
+
+/**
+ * The real generator: the registry, the records (read only) and the logo opened afresh for each run,
+ * as `npm run report` opens them (generation.ts), so a device added since the start is reported on.
+ */
+function scheduledGenerator(config: ReportsConfig, now: () => number): Generate {
+  return async (request, options) => {
+    const generation = await openGeneration(config);
+    try {
+      const generator = reportGenerator({
+        stations: async () => generation.stations,
+        agency: generation.agency,
+        source: generation.source,
+        now,
+      });
+      return await generator.generate(request, options);
+    } finally {
+      generation.close();
+    }
   };
 }

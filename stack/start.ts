@@ -187,13 +187,15 @@ export async function startStack(
     }
 
     if (config.reports) {
-      // The console's records database and a folder in the state folder; reads with the reader login.
+      // The console's records database, a folder in the state folder, and InfluxDB's `reports` login
+      // (its password file in the state folder, as `npm run report` reads it).
       const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
       const reportsConfig = reportsConfigFromEnv({
         ...env,
+        STATE_DIR: stateDir,
         REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
         RECORDS_PATH: env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db'),
-        ...loginEnv('INFLUX', logins?.reader),
+        ...loginEnv('REPORTS_INFLUX', logins?.reports),
       });
       stopAsked();
       await part('reports', startReports(reportsConfig, log.child({ service: 'reports' })));

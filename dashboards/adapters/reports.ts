@@ -2,7 +2,9 @@ import type { Logger } from '../../lib/log.ts';
 import type { Records } from '../../lib/records/database.ts';
 import type { LiveRegistry } from '../../lib/registry/live-registry.ts';
 import { registryStations, reportGenerator } from '../../lib/reports/generator.ts';
+import { createInfluxSource } from '../../lib/reports/influx-source.ts';
 import type { ReportGenerator } from '../../lib/reports/run.ts';
+import { qaRecordsOf } from '../../lib/reports/source.ts';
 import type { ConsoleConfig } from '../config.ts';
 
 /**
@@ -22,9 +24,10 @@ export function consoleReports(
   ]);
   if (cut > 0) log.warn({ runs: cut }, 'report runs cut off by a stop marked failed');
   if (!registry) return undefined;
+  // A month of one station streams for longer than a chart's query: the reports' own timeout.
+  const influx = { ...config.influx, timeoutMs: Math.max(config.influx.timeoutMs, 120_000) };
   return reportGenerator({
-    influx: { ...config.influx, timeoutMs: Math.max(config.influx.timeoutMs, 120_000) },
-    records,
+    source: createInfluxSource({ influx, records: qaRecordsOf(records) }),
     stations: async () => registryStations(registry.devices()),
     agency: { name: config.reports.agency },
     now: Date.now,

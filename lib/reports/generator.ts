@@ -1,11 +1,8 @@
 import { translator } from '../i18n/index.ts';
-import type { V1ReadTarget } from '../influx/v1-query.ts';
 import type { Scope } from '../records/access.ts';
-import type { Records } from '../records/database.ts';
 import type { Device } from '../registry/schema.ts';
 import { FORMATS } from './formats.ts';
 import { generateReport } from './generate.ts';
-import { createInfluxSource } from './influx-source.ts';
 import type {
   FormatSpec,
   Report,
@@ -16,26 +13,24 @@ import type {
 } from './model.ts';
 import { checkRequest, type RequestCheck } from './request.ts';
 import type { ReportGenerator } from './run.ts';
-import { qaRecordsOf, type StationSource } from './source.ts';
+import type { StationSource } from './source.ts';
 import { reportTypes } from './types/index.ts';
 
 /**
  * lib/reports' generation behind the run bookkeeping (run.ts), as the scheduler and the console use it:
  * each request checked against the registry and the requester's scope (lib/reports/request.ts), then
- * generateReport over InfluxDB and the records database. A refused request throws with the English
+ * generateReport over the station source (InfluxDB and the records database). A refused request throws with the English
  * text of its catalogue message, which the failed run then records.
  */
 
 export type GeneratorOptions = {
-  influx: V1ReadTarget;
-  records: Pick<Records, 'maintenance' | 'validations'>;
+  /** Where the numbers come from: lib/reports/influx-source.ts over InfluxDB and the records. */
+  source: StationSource;
   /** The registry's stations now (read at each run: devices come and go). */
   stations: () => Promise<readonly StationMeta[]>;
   agency: Report['agency'];
   formats?: ReadonlyMap<ReportFormat, FormatSpec>;
   specs?: readonly ReportTypeSpec[];
-  /** Where the numbers come from; default: InfluxDB (`influx`) and the records database. */
-  source?: StationSource;
   now: () => number;
 };
 
@@ -58,8 +53,7 @@ const english = translator('en');
 
 export function reportGenerator(options: GeneratorOptions): ReportGenerator {
   const formats = options.formats ?? FORMATS;
-  const source =
-    options.source ?? createInfluxSource({ influx: options.influx, records: qaRecordsOf(options.records) });
+  const { source } = options;
   const check = async (request: ReportRequest, asked: ReportFormat[], scope: Scope): Promise<RequestCheck> =>
     checkRequest(
       { ...request, formats: asked },
