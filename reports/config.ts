@@ -24,6 +24,14 @@ const Recipients = z
 export const ReportsSettings = {
   // InfluxDB, the registry, the records database, the agency: as `npm run report` reads them.
   ...GenerationSettings,
+  recordsPath: setting({
+    env: 'RECORDS_PATH',
+    schema: z.string().min(1),
+    default: 'state/records.db',
+    shown: '`<STATE_DIR>/records.db`',
+    meaning:
+      'records database: maintenance windows, validations (read), and the runs with their files and SHA-256 (written; the console lists them)',
+  }),
   schedule: {
     enabled: setting({
       env: 'REPORTS_SCHEDULE',
