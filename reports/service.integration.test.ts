@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords } from '../lib/records/database.ts';
@@ -11,43 +9,10 @@ import type { Generate } from '../lib/reports/run.ts';
 import { ReportsConfigSchema } from './config.ts';
 import { DEFAULT_SCHEDULE, lastDue } from './schedule.ts';
 import { startReports } from './service.ts';
+import { attachments, header, type Mailbox, startMailbox } from './testdata/mailbox.ts';
 
-// The SMTP server runs in this process (smtp-server, as the flows' e-mail tests use it): no child.
 const wib = (text: string) => Date.parse(`${text}+07:00`);
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** The attachments of a raw MIME message: file name -> decoded bytes (nodemailer writes base64 parts). */
-function attachments(raw: string): Map<string, Buffer> {
-  const found = new Map<string, Buffer>();
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(raw)?.[1];
-  if (!boundary) return found;
-  for (const part of raw.split(`--${boundary}`)) {
-    const [head = '', ...body] = part.split(/\r?\n\r?\n/);
-    const name = /filename="?([^";\r\n]+)"?/i.exec(head)?.[1];
-    if (!name || !/attachment/i.test(head)) continue;
-    const text = body.join('\n\n').trim();
-    found.set(name, /base64/i.test(head) ? Buffer.from(text, 'base64') : Buffer.from(text));
-  }
-  return found;
-}
-
-/** A header's value, unfolded, its RFC 2047 encoded words decoded. */
-function header(raw: string, name: string): string {
-  const folded = (new RegExp(`^${name}: (.*(?:\\r?\\n[ \\t].*)*)`, 'm').exec(raw)?.[1] ?? '').replace(
-    /\r?\n[ \t]/g,
-    ' ',
-  );
-  const q = (text: string) =>
-    Buffer.from(
-      text
-        .replace(/_/g, ' ')
-        .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
-      'latin1',
-    ).toString();
-  return folded.replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=(?:\s+(?==\?))?/gi, (_, enc: string, text: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString() : q(text),
-  );
-}
 
 /** Files of a size that needs several base64 lines; the PDF's bytes are not text. */
 const generate: Generate = async (req, { formats, outDir }) => ({
@@ -64,31 +29,15 @@ const generate: Generate = async (req, { formats, outDir }) => ({
 
 describe('reports service', () => {
   let dir: string;
-  let smtp: SMTPServer;
+  let smtp: Mailbox['smtp'];
   let mails: string[];
   let smtpUrl: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'reports-service-'));
-    mails = [];
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push(Buffer.concat(chunks).toString('latin1'));
-          done();
-        });
-      },
-    });
-    smtp.on('error', () => {});
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    ({ smtp, mails, smtpUrl } = await startMailbox());
   });
   afterEach(async () => {
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
     await rm(dir, { recursive: true, force: true });
   });
 
