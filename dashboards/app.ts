@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
+import type { ReportGenerator } from '../lib/reports/run.ts';
 import { auditRecorder } from './auth/audit-log.ts';
 import { ConcurrencyGate } from './auth/gate.ts';
 import { LoginLimiter, type LoginLimitOptions } from './auth/login-limiter.ts';
@@ -18,6 +19,7 @@ import { type EventHub, openEventStream } from './http/events.ts';
 import { registerI18nRoutes, requestLanguage } from './http/i18n-routes.ts';
 import { problem } from './http/problem.ts';
 import { registerQaRoutes } from './http/qa-routes.ts';
+import { registerReportRoutes } from './http/report-routes.ts';
 import { securityHeaders, sessionKey } from './http/security.ts';
 import { type Asset, loadAssets } from './http/static.ts';
 import type { ConsoleMetrics } from './metrics.ts';
@@ -39,6 +41,9 @@ export type ConsoleDeps = Omit<ApiDeps, 'now' | 'audit'> & {
   /** Alert transitions from InfluxDB for the alert history; undefined: the history answers 503. */
   alertPoints?: AlertPointReader;
   sessions: SessionStore;
+  /** Stored report runs (REPORTS_DIR) and "generate now"; undefined `reports`: generating answers 503. */
+  reportsDir?: string;
+  reports?: ReportGenerator;
   metrics: ConsoleMetrics;
   isConnected: () => boolean;
   publicRead: boolean;
@@ -103,6 +108,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
   app.get('/history', { preHandler: guard.view('read', true) }, send('history.html'));
   app.get('/qa', { preHandler: guard.readPage }, send('qa.html'));
+  app.get('/reports', { preHandler: guard.view('read', true) }, send('reports.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send(problem('error.not_found'));
@@ -125,6 +131,8 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, deps.records, guard);
   registerAlertHistoryRoutes(app, { ...deps, now, alertPoints: deps.alertPoints }, guard);
   registerQaRoutes(app, { ...deps, points: deps.points, now }, guard);
+  const reports = { reportsDir: deps.reportsDir ?? 'state/reports', generator: deps.reports };
+  registerReportRoutes(app, { ...deps, ...reports, audit, now }, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,

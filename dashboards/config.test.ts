@@ -24,6 +24,8 @@ const EVERY_VARIABLE = {
   CONSOLE_ACK_MQTT_PASSWORD: 'cap',
   CONSOLE_INFLUX_TIMEOUT_MS: '99',
   CONSOLE_USERS_PATH: '/u.json',
+  REPORTS_DIR: '/reports',
+  REPORTS_AGENCY_NAME: 'DLHK',
   CONSOLE_KEEP_CLEARED: '7',
 };
 
@@ -55,6 +57,7 @@ describe('console settings', () => {
         database: 'environment',
         timeoutMs: 10000,
       },
+      reports: { dir: 'state/reports', agency: 'Dinas Lingkungan Hidup dan Kebersihan Kota Depok' },
       recordsPath: 'state/records.db',
       usersPath: 'state/console-users.json',
       keepCleared: 100,
@@ -89,6 +92,7 @@ describe('console settings', () => {
         timeoutMs: 99,
       },
       registryPath: '/r/reg.json',
+      reports: { dir: '/reports', agency: 'DLHK' },
       recordsPath: '/records.db',
       usersPath: '/u.json',
       keepCleared: 7,

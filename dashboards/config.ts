@@ -146,6 +146,21 @@ export const ConsoleSettings = {
     optional: true,
     meaning: "station list (the broker's registry); stations seen only on MQTT are shown too",
   }),
+  reports: {
+    dir: setting({
+      env: 'REPORTS_DIR',
+      schema: z.string().min(1),
+      default: 'state/reports',
+      shown: '`<STATE_DIR>/reports`',
+      meaning: 'stored report runs (the reports service writes there too): listed, downloaded, generated now',
+    }),
+    agency: setting({
+      env: 'REPORTS_AGENCY_NAME',
+      schema: z.string().min(1).max(200),
+      default: 'Dinas Lingkungan Hidup dan Kebersihan Kota Depok',
+      meaning: 'the agency named at the head of reports generated from the console (as `npm run report`)',
+    }),
+  },
   recordsPath: setting({
     env: 'RECORDS_PATH',
     schema: z.string().min(1),
@@ -177,6 +192,7 @@ export function consoleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Cons
   return settingsFromEnv(ConsoleSettings, ConsoleConfigSchema, {
     ...env,
     RECORDS_PATH: recordsPathFromEnv(env),
+    REPORTS_DIR: env.REPORTS_DIR || (env.STATE_DIR ? join(env.STATE_DIR, 'reports') : undefined),
   });
 }
 

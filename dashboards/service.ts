@@ -3,8 +3,10 @@ import type { Logger } from '../lib/log.ts';
 import { LiveRegistry } from '../lib/registry/live-registry.ts';
 import type { Device } from '../lib/registry/schema.ts';
 import { loadRegistry } from '../lib/registry/store.ts';
+import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { createAlertPointReader, createHistoryReader } from './adapters/influx-query.ts';
 import { connectAckPublisher, connectFeed } from './adapters/mqtt-feed.ts';
+import { consoleReports } from './adapters/reports.ts';
 import { buildApp } from './app.ts';
 import { openConsoleRecords } from './auth/legacy-users.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -93,6 +95,8 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
     alertPoints: createAlertPointReader(config.influx),
     points: createPointSource(config.influx),
     ack: acker ? (topic, message) => acker.publish(topic, message) : undefined,
+    reportsDir: config.reports.dir,
+    reports: consoleReports(config, records, registry, log),
     isConnected: () => feed.connected,
     publicRead: config.http.publicRead,
     secureCookie: config.http.secureCookie,
@@ -132,6 +136,7 @@ export async function startConsole(config: ConsoleConfig, log: Logger): Promise<
       registry?.close();
       await app.close();
       await closeMqtt();
+      await closePrinters();
     },
   };
 }

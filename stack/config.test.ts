@@ -14,6 +14,7 @@ const EVERY_VARIABLE = {
   STACK_FLOWS: 'off',
   STACK_CONSOLE: '0',
   STACK_PUBLIC: 'no',
+  STACK_REPORTS: 'no',
 };
 
 describe('npm start settings', () => {
@@ -26,6 +27,7 @@ describe('npm start settings', () => {
       flows: true,
       console: true,
       public: true,
+      reports: true,
       intervalMs: 5000,
       timeScale: 1,
     });
@@ -42,6 +44,7 @@ describe('npm start settings', () => {
       flows: false,
       console: false,
       public: false,
+      reports: false,
       intervalMs: 100,
       timeScale: 60,
     });

@@ -61,6 +61,13 @@ export const StackSettings = {
     fromEnv: envFlag,
     meaning: 'run the citizen page and open-data API (`public/`) as part of `npm start`',
   }),
+  reports: setting({
+    env: 'STACK_REPORTS',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning: 'run the reports service (scheduled reports, stored and e-mailed) as part of `npm start`',
+  }),
   intervalMs: setting({
     env: 'SIM_INTERVAL_MS',
     schema: z.coerce.number().int().min(100),

@@ -9,7 +9,7 @@ import { alternativeOnly, type Setting, settingsOf } from '../lib/settings/decla
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsTable } from '../lib/settings/table.ts';
 import { PublicSettings } from '../public/config.ts';
-import { GenerationSettings } from '../reports/generation-config.ts';
+import { ReportsSettings } from '../reports/config.ts';
 import { SimulatorSettings } from '../simulators/config.ts';
 import { StackSettings } from './config.ts';
 
@@ -33,7 +33,7 @@ export const COMPONENTS: readonly Component[] = [
   { name: 'flows', readme: 'flows/README.md', settings: withLogLevel(settingsOf(FlowsSettings)) },
   { name: 'console', readme: 'dashboards/README.md', settings: withLogLevel(settingsOf(ConsoleSettings)) },
   { name: 'public', readme: 'public/README.md', settings: withLogLevel(settingsOf(PublicSettings)) },
-  { name: 'reports', readme: 'reports/README.md', settings: settingsOf(GenerationSettings) },
+  { name: 'reports', readme: 'reports/README.md', settings: withLogLevel(settingsOf(ReportsSettings)) },
   {
     name: 'simulators',
     readme: 'simulators/README.md',

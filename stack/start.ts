@@ -14,6 +14,8 @@ import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
 import { publicConfigFromEnv } from '../public/config.ts';
 import { startPublic } from '../public/service.ts';
+import { reportsConfigFromEnv } from '../reports/config.ts';
+import { startReports } from '../reports/service.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
@@ -176,6 +178,7 @@ export async function startStack(
             RECORDS_PATH: consoleRecordsPath,
             CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
             CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
+            REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
             ...loginEnv('INFLUX', logins?.reader),
           }),
           log.child({ service: 'console' }),
@@ -208,6 +211,21 @@ export async function startStack(
         ),
       );
       publicSite = { url: service.url };
+    }
+
+    if (config.reports) {
+      // The console's records database, a folder in the state folder, and InfluxDB's `reports` login
+      // (its password file in the state folder, as `npm run report` reads it).
+      const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
+      const reportsConfig = reportsConfigFromEnv({
+        ...env,
+        STATE_DIR: stateDir,
+        REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
+        RECORDS_PATH: env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db'),
+        ...loginEnv('REPORTS_INFLUX', logins?.reports),
+      });
+      stopAsked();
+      await part('reports', startReports(reportsConfig, log.child({ service: 'reports' })));
     }
 
     await part(

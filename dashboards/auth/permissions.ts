@@ -10,6 +10,8 @@ export const Permissions = {
   acknowledge: ['admin', 'operator'],
   maintain: ['admin', 'operator'],
   validate: ['admin', 'validator'],
+  /** Generating a report now (issue 16): CPU and InfluxDB work, so not for viewers (they download). */
+  report: ['admin', 'operator', 'validator'],
   administer: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof Permissions;

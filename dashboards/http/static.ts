@@ -37,6 +37,9 @@ export const ASSET_NAMES = [
   'maintenance.js',
   'calibrations.js',
   'qa.css',
+  // The reports page (issue 16).
+  'reports.html',
+  'reports.js',
 ] as const;
 
 /** A file as served; a page has one body per language, its words filled in from the catalogue. */

@@ -20,6 +20,10 @@ const ACTIONS = {
   maintenance_ended: 'audit.action.maintenance_ended',
   calibration_added: 'audit.action.calibration_added',
   data_validated: 'audit.action.data_validated',
+  report_generated: 'audit.action.report_generated',
+  report_downloaded: 'audit.action.report_downloaded',
+  report_mailed: 'audit.action.report_mailed',
+  report_mail_failed: 'audit.action.report_mail_failed',
 };
 const VIA = {
   session: 'audit.via.session',

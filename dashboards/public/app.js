@@ -159,6 +159,8 @@ async function start() {
         : []),
       h('a', { href: '/qa', id: 'qa-link' }, t('who.qa')),
       ' ',
+      h('a', { href: '/reports', id: 'reports-link' }, t('who.reports')),
+      ' ',
       h('button', { id: 'logout', onclick: logout }, t('who.logout')),
     );
   } else {

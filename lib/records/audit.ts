@@ -21,6 +21,10 @@ export const AuditActions = [
   'maintenance_ended',
   'calibration_added',
   'data_validated',
+  'report_generated',
+  'report_downloaded',
+  'report_mailed',
+  'report_mail_failed',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];
 

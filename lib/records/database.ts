@@ -4,6 +4,7 @@ import { backup, DatabaseSync } from 'node:sqlite';
 import { AuditRepo } from './audit.ts';
 import { MaintenanceRepo } from './maintenance.ts';
 import { loadMigrations, type Migration, migrate, RecordsError, schemaVersion } from './migrate.ts';
+import { ReportRunRepo } from './report-runs.ts';
 import { TokenRepo } from './tokens.ts';
 import { UserRepo } from './users.ts';
 import { ValidationRepo } from './validations.ts';
@@ -17,6 +18,8 @@ export type Records = {
   /** Maintenance and calibration windows, and validators' decisions (issue 15). */
   readonly maintenance: MaintenanceRepo;
   readonly validations: ValidationRepo;
+  /** Report runs and their files (issue 16). */
+  readonly reportRuns: ReportRunRepo;
   /** Schema version after opening, and the migrations this open applied (empty when up to date). */
   readonly version: number;
   readonly applied: number[];
@@ -72,6 +75,7 @@ function wrap(path: string, db: DatabaseSync, applied: number[]): Records {
     audit: new AuditRepo(db),
     maintenance: new MaintenanceRepo(db),
     validations: new ValidationRepo(db),
+    reportRuns: new ReportRunRepo(db),
     version: schemaVersion(db),
     applied,
     transaction<T>(work: () => T): T {

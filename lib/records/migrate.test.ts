@@ -36,6 +36,8 @@ describe('records migrations', () => {
       'audit',
       'calibrations',
       'maintenance_windows',
+      'report_files',
+      'report_runs',
       'schema_version',
       'tokens',
       'users',
@@ -54,6 +56,7 @@ describe('records migrations', () => {
       { version: 2, name: 'audit', applied_at: 1000 },
       { version: 3, name: 'maintenance', applied_at: 1000 },
       { version: 4, name: 'validations', applied_at: 1000 },
+      { version: 5, name: 'report-runs', applied_at: 1000 },
     ]);
     again.close();
   });
@@ -75,7 +78,7 @@ describe('records migrations', () => {
     old.close();
 
     const upgraded = openRecords(path);
-    expect(upgraded.applied).toEqual([2, 3, 4]);
+    expect(upgraded.applied).toEqual([2, 3, 4, 5]);
     expect(upgraded.users.get('siti')?.password_hash).toBe('scrypt$old');
     upgraded.audit.append({ at: 1, actor: 'siti', via: 'cli', action: 'login', target: 'siti' });
     expect(upgraded.audit.page({}, 10).entries).toHaveLength(1);
@@ -89,7 +92,9 @@ describe('records migrations', () => {
       'from-the-future',
     );
     db.close();
-    expect(() => openRecords(path)).toThrow(/schema version 99, this code knows up to 4/);
+    expect(() => openRecords(path)).toThrow(
+      new RegExp(`schema version 99, this code knows up to ${loadMigrations().length}`),
+    );
     const check = new DatabaseSync(path);
     expect(schemaVersion(check)).toBe(99);
     check.close();

@@ -167,7 +167,8 @@ describe('maintenance and validation repositories (issue 15)', () => {
     old.close();
     const upgraded = openRecords(path);
     try {
-      expect(upgraded.applied).toEqual([3, 4]);
+      // Later migrations (005 report runs, ...) follow; this test is about 3 and 4.
+      expect(upgraded.applied.slice(0, 2)).toEqual([3, 4]);
       expect(upgraded.audit.page({}, 10).entries).toHaveLength(1);
       expect(upgraded.maintenance.insert(window()).id).toBe(1);
     } finally {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FileOps, realFileOps, writeFileAtomic } from './atomic-file.ts';
 import { dataStateOf, type GenerateDeps, generateReport, reportFileName } from './generate.ts';
-import { createGenerator, ReportRefusedError } from './generator.ts';
+import { reportGenerator } from './generator.ts';
 import type { FormatSpec, ReportFormat, ReportTypeSpec, StationMeta } from './model.ts';
 import { type CheckedRequest, checkRequest } from './request.ts';
 import type { StationSource } from './source.ts';
@@ -185,12 +185,12 @@ describe('dataStateOf', () => {
   });
 });
 
-describe('createGenerator', () => {
-  const generate = createGenerator({
+describe('reportGenerator', () => {
+  const { generate, check } = reportGenerator({
     source,
     specs: [countSpec],
     formats: new Map<ReportFormat, FormatSpec>([['csv', lines]]),
-    registry: [...registry, { id: 'aq-c', name: 'C', kind: 'air_quality', operator: 'DLHK' }],
+    stations: async () => [...registry, { id: 'aq-c', name: 'C', kind: 'air_quality', operator: 'DLHK' }],
     agency: { name: 'DLHK' },
     now: () => Date.UTC(2026, 11, 1),
   });
@@ -207,8 +207,9 @@ describe('createGenerator', () => {
       { ...request, stations: ['aq-a'] },
       { formats: ['csv'], outDir: dir, scope: { kinds: ['wastewater'] } },
     );
-    await expect(refused).rejects.toBeInstanceOf(ReportRefusedError);
-    await expect(refused).rejects.toMatchObject({ refusal: { key: 'report_request.station_scope' } });
+    await expect(refused).rejects.toThrow(/aq-a/);
+    const refusal = await check({ ...request, stations: ['aq-a'] }, ['csv'], { kinds: ['wastewater'] });
+    expect(refusal).toMatchObject({ key: 'report_request.station_scope' });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,5 +1,8 @@
+import { translator } from '../i18n/index.ts';
 import type { Scope } from '../records/access.ts';
-import { type GenerateDeps, type GeneratedFile, generateReport } from './generate.ts';
+import type { Device } from '../registry/schema.ts';
+import { FORMATS } from './formats.ts';
+import { generateReport } from './generate.ts';
 import type {
   FormatSpec,
   Report,
@@ -8,50 +11,76 @@ import type {
   ReportTypeSpec,
   StationMeta,
 } from './model.ts';
-import { checkRequest, type Refusal } from './request.ts';
-
-/** A request refused by the checks (lib/reports/request.ts): bad input, not a failure; nothing was read. */
-export class ReportRefusedError extends Error {
-  override name = 'ReportRefusedError';
-  readonly refusal: Refusal;
-
-  constructor(refusal: Refusal) {
-    super(`${refusal.key} ${JSON.stringify(refusal.params)}`);
-    this.refusal = refusal;
-  }
-}
-
-export type GeneratorDeps = Omit<GenerateDeps, 'outDir' | 'formats'> & {
-  specs: readonly ReportTypeSpec[];
-  formats: ReadonlyMap<ReportFormat, FormatSpec>;
-  registry: readonly StationMeta[];
-};
-
-export type GenerateOptions = { formats: ReportFormat[]; outDir: string; scope: Scope };
+import { checkRequest, type RequestCheck } from './request.ts';
+import type { ReportGenerator } from './run.ts';
+import type { StationSource } from './source.ts';
+import { reportTypes } from './types/index.ts';
 
 /**
- * One call from a request to files, for the scheduler and the console (lib/reports/run.ts `Generate`):
- * checked with the requester's scope first (a refusal throws ReportRefusedError before anything is
- * read), then generated. `stations` are those the report covers (the scope's when none were named).
+ * lib/reports' generation behind the run bookkeeping (run.ts), as the scheduler and the console use it:
+ * each request checked against the registry and the requester's scope (lib/reports/request.ts), then
+ * generateReport over the station source (InfluxDB and the records database). A refused request throws with the English
+ * text of its catalogue message, which the failed run then records.
  */
-export function createGenerator(deps: GeneratorDeps) {
-  return async (
-    request: ReportRequest,
-    options: GenerateOptions,
-  ): Promise<{ stations: string[]; files: GeneratedFile[]; report: Report }> => {
-    const now = (deps.now ?? Date.now)();
-    const check = checkRequest(
-      { ...request, formats: options.formats },
+
+export type GeneratorOptions = {
+  /** Where the numbers come from: lib/reports/influx-source.ts over InfluxDB and the records. */
+  source: StationSource;
+  /** The registry's stations now (read at each run: devices come and go). */
+  stations: () => Promise<readonly StationMeta[]>;
+  agency: Report['agency'];
+  formats?: ReadonlyMap<ReportFormat, FormatSpec>;
+  specs?: readonly ReportTypeSpec[];
+  now: () => number;
+};
+
+/** The stations of a registry as reports name them; revoked devices are left out. */
+export function registryStations(devices: readonly Device[]): StationMeta[] {
+  return devices
+    .filter((d) => !d.revoked)
+    .map((d) => ({
+      id: d.id,
+      name: d.name ?? d.id,
+      kind: d.kind,
+      district: d.district,
+      operator: d.operator,
+      lat: d.lat,
+      lon: d.lon,
+    }));
+}
+
+const english = translator('en');
+
+export function reportGenerator(options: GeneratorOptions): ReportGenerator {
+  const formats = options.formats ?? FORMATS;
+  const { source } = options;
+  const check = async (request: ReportRequest, asked: ReportFormat[], scope: Scope): Promise<RequestCheck> =>
+    checkRequest(
+      { ...request, formats: asked },
       {
-        specs: deps.specs,
-        formats: [...deps.formats.keys()],
-        registry: deps.registry,
-        scope: options.scope,
-        now,
+        specs: options.specs ?? reportTypes,
+        formats: [...formats.keys()],
+        registry: await options.stations(),
+        scope,
+        now: options.now(),
       },
     );
-    if (!check.ok) throw new ReportRefusedError(check.refusal);
-    const { report, files } = await generateReport(check.value, { ...deps, outDir: options.outDir });
-    return { stations: check.value.request.stations, files, report };
+  return {
+    async check(request, asked, scope) {
+      const checked = await check(request, asked, scope);
+      return checked.ok ? undefined : checked.refusal;
+    },
+    async generate(request, { formats: asked, outDir, scope }) {
+      const checked = await check(request, asked, scope);
+      if (!checked.ok) throw new Error(english.t(checked.refusal.key, checked.refusal.params));
+      const { files } = await generateReport(checked.value, {
+        source,
+        formats,
+        outDir,
+        agency: options.agency,
+        now: options.now,
+      });
+      return { stations: checked.value.stations.map((s) => s.id), files };
+    },
   };
 }
