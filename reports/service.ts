@@ -3,6 +3,7 @@ import type { Logger } from '../lib/log.ts';
 import type { AuditAction } from '../lib/records/audit.ts';
 import { openRecords } from '../lib/records/database.ts';
 import { type ReportRun, SCHEDULE_REQUESTER } from '../lib/records/report-runs.ts';
+import { FORMATS } from '../lib/reports/formats.ts';
 import { reportGenerator } from '../lib/reports/generator.ts';
 import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { type Generate, runReport } from '../lib/reports/run.ts';
@@ -166,6 +167,7 @@ function scheduledGenerator(config: ReportsConfig, now: () => number): Generate 
     const generation = await openGeneration(config);
     try {
       const generator = reportGenerator({
+        formats: FORMATS,
         stations: async () => generation.stations,
         agency: generation.agency,
         source: generation.source,

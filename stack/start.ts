@@ -118,10 +118,10 @@ export async function startStack(
     stopAsked();
     const brokerConfig = brokerConfigFromEnv(env);
     const broker = await part('broker', startBroker(brokerConfig, log.child({ service: 'broker' })));
-    // The console's records database (its default below): values in maintenance windows get code 16.
-    const recordsPath =
-      env.RECORDS_PATH ??
-      join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db');
+    // The console's records database, which the other services read: values in maintenance windows
+    // get code 16 (ingest), alerts are muted (flows), data states and citizen reports (public), runs (reports).
+    const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
+    const recordsPath = env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db');
     const ingestConfig = ingestConfigFromEnv({
       ...env,
       MQTT_PASSWORD: secrets.services.ingest,
@@ -156,11 +156,9 @@ export async function startStack(
 
     let operatorConsole: StackEndpoints['console'];
     if (config.console) {
-      const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
-      const consoleRecordsPath = env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db');
       const passwordPath = join(stateDir, 'console-admin-password');
       const bootstrap = await ensureConsoleUser(
-        { recordsPath: consoleRecordsPath, legacyUsersPath: usersPath },
+        { recordsPath: recordsPath, legacyUsersPath: usersPath },
         passwordPath,
       );
       if (bootstrap.created)
@@ -175,7 +173,7 @@ export async function startStack(
           consoleConfigFromEnv({
             ...env,
             CONSOLE_USERS_PATH: usersPath,
-            RECORDS_PATH: consoleRecordsPath,
+            RECORDS_PATH: recordsPath,
             CONSOLE_MQTT_PASSWORD: secrets.services.dashboard,
             CONSOLE_ACK_MQTT_PASSWORD: secrets.services.operator,
             REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
@@ -190,7 +188,7 @@ export async function startStack(
         url: service.url,
         user: hasFile ? 'admin' : undefined,
         passwordFile: hasFile ? passwordPath : undefined,
-        usersFile: consoleRecordsPath,
+        usersFile: recordsPath,
       };
     }
 
@@ -201,10 +199,7 @@ export async function startStack(
         startPublic(
           publicConfigFromEnv({
             ...env,
-            // The console's records database: validators' decisions give the data states.
-            RECORDS_PATH:
-              env.RECORDS_PATH ??
-              join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db'),
+            RECORDS_PATH: recordsPath,
             ...loginEnv('PUBLIC_INFLUX', logins?.public),
           }),
           log.child({ service: 'public' }),
@@ -216,12 +211,11 @@ export async function startStack(
     if (config.reports) {
       // The console's records database, a folder in the state folder, and InfluxDB's `reports` login
       // (its password file in the state folder, as `npm run report` reads it).
-      const usersPath = env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json');
       const reportsConfig = reportsConfigFromEnv({
         ...env,
         STATE_DIR: stateDir,
         REPORTS_DIR: env.REPORTS_DIR ?? join(stateDir, 'reports'),
-        RECORDS_PATH: env.RECORDS_PATH ?? join(dirname(usersPath), 'records.db'),
+        RECORDS_PATH: recordsPath,
         ...loginEnv('REPORTS_INFLUX', logins?.reports),
       });
       stopAsked();

@@ -1,6 +1,7 @@
 import type { Logger } from '../../lib/log.ts';
 import type { Records } from '../../lib/records/database.ts';
 import type { LiveRegistry } from '../../lib/registry/live-registry.ts';
+import { FORMATS } from '../../lib/reports/formats.ts';
 import { registryStations, reportGenerator } from '../../lib/reports/generator.ts';
 import { createInfluxSource } from '../../lib/reports/influx-source.ts';
 import type { ReportGenerator } from '../../lib/reports/run.ts';
@@ -27,6 +28,7 @@ export function consoleReports(
   // A month of one station streams for longer than a chart's query: the reports' own timeout.
   const influx = { ...config.influx, timeoutMs: Math.max(config.influx.timeoutMs, 120_000) };
   return reportGenerator({
+    formats: FORMATS,
     source: createInfluxSource({ influx, records: qaRecordsOf(records) }),
     stations: async () => registryStations(registry.devices()),
     agency: { name: config.reports.agency },

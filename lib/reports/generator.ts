@@ -1,7 +1,6 @@
 import { translator } from '../i18n/index.ts';
 import type { Scope } from '../records/access.ts';
 import type { Device } from '../registry/schema.ts';
-import { FORMATS } from './formats.ts';
 import { generateReport } from './generate.ts';
 import type {
   FormatSpec,
@@ -29,7 +28,8 @@ export type GeneratorOptions = {
   /** The registry's stations now (read at each run: devices come and go). */
   stations: () => Promise<readonly StationMeta[]>;
   agency: Report['agency'];
-  formats?: ReadonlyMap<ReportFormat, FormatSpec>;
+  /** lib/reports/formats.ts `FORMATS` (given, not imported here: the PDF format reaches Chromium). */
+  formats: ReadonlyMap<ReportFormat, FormatSpec>;
   specs?: readonly ReportTypeSpec[];
   now: () => number;
 };
@@ -52,7 +52,7 @@ export function registryStations(devices: readonly Device[]): StationMeta[] {
 const english = translator('en');
 
 export function reportGenerator(options: GeneratorOptions): ReportGenerator {
-  const formats = options.formats ?? FORMATS;
+  const { formats } = options;
   const { source } = options;
   const check = async (request: ReportRequest, asked: ReportFormat[], scope: Scope): Promise<RequestCheck> =>
     checkRequest(
