@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { AuditRepo } from './audit.ts';
+import { CitizenReportRepo } from './citizen-reports.ts';
 import { MaintenanceRepo } from './maintenance.ts';
 import { loadMigrations, type Migration, migrate, RecordsError, schemaVersion } from './migrate.ts';
 import { TokenRepo } from './tokens.ts';
@@ -17,6 +18,8 @@ export type Records = {
   /** Maintenance and calibration windows, and validators' decisions (issue 15). */
   readonly maintenance: MaintenanceRepo;
   readonly validations: ValidationRepo;
+  /** Citizen reports (pengaduan) and their moderation (issue 17). */
+  readonly citizenReports: CitizenReportRepo;
   /** Schema version after opening, and the migrations this open applied (empty when up to date). */
   readonly version: number;
   readonly applied: number[];
@@ -72,6 +75,7 @@ function wrap(path: string, db: DatabaseSync, applied: number[]): Records {
     audit: new AuditRepo(db),
     maintenance: new MaintenanceRepo(db),
     validations: new ValidationRepo(db),
+    citizenReports: new CitizenReportRepo(db),
     version: schemaVersion(db),
     applied,
     transaction<T>(work: () => T): T {
