@@ -13,6 +13,7 @@ export type StackEndpoints = {
   ingest: { httpUrl?: string };
   flows?: { url: string; user: string; passwordFile?: string };
   console?: { url: string; user?: string; passwordFile?: string; usersFile: string };
+  public?: { url: string };
 };
 
 type Row = { what: string; where: string; login: string };
@@ -36,6 +37,12 @@ export function stackBanner(endpoints: StackEndpoints, cwd: string): string {
         web.user && web.passwordFile
           ? `${web.user}, password in ${path(web.passwordFile)}`
           : `the users in ${path(web.usersFile)} (npm run users -- list)`,
+    });
+  if (endpoints.public)
+    rows.push({
+      what: 'citizen page, open-data API',
+      where: `${endpoints.public.url}/  (API /open/v1/, docs /open/v1/docs)`,
+      login: 'none: public stations only',
     });
   if (flows)
     rows.push({

@@ -54,6 +54,13 @@ export const StackSettings = {
     fromEnv: envFlag,
     meaning: 'run the operator console as part of `npm start`',
   }),
+  public: setting({
+    env: 'STACK_PUBLIC',
+    schema: z.boolean(),
+    default: true,
+    fromEnv: envFlag,
+    meaning: 'run the citizen page and open-data API (`public/`) as part of `npm start`',
+  }),
   intervalMs: setting({
     env: 'SIM_INTERVAL_MS',
     schema: z.coerce.number().int().min(100),

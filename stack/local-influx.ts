@@ -10,13 +10,15 @@ import { stateToken } from './state-secrets.ts';
  * - ingest: WRITE, it stores readings and never reads;
  * - flows: WRITE, it stores alert transitions and ISPU values; its rules work on the live MQTT stream
  *   and its own state folder, it reads nothing from InfluxDB;
- * - reader: READ, the console's history charts (and Grafana or a shell, for anyone who charts).
+ * - reader: READ, the console's history charts (and Grafana or a shell, for anyone who charts);
+ * - public: READ, the open-data API (public/), a login of its own so it can be revoked on its own.
  * `admin` (all privileges) is for the stack itself (CREATE DATABASE, the users) and for people.
  */
 export const INFLUX_SERVICE_USERS = {
   ingest: 'WRITE',
   flows: 'WRITE',
   reader: 'READ',
+  public: 'READ',
 } as const satisfies Record<string, V1Privilege>;
 export type InfluxServiceUser = keyof typeof INFLUX_SERVICE_USERS;
 export const INFLUX_ADMIN = 'admin';

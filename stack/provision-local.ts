@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDevices, setServiceAccount } from '../lib/registry/provision.ts';
-import type { ServiceRole } from '../lib/registry/schema.ts';
+import type { Device, ServiceRole } from '../lib/registry/schema.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
 import type { DeviceCredentials } from '../simulators/service.ts';
 import { type SimStation, toRegistryDevices } from '../simulators/stations/load.ts';
@@ -28,6 +28,21 @@ async function readJson<T>(path: string, fallback: T): Promise<T> {
  * station. Secrets are generated once and kept in state/ with mode 0600 (the registry keeps only
  * hashes), so a restart reuses them and the broker's persistent sessions stay valid.
  */
+/**
+ * The stations file is the source of `public` and `self_monitoring` (lib/registry/public.ts): a device
+ * provisioned before the file gained them, or whose flag changed since, takes the file's value.
+ */
+function withPublicity(device: Device, stations: readonly SimStation[]): Device {
+  const station = stations.find((s) => s.id === device.id);
+  if (!station) return device;
+  const { public: _p, self_monitoring: _s, ...rest } = device;
+  return {
+    ...rest,
+    ...(station.public !== undefined && { public: station.public }),
+    ...(station.self_monitoring !== undefined && { self_monitoring: station.self_monitoring }),
+  };
+}
+
 export async function provisionLocal(
   stateDir: string,
   stations: readonly SimStation[],
@@ -51,7 +66,7 @@ export async function provisionLocal(
   // A station in the registry whose secret was lost is re-keyed by dropping and re-adding it.
   registry = { ...registry, devices: registry.devices.filter((d) => !missing.some((m) => m.id === d.id)) };
   const added = await addDevices(registry, toRegistryDevices(missing));
-  registry = added.registry;
+  registry = { ...added.registry, devices: added.registry.devices.map((d) => withPublicity(d, stations)) };
   devices.push(...added.issued);
 
   await saveRegistry(registryPath, registry);

@@ -12,6 +12,8 @@ import { ingestConfigFromEnv } from '../ingest/config.ts';
 import { startIngest } from '../ingest/service.ts';
 import type { Logger } from '../lib/log.ts';
 import { enforcePrivate } from '../lib/private-files.ts';
+import { publicConfigFromEnv } from '../public/config.ts';
+import { startPublic } from '../public/service.ts';
 import { simulatorConfigFromEnv } from '../simulators/config.ts';
 import { startSimulator } from '../simulators/service.ts';
 import { loadStations } from '../simulators/stations/load.ts';
@@ -32,6 +34,7 @@ export type StackService = {
   influxUrl: string;
   flowsUrl: string | undefined;
   consoleUrl: string | undefined;
+  publicUrl: string | undefined;
   /** What the start-up banner shows: every URL and where each login's secret is (never a secret). */
   endpoints: StackEndpoints;
   close(): Promise<void>;
@@ -183,6 +186,25 @@ export async function startStack(
       };
     }
 
+    let publicSite: StackEndpoints['public'];
+    if (config.public) {
+      const service = await part(
+        'public',
+        startPublic(
+          publicConfigFromEnv({
+            ...env,
+            // The console's records database: validators' decisions give the data states.
+            RECORDS_PATH:
+              env.RECORDS_PATH ??
+              join(dirname(env.CONSOLE_USERS_PATH ?? join(stateDir, 'console-users.json')), 'records.db'),
+            ...loginEnv('PUBLIC_INFLUX', logins?.public),
+          }),
+          log.child({ service: 'public' }),
+        ),
+      );
+      publicSite = { url: service.url };
+    }
+
     await part(
       'simulators',
       startSimulator(
@@ -211,6 +233,7 @@ export async function startStack(
       ingest: { httpUrl: httpUrl(ingestConfig.http.host, ingest.httpPort) },
       flows,
       console: operatorConsole,
+      public: publicSite,
     };
     log.info(
       {
@@ -223,10 +246,18 @@ export async function startStack(
         brokerAdminTokenFile: adminTokenPath,
         flowsEditor: flows?.url,
         console: operatorConsole?.url,
+        public: publicSite?.url,
       },
       'stack running: Ctrl-C stops everything',
     );
-    return { influxUrl, flowsUrl: flows?.url, consoleUrl: operatorConsole?.url, endpoints, close };
+    return {
+      influxUrl,
+      flowsUrl: flows?.url,
+      consoleUrl: operatorConsole?.url,
+      publicUrl: publicSite?.url,
+      endpoints,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

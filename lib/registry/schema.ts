@@ -21,6 +21,10 @@ export const DeviceSchema = z.strictObject({
   lon: z.number().min(-180).max(180).optional(),
   revoked: z.boolean().default(false),
   created_at: z.string().optional(),
+  /** Shown on the citizen page and the open-data API; absent: see isPublicStation (public.ts). */
+  public: z.boolean().optional(),
+  /** An industry's own outfall monitoring (self-monitoring): not public unless `public: true` says so. */
+  self_monitoring: z.boolean().optional(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
 

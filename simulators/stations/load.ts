@@ -27,6 +27,9 @@ export const StationSchema = z.strictObject({
   intensity: z.number().min(0.2).max(3).default(1),
   distanceKm: z.number().min(0).max(100).default(3),
   traits: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Registry attributes for the public page and API (lib/registry/public.ts isPublicStation). */
+  public: z.boolean().optional(),
+  self_monitoring: z.boolean().optional(),
 });
 
 export const StationFileSchema = z
@@ -70,6 +73,8 @@ export type SimStation = StationTraits & {
   lat: number;
   lon: number;
   format?: PayloadFormat;
+  public?: boolean;
+  self_monitoring?: boolean;
 };
 
 export const DEPOK_STATIONS_PATH = resolve(import.meta.dirname, 'depok.json');
@@ -97,6 +102,8 @@ function toSimStation(s: CatalogueStation): SimStation {
     distanceKm: s.distanceKm,
   };
   if (s.traits) station.traits = s.traits;
+  if (s.public !== undefined) station.public = s.public;
+  if (s.self_monitoring !== undefined) station.self_monitoring = s.self_monitoring;
   return station;
 }
 
@@ -117,7 +124,7 @@ export function loadStations(path = DEPOK_STATIONS_PATH, kinds?: readonly string
 
 /** Registry attributes of each station: the shape lib/registry/provision.ts addDevices takes. */
 export function toRegistryDevices(stations: readonly SimStation[]) {
-  return stations.map(({ id, kind, name, district, operator, lat, lon }) => ({
+  return stations.map(({ id, kind, name, district, operator, lat, lon, ...rest }) => ({
     id,
     kind,
     name,
@@ -125,5 +132,7 @@ export function toRegistryDevices(stations: readonly SimStation[]) {
     operator,
     lat,
     lon,
+    ...(rest.public !== undefined && { public: rest.public }),
+    ...(rest.self_monitoring !== undefined && { self_monitoring: rest.self_monitoring }),
   }));
 }
