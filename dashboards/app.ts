@@ -14,6 +14,7 @@ import { type AlertPointReader, registerAlertHistoryRoutes } from './http/alert-
 import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts';
 import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
+import { registerCitizenRoutes } from './http/citizen-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
 import { registerI18nRoutes, requestLanguage } from './http/i18n-routes.ts';
 import { problem } from './http/problem.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   app.get('/admin', { preHandler: guard.view('administer', true) }, send('admin.html'));
   app.get('/history', { preHandler: guard.view('read', true) }, send('history.html'));
   app.get('/qa', { preHandler: guard.readPage }, send('qa.html'));
+  app.get('/citizen', { preHandler: guard.view('read', true) }, send('citizen.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send(problem('error.not_found'));
@@ -125,6 +127,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, deps.records, guard);
   registerAlertHistoryRoutes(app, { ...deps, now, alertPoints: deps.alertPoints }, guard);
   registerQaRoutes(app, { ...deps, points: deps.points, now }, guard);
+  registerCitizenRoutes(app, { ...deps, audit, now }, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,

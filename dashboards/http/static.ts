@@ -36,6 +36,9 @@ export const ASSET_NAMES = [
   'maintenance.js',
   'calibrations.js',
   'qa.css',
+  // Citizen reports' moderation (issue 17).
+  'citizen.html',
+  'citizen.js',
 ] as const;
 
 /** A file as served; a page has one body per language, its words filled in from the catalogue. */

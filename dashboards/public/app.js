@@ -159,6 +159,8 @@ async function start() {
         : []),
       h('a', { href: '/qa', id: 'qa-link' }, t('who.qa')),
       ' ',
+      h('a', { href: '/citizen', id: 'citizen-link' }, t('citizen.console.nav')),
+      ' ',
       h('button', { id: 'logout', onclick: logout }, t('who.logout')),
     );
   } else {

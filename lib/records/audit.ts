@@ -21,6 +21,7 @@ export const AuditActions = [
   'maintenance_ended',
   'calibration_added',
   'data_validated',
+  'citizen_report_moderated',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];
 
