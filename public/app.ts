@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { DecisionSource, PublicData } from './core/source.ts';
@@ -52,7 +52,16 @@ export async function buildPublicApp(
   for (const plugin of plugins) await plugin(app, deps);
 
   app.setNotFoundHandler((req, reply) => reply.code(404).send(problemFor(req, 'open.error.not_found')));
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    // A query string that breaks its schema (http/schemas.ts): name the parameter and what it must be.
+    const issue = err.validation?.[0];
+    if (issue) {
+      const missing = (issue.params as { missingProperty?: string }).missingProperty;
+      const param = missing ?? issue.instancePath.replace(/^\//, '');
+      return reply
+        .code(400)
+        .send(problemFor(req, 'open.error.bad_param', { param, problem: issue.message ?? '' }));
+    }
     if (err.statusCode && err.statusCode < 500)
       return reply.code(err.statusCode).send(problemFor(req, 'open.error.bad_request'));
     deps.log.error({ err, url: req.url }, 'public request failed');

@@ -1,0 +1,69 @@
+import { isIPv6 } from 'node:net';
+
+/**
+ * Requests per client address: a token bucket each (a burst, then a steady rate), in memory. Checks
+ * are synchronous, so parallel requests cannot both spend the last token. An IPv6 client is limited by
+ * its /64 (one subscriber's prefix: an address per request costs it nothing); IPv4-mapped IPv6
+ * addresses count as the IPv4 address.
+ */
+export class ClientRateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; last: number }>();
+  readonly #ratePerMs: number;
+  readonly #burst: number;
+  readonly #maxClients: number;
+
+  constructor(options: { perMinute: number; burst: number; maxClients?: number }) {
+    this.#ratePerMs = options.perMinute / 60_000;
+    this.#burst = Math.max(1, options.burst);
+    this.#maxClients = options.maxClients ?? 100_000;
+  }
+
+  /** 0 when the request may go, else the seconds to wait before the next one would (Retry-After). */
+  take(address: string, now: number): number {
+    const key = clientKey(address);
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= this.#maxClients) this.#evict(now);
+      bucket = { tokens: this.#burst, last: now };
+      this.#buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.#burst, bucket.tokens + Math.max(0, now - bucket.last) * this.#ratePerMs);
+    bucket.last = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerMs / 1000));
+  }
+
+  get clients(): number {
+    return this.#buckets.size;
+  }
+
+  /** Drops the buckets that have refilled (they hold no memory of anything); the oldest if none has. */
+  #evict(now: number): void {
+    const fullAfterMs = this.#burst / this.#ratePerMs;
+    for (const [key, b] of this.#buckets) if (now - b.last >= fullAfterMs) this.#buckets.delete(key);
+    if (this.#buckets.size >= this.#maxClients) {
+      const oldest = this.#buckets.keys().next().value;
+      if (oldest !== undefined) this.#buckets.delete(oldest);
+    }
+  }
+}
+
+/** The bucket of an address: IPv4 as is, IPv6 by its first 64 bits. */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.split('%')[0]?.split('::') ?? [];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g || '0', 16).toString(16))
+    .join(':')}::/64`;
+}
