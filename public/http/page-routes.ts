@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { BROWSER_MODULES, I18N_DIR } from '../../lib/i18n/index.ts';
+import { BROWSER_MODULES, catalogue, I18N_DIR, Languages } from '../../lib/i18n/index.ts';
 import type { PublicDeps } from '../app.ts';
 
 export const PAGE_DIR = join(import.meta.dirname, '..', 'page');
@@ -65,6 +65,12 @@ export function registerPageRoutes(app: FastifyInstance, deps: PublicDeps): void
     files.set(`/lib/i18n/${name}`, {
       body: readFileSync(new URL(name, I18N_DIR)),
       type: TYPES.js as string,
+    });
+  // The page's words, as the console serves them (the page picks its language in the browser).
+  for (const lang of Languages)
+    files.set(`/i18n/${lang}.json`, {
+      body: Buffer.from(JSON.stringify(catalogue(lang))),
+      type: TYPES.json as string,
     });
   const index = files.get('/index.html');
   if (index) files.set('/', index);

@@ -51,7 +51,7 @@ function ispuBlock(ispu) {
   );
   if (s.advice) block.append(h('p', { class: 'advice' }, t(s.advice)));
   block.append(
-    h('p', { class: 'muted' }, t('public.ispu_at', { time: dateTime(ispu.ts) })),
+    h('p', { class: 'muted' }, t('public.ispu_at', { time: dateTime(ispu.time) })),
     h('p', { class: 'muted small' }, t('public.ispu_source')),
   );
   return block;
@@ -70,8 +70,8 @@ function valuesTable(station, latest) {
         'tr',
         { 'data-field': v.field },
         h('th', { scope: 'row' }, fieldName(station.kind, v.field)),
-        h('td', { class: 'value' }, amount, ' ', stateBadge(v.state ?? latest.state)),
-        h('td', { class: 'time' }, dateTime(v.ts ?? latest.ts)),
+        h('td', { class: 'value' }, amount, ' ', stateBadge(v.state)),
+        h('td', { class: 'time' }, dateTime(v.time)),
       ),
     );
   }
@@ -117,7 +117,9 @@ async function chartBlock(station, now) {
     max: tr.measure(Math.max(...vals)),
     unit: param.unit,
   });
-  block.append(lineChart(points, { format: (n) => tr.measure(n), label, from: now - 86_400_000, to: now }));
+  // Hourly means start on the hour: the first may begin before "24 hours ago".
+  const from = Math.min(now - 86_400_000, points[0].ts);
+  block.append(lineChart(points, { format: (n) => tr.measure(n), label, from, to: now }));
   if (points.some((p) => p.state === 'provisional')) block.append(stateBadge('provisional'));
   return block;
 }

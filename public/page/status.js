@@ -28,9 +28,9 @@ export const STATUSES = {
   },
   compliant: { colour: '#1a9641', text: '#ffffff', key: 'public.status.compliant' },
   non_compliant: { colour: '#7b3294', text: '#ffffff', key: 'public.status.non_compliant' },
-  normal: { colour: '#2166ac', text: '#ffffff', key: 'public.status.normal' },
-  low: { colour: '#e66101', text: '#ffffff', key: 'public.status.low' },
-  high: { colour: '#7b3294', text: '#ffffff', key: 'public.status.high' },
+  pressure_normal: { colour: '#2166ac', text: '#ffffff', key: 'public.status.normal' },
+  pressure_low: { colour: '#e66101', text: '#ffffff', key: 'public.status.low' },
+  pressure_high: { colour: '#7b3294', text: '#ffffff', key: 'public.status.high' },
   unknown: { colour: '#8c8c8c', text: '#ffffff', key: 'public.status.unknown' },
 };
 
@@ -42,7 +42,11 @@ export const LEGEND = [
     statuses: ['baik', 'sedang', 'tidak_sehat', 'sangat_tidak_sehat', 'berbahaya'],
   },
   { key: 'public.legend_wastewater', shape: 'square', statuses: ['compliant', 'non_compliant'] },
-  { key: 'public.legend_water', shape: 'diamond', statuses: ['normal', 'low', 'high'] },
+  {
+    key: 'public.legend_water',
+    shape: 'diamond',
+    statuses: ['pressure_normal', 'pressure_low', 'pressure_high'],
+  },
   { key: 'public.status.unknown', shape: 'circle', statuses: ['unknown'] },
 ];
 
