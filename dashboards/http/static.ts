@@ -39,6 +39,7 @@ export const ASSET_NAMES = [
   // Citizen reports' moderation (issue 17).
   'citizen.html',
   'citizen.js',
+  'citizen.css',
 ] as const;
 
 /** A file as served; a page has one body per language, its words filled in from the catalogue. */

@@ -106,12 +106,16 @@ function card(report, canModerate, reload) {
       ? h('p', {}, h('b', {}, `${t('citizen.console.answer')}: `), report.public_answer)
       : null,
     report.has_photo
-      ? h('img', {
-          src: `/api/citizen-reports/${report.id}/photo`,
-          alt: t('citizen.console.photo'),
-          class: 'citizen-photo',
-          loading: 'lazy',
-        })
+      ? h(
+          'a',
+          { href: `/api/citizen-reports/${report.id}/photo`, target: '_blank', rel: 'noopener' },
+          h('img', {
+            src: `/api/citizen-reports/${report.id}/photo`,
+            alt: t('citizen.console.photo'),
+            class: 'citizen-photo',
+            loading: 'lazy',
+          }),
+        )
       : null,
     canModerate ? h('div', { class: 'citizen-actions' }, actions(report, reload)) : null,
   );

@@ -239,7 +239,6 @@ function popup(report) {
           src: report.photo,
           alt: word('citizen.form.photo'),
           class: 'citizen-popup-photo',
-          loading: 'lazy',
         })
       : null,
   );
@@ -262,7 +261,12 @@ async function drawReports(L, layer) {
       icon,
       title: word(CATEGORY[report.category] ?? 'citizen.category.other'),
     });
-    marker.bindPopup(() => popup(report));
+    marker.bindPopup(() => {
+      const content = popup(report);
+      // The photo arrives after the popup opened: lay it out and pan it into view again then.
+      content.querySelector('img')?.addEventListener('load', () => marker.getPopup()?.update());
+      return content;
+    });
     marker.addTo(layer);
     marker.getElement()?.setAttribute('data-report', String(report.id));
   }
