@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/log.ts';
 import { openRecords, type Records } from '../../lib/records/database.ts';
+import { testApp } from '../test-app.ts';
 import { citizenRoutes } from './citizen-routes.ts';
 
 const T0 = Date.parse('2026-12-01T09:00:00+07:00');
@@ -288,5 +289,38 @@ describe('public citizen report routes (issue 17)', () => {
     const next = await app.inject(`/open/v1/citizen-reports?limit=1&cursor=${page.json().next}`);
     expect(next.json().reports[0].description).toBe('diterima');
     expect((await app.inject('/open/v1/citizen-reports?limit=100000')).statusCode).toBe(400);
+  });
+});
+
+describe('citizen routes in the public app', () => {
+  it('are registered by buildPublicApp, with its security headers; without a records database only an empty list', async () => {
+    const records = openRecords(':memory:');
+    const { app } = await testApp({ records });
+    try {
+      const sent = await app.inject({
+        method: 'POST',
+        url: '/open/v1/citizen-reports',
+        headers: json,
+        payload: JSON.stringify(report()),
+      });
+      expect(sent.statusCode).toBe(201);
+      const list = await app.inject('/open/v1/citizen-reports');
+      expect(list.json()).toEqual({ reports: [] });
+      expect(list.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(list.headers['x-content-type-options']).toBe('nosniff');
+    } finally {
+      await app.close();
+      records.close();
+    }
+    const { app: bare } = await testApp();
+    expect((await bare.inject('/open/v1/citizen-reports')).json()).toEqual({ reports: [] });
+    const refused = await bare.inject({
+      method: 'POST',
+      url: '/open/v1/citizen-reports',
+      headers: json,
+      payload: '{}',
+    });
+    expect(refused.statusCode).toBe(404);
+    await bare.close();
   });
 });

@@ -71,7 +71,12 @@ function publicView(r: CitizenReport) {
 export function citizenRoutes(limits: CitizenLimits = DEFAULT_CITIZEN_LIMITS) {
   return async (app: FastifyInstance, deps: CitizenRouteDeps): Promise<void> => {
     const records = deps.records;
-    if (!records) return; // a public service without a records database has no citizen reports
+    if (!records) {
+      // A public service without a records database (the API alone) has no citizen reports: an empty
+      // list, so the page's layer stays empty instead of failing.
+      app.get('/open/v1/citizen-reports', async () => ({ reports: [] }));
+      return;
+    }
     const now = deps.now ?? Date.now;
     const repo = records.citizenReports;
     // Encapsulated: the error handler below answers this plugin's routes only.
