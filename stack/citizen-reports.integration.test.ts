@@ -140,7 +140,9 @@ describe('citizen reports from the public page to the console and back', () => {
     reportId = stored?.id as number;
 
     // Not public yet: not in the API, no marker; the reporter's box says "Baru".
-    const list = await (await fetch(`${publicBase}/open/v1/citizen-reports`)).json();
+    const list = (await (await fetch(`${publicBase}/open/v1/citizen-reports`)).json()) as {
+      reports: unknown[];
+    };
     expect(list.reports).toEqual([]);
     expect(await page.locator('.citizen-marker').count()).toBe(0);
     await page.click('#citizen-follow button[type=submit]');
@@ -177,7 +179,11 @@ describe('citizen reports from the public page to the console and back', () => {
     expect(await mine.locator('.contact').textContent()).toBe('0812-1111-2222');
     expect(await mine.locator('.citizen-description').textContent()).toBe(EVIL);
     await expect
-      .poll(() => mine.locator('img.citizen-photo').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .poll(() =>
+        mine
+          .locator('img.citizen-photo')
+          .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
       .toBe(800);
     await ops.page.screenshot({ path: '/tmp/citizen-console-id.png' });
     await mine.locator('form[data-action="approve"] button').click();
@@ -198,10 +204,9 @@ describe('citizen reports from the public page to the console and back', () => {
     expect(await text.textContent()).toBe(EVIL);
     expect(await page.locator('.citizen-popup script, .citizen-popup img[src="x"]').count()).toBe(0);
     // Leaflet fades the popup in and pans it into view: shot once it is fully shown.
-    await page.waitForFunction(() => {
-      const popup = document.querySelector('.leaflet-popup');
-      return popup && getComputedStyle(popup).opacity === '1';
-    });
+    await page.waitForFunction(
+      "(() => { const p = document.querySelector('.leaflet-popup'); return p && getComputedStyle(p).opacity === '1'; })()",
+    );
     const top = async (selector: string) => (await page.locator(selector).boundingBox())?.y ?? 0;
     // (Leaflet's pan stops with the popup's edge a pixel or two from the map's.)
     await expect.poll(async () => (await top('.leaflet-popup')) >= (await top('#map')) - 4).toBe(true);
