@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envNonEmpty } from '../lib/config.ts';
 import { setting } from '../lib/settings/declare.ts';
 import { settingsFromEnv, settingsSchema } from '../lib/settings/schema.ts';
 
@@ -31,6 +32,7 @@ export const PublicSettings = {
       env: 'PUBLIC_TILE_URL',
       schema: z.string().regex(/^https:\/\/[^\s'"]+$/, 'an https:// tile URL template'),
       optional: true,
+      fromEnv: envNonEmpty,
       meaning:
         'map tiles for the citizen page (`https://tile.example/{z}/{x}/{y}.png`); unset, the map shows the kecamatan boundaries only',
     }),

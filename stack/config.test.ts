@@ -13,6 +13,7 @@ const EVERY_VARIABLE = {
   INFLUX_PORT: '8087',
   STACK_FLOWS: 'off',
   STACK_CONSOLE: '0',
+  STACK_PUBLIC: 'no',
 };
 
 describe('npm start settings', () => {
@@ -24,6 +25,7 @@ describe('npm start settings', () => {
       brokerPort: 1883,
       flows: true,
       console: true,
+      public: true,
       intervalMs: 5000,
       timeScale: 1,
     });
@@ -39,6 +41,7 @@ describe('npm start settings', () => {
       stationsPath: '/st.json',
       flows: false,
       console: false,
+      public: false,
       intervalMs: 100,
       timeScale: 60,
     });

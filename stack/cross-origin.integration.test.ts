@@ -109,6 +109,7 @@ describe('a page on another loopback port, in a browser logged in to the console
       BROKER_HTTP_PORT: '0',
       INGEST_HTTP_PORT: '0',
       CONSOLE_HTTP_PORT: '0',
+      PUBLIC_PORT: '0',
     });
     const services = JSON.parse(await readFile(join(stateDir, 'service-secrets.json'), 'utf8'));
     flows = await mqtt.connectAsync(`mqtt://127.0.0.1:${config.brokerPort}`, {

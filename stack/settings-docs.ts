@@ -8,6 +8,7 @@ import { IngestSettings } from '../ingest/config.ts';
 import { alternativeOnly, type Setting, settingsOf } from '../lib/settings/declare.ts';
 import { LogLevelSetting } from '../lib/settings/log-level.ts';
 import { settingsTable } from '../lib/settings/table.ts';
+import { PublicSettings } from '../public/config.ts';
 import { SimulatorSettings } from '../simulators/config.ts';
 import { StackSettings } from './config.ts';
 
@@ -30,6 +31,7 @@ export const COMPONENTS: readonly Component[] = [
   { name: 'ingest', readme: 'ingest/README.md', settings: withLogLevel(settingsOf(IngestSettings)) },
   { name: 'flows', readme: 'flows/README.md', settings: withLogLevel(settingsOf(FlowsSettings)) },
   { name: 'console', readme: 'dashboards/README.md', settings: withLogLevel(settingsOf(ConsoleSettings)) },
+  { name: 'public', readme: 'public/README.md', settings: withLogLevel(settingsOf(PublicSettings)) },
   {
     name: 'simulators',
     readme: 'simulators/README.md',

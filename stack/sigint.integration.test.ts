@@ -45,6 +45,7 @@ describe('npm start: Ctrl-C at any moment of start-up', () => {
       INGEST_HTTP_PORT: await freePort(),
       FLOWS_PORT: await freePort(),
       CONSOLE_HTTP_PORT: await freePort(),
+      PUBLIC_PORT: await freePort(),
     };
     const stations = join(folder, 'three-stations.json');
     await writeFile(stations, JSON.stringify(await threeStations()));

@@ -31,6 +31,7 @@ describe('npm start: the whole stack', () => {
       INGEST_HTTP_PORT: '0',
       FLOWS_PORT: '0',
       CONSOLE_HTTP_PORT: '0',
+      PUBLIC_PORT: '0',
       FLOWS_TICK_MS: '500',
     });
     const { influxUrl } = stack;
@@ -58,6 +59,21 @@ describe('npm start: the whole stack', () => {
     expect(page.status).toBe(401); // the console needs a login
     const editor = await fetch(`${stack.flowsUrl}/flows`);
     expect(editor.status).toBe(401); // so does the Node-RED admin API
+
+    // The public service (issue 17): no login, its own read-only InfluxDB login, public stations only.
+    const publicUrl = stack.publicUrl;
+    const stations = (await (await fetch(`${publicUrl}/open/v1/stations`)).json()) as { data: { id: string }[] };
+    expect(stations.data).toHaveLength(34); // 37 in depok.json, three self-monitoring outfalls
+    expect(stations.data.map((s) => s.id)).not.toContain('ww-industri-tapos-01');
+    await waitFor(
+      async () => {
+        const latest = await fetch(`${publicUrl}/open/v1/latest`);
+        const rows = ((await latest.json()) as { data: { value: number | null }[] }).data;
+        return latest.status === 200 && rows.some((r) => r.value !== null);
+      },
+      30_000,
+      'public latest values',
+    );
 
     await stack.close();
     stack = undefined;

@@ -42,7 +42,7 @@ export function sendRendered(
   reply.header('cache-control', `public, max-age=${maxAgeS}`);
   reply.header('vary', 'accept');
   const match = req.headers['if-none-match'];
-  if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === '*'))
+  if (match?.split(',').some((t) => t.trim() === etag || t.trim() === '*'))
     return reply.code(304).send();
   return reply
     .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')

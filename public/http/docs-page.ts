@@ -35,7 +35,7 @@ export function docsPage(req: FastifyRequest): string {
 <title>${html(t.t('open.docs.title'))}</title></head>
 <body>
 <h1>${html(t.t('open.docs.title'))}</h1>
-<p><a href="?lang=${other}" hreflang="${other}">${html(t.t(`open.docs.switch_${other}`))}</a></p>
+<p><a href="?lang=${other}" hreflang="${other}">${html(lang === 'id' ? t.t('open.docs.switch_en') : t.t('open.docs.switch_id'))}</a></p>
 <p>${html(t.t('open.docs.intro'))}</p>
 <p>${html(t.t('open.docs.formats'))}</p>
 <p>${html(t.t('open.docs.limits'))}</p>

@@ -84,8 +84,10 @@ export function registerMeasurementRoutes(app: FastifyInstance, deps: Deps): voi
     }
     const intervalS = findKind(s.kind)?.expectedIntervalS ?? 60;
     const pageTo = pageEnd(q.averaging, pageFrom, range.to, q.limit, intervalS);
+    // Raw values carry the capture of their hour: the whole hour is read, the rows start at pageFrom.
+    const readFrom = q.averaging === 'raw' ? periodStart('hour', pageFrom) : pageFrom;
     const points = await deps.fromStore(req, reply, () =>
-      deps.data.series(s.kind, s.id, q.field, pageFrom, pageTo),
+      deps.data.series(s.kind, s.id, q.field, readFrom, pageTo),
     );
     if (!points) return reply;
     const query = { station: s.id, field: q.field, unit: parameter.unit, intervalS, averaging: q.averaging };
