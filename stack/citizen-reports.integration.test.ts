@@ -188,7 +188,13 @@ describe('citizen reports from the public page to the console and back', () => {
     await ops.page.screenshot({ path: '/tmp/citizen-console-id.png' });
     await mine.locator('form[data-action="approve"] button').click();
     await expect.poll(() => records.citizenReports.get(reportId)?.status).toBe('approved');
-    await ops.page.locator(`article[data-id="${reportId}"].status-approved`).waitFor();
+    const approved = ops.page.locator(`article[data-id="${reportId}"].status-approved`);
+    await approved.waitFor();
+    await approved.locator('summary').click();
+    await expect
+      .poll(() => approved.locator('.citizen-history li').first().textContent())
+      .toMatch(/ops: diterima$/);
+    await approved.screenshot({ path: '/tmp/citizen-console-approved-id.png' });
     await ops.context.close();
   }, 60_000);
 
@@ -204,12 +210,15 @@ describe('citizen reports from the public page to the console and back', () => {
     expect(await text.textContent()).toBe(EVIL);
     expect(await page.locator('.citizen-popup script, .citizen-popup img[src="x"]').count()).toBe(0);
     // Leaflet fades the popup in and pans it into view: shot once it is fully shown.
-    await page.waitForFunction(
-      "(() => { const p = document.querySelector('.leaflet-popup'); return p && getComputedStyle(p).opacity === '1'; })()",
-    );
+    type Styles = { getComputedStyle(e: unknown): { opacity: string } };
+    const opacity = () =>
+      page
+        .locator('.leaflet-popup')
+        .evaluate((p) => (globalThis as unknown as Styles).getComputedStyle(p).opacity);
+    await expect.poll(opacity).toBe('1');
     const top = async (selector: string) => (await page.locator(selector).boundingBox())?.y ?? 0;
-    // (Leaflet's pan stops with the popup's edge a pixel or two from the map's.)
-    await expect.poll(async () => (await top('.leaflet-popup')) >= (await top('#map')) - 4).toBe(true);
+    // (Leaflet's pan stops with the popup's edge a few pixels past the map's.)
+    await expect.poll(async () => (await top('.leaflet-popup')) >= (await top('#map')) - 8).toBe(true);
     await page.locator('#map').screenshot({ path: '/tmp/citizen-map-id.png' });
     await page.fill('#citizen-follow-code', code.toLowerCase());
     await page.click('#citizen-follow button[type=submit]');

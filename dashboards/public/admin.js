@@ -20,6 +20,7 @@ const ACTIONS = {
   maintenance_ended: 'audit.action.maintenance_ended',
   calibration_added: 'audit.action.calibration_added',
   data_validated: 'audit.action.data_validated',
+  citizen_report_moderated: 'audit.action.citizen_report_moderated',
 };
 const VIA = {
   session: 'audit.via.session',

@@ -23,7 +23,38 @@ const STATUS = {
   rejected: 'citizen.status.rejected',
   resolved: 'citizen.status.resolved',
 };
+const ACTION = {
+  approved: 'citizen.action.approved',
+  rejected: 'citizen.action.rejected',
+  linked: 'citizen.action.linked',
+  resolved: 'citizen.action.resolved',
+};
 const label = (table, value) => (table[value] ? t(table[value]) : value);
+
+/** The moderation history, read when opened: who did what and when, the note and the answer as text. */
+function history(report) {
+  const list = h('ol', { class: 'citizen-history' });
+  const details = h('details', {}, h('summary', {}, t('citizen.console.history')), list);
+  details.addEventListener('toggle', async () => {
+    if (!details.open || list.dataset.loaded) return;
+    const res = await api('GET', `/api/citizen-reports/${report.id}`);
+    if (!res.ok) return list.replaceChildren(h('li', { class: 'error' }, errorText(res.body, res.status)));
+    list.dataset.loaded = 'true';
+    list.replaceChildren(
+      ...res.body.history.map((e) =>
+        h(
+          'li',
+          {},
+          t('citizen.console.event', { t: e.at, actor: e.actor, action: label(ACTION, e.action) }),
+          e.note ? [' · ', h('i', {}, e.note)] : [],
+          e.public_answer ? [' · ', e.public_answer] : [],
+          e.station_id || e.alert_id ? [' · ', [e.station_id, e.alert_id].filter(Boolean).join(', ')] : [],
+        ),
+      ),
+    );
+  });
+  return details;
+}
 
 function step(report, action, fields, buttonKey, onDone) {
   const message = h('span', { class: 'error', role: 'alert' });
@@ -117,6 +148,7 @@ function card(report, canModerate, reload) {
           }),
         )
       : null,
+    report.status === 'new' ? null : history(report),
     canModerate ? h('div', { class: 'citizen-actions' }, actions(report, reload)) : null,
   );
 }
