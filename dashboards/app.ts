@@ -15,6 +15,7 @@ import { type AlertPointReader, registerAlertHistoryRoutes } from './http/alert-
 import { type ApiDeps, registerApiRoutes, visibleTo } from './http/api-routes.ts';
 import { registerAuditRoutes } from './http/audit-routes.ts';
 import { guards, registerAuthRoutes } from './http/auth-routes.ts';
+import { registerCitizenRoutes } from './http/citizen-routes.ts';
 import { type EventHub, openEventStream } from './http/events.ts';
 import { registerI18nRoutes, requestLanguage } from './http/i18n-routes.ts';
 import { problem } from './http/problem.ts';
@@ -109,6 +110,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   app.get('/history', { preHandler: guard.view('read', true) }, send('history.html'));
   app.get('/qa', { preHandler: guard.readPage }, send('qa.html'));
   app.get('/reports', { preHandler: guard.view('read', true) }, send('reports.html'));
+  app.get('/citizen', { preHandler: guard.view('read', true) }, send('citizen.html'));
   app.get('/login', send('login.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', (req, reply) => {
     if (req.params.name.endsWith('.html')) return reply.code(404).send(problem('error.not_found'));
@@ -133,6 +135,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   registerQaRoutes(app, { ...deps, points: deps.points, now }, guard);
   const reports = { reportsDir: deps.reportsDir ?? 'state/reports', generator: deps.reports };
   registerReportRoutes(app, { ...deps, ...reports, audit, now }, guard);
+  registerCitizenRoutes(app, { ...deps, audit, now }, guard);
 
   const stream = openEventStream(app, {
     hub: deps.hub,

@@ -3,6 +3,7 @@ import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { DecisionSource, PublicData, WindowSource } from './core/source.ts';
 import type { PublicStation } from './core/stations.ts';
+import { registerCitizenRoutes } from './http/citizen-routes.ts';
 import { registerOpenRoutes } from './http/open-routes.ts';
 import { registerPageRoutes } from './http/page-routes.ts';
 import { problemFor } from './http/problem.ts';
@@ -36,7 +37,11 @@ export type PublicPlugin = (app: FastifyInstance, deps: PublicDeps) => void | Pr
  * The public service's plugins, in order: the open-data API, the citizen page. A new capability (the
  * citizen reports) is one more line here.
  */
-export const PLUGINS: readonly PublicPlugin[] = [registerOpenRoutes, registerPageRoutes];
+export const PLUGINS: readonly PublicPlugin[] = [
+  registerOpenRoutes,
+  registerCitizenRoutes,
+  registerPageRoutes,
+];
 
 /** The public face: no login anywhere, so nothing here may reveal what is not public. Never listens. */
 export async function buildPublicApp(

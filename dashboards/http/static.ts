@@ -40,6 +40,10 @@ export const ASSET_NAMES = [
   // The reports page (issue 16).
   'reports.html',
   'reports.js',
+  // Citizen reports' moderation (issue 17).
+  'citizen.html',
+  'citizen.js',
+  'citizen.css',
 ] as const;
 
 /** A file as served; a page has one body per language, its words filled in from the catalogue. */

@@ -24,6 +24,7 @@ const ACTIONS = {
   report_downloaded: 'audit.action.report_downloaded',
   report_mailed: 'audit.action.report_mailed',
   report_mail_failed: 'audit.action.report_mail_failed',
+  citizen_report_moderated: 'audit.action.citizen_report_moderated',
 };
 const VIA = {
   session: 'audit.via.session',

@@ -25,6 +25,7 @@ export const AuditActions = [
   'report_downloaded',
   'report_mailed',
   'report_mail_failed',
+  'citizen_report_moderated',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];
 

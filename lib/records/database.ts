@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { AuditRepo } from './audit.ts';
+import { CitizenReportRepo } from './citizen-reports.ts';
 import { MaintenanceRepo } from './maintenance.ts';
 import { loadMigrations, type Migration, migrate, RecordsError, schemaVersion } from './migrate.ts';
 import { ReportRunRepo } from './report-runs.ts';
@@ -20,6 +21,8 @@ export type Records = {
   readonly validations: ValidationRepo;
   /** Report runs and their files (issue 16). */
   readonly reportRuns: ReportRunRepo;
+  /** Citizen reports (pengaduan) and their moderation (issue 17). */
+  readonly citizenReports: CitizenReportRepo;
   /** Schema version after opening, and the migrations this open applied (empty when up to date). */
   readonly version: number;
   readonly applied: number[];
@@ -76,6 +79,7 @@ function wrap(path: string, db: DatabaseSync, applied: number[]): Records {
     maintenance: new MaintenanceRepo(db),
     validations: new ValidationRepo(db),
     reportRuns: new ReportRunRepo(db),
+    citizenReports: new CitizenReportRepo(db),
     version: schemaVersion(db),
     applied,
     transaction<T>(work: () => T): T {

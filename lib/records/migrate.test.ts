@@ -35,6 +35,10 @@ describe('records migrations', () => {
     expect(tables(first.db)).toEqual([
       'audit',
       'calibrations',
+      'citizen_report_events',
+      'citizen_report_key',
+      'citizen_report_photos',
+      'citizen_reports',
       'maintenance_windows',
       'report_files',
       'report_runs',
@@ -57,6 +61,7 @@ describe('records migrations', () => {
       { version: 3, name: 'maintenance', applied_at: 1000 },
       { version: 4, name: 'validations', applied_at: 1000 },
       { version: 5, name: 'report-runs', applied_at: 1000 },
+      { version: 6, name: 'citizen-reports', applied_at: 1000 },
     ]);
     again.close();
   });
@@ -78,7 +83,7 @@ describe('records migrations', () => {
     old.close();
 
     const upgraded = openRecords(path);
-    expect(upgraded.applied).toEqual([2, 3, 4, 5]);
+    expect(upgraded.applied).toEqual([2, 3, 4, 5, 6]);
     expect(upgraded.users.get('siti')?.password_hash).toBe('scrypt$old');
     upgraded.audit.append({ at: 1, actor: 'siti', via: 'cli', action: 'login', target: 'siti' });
     expect(upgraded.audit.page({}, 10).entries).toHaveLength(1);

@@ -1,0 +1,26 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isLanguage, type Language, negotiateLanguage, translator } from '../../lib/i18n/index.ts';
+
+type Params = Record<string, string | number>;
+
+/** The language of an answer: `?lang=`, else Accept-Language, else Indonesian. */
+export function answerLanguage(req: FastifyRequest): Language {
+  const lang = (req.query as Record<string, unknown> | undefined)?.lang;
+  return isLanguage(lang) ? lang : negotiateLanguage(req.headers['accept-language']);
+}
+
+/**
+ * A refusal of the citizen routes as RFC 9457 problem+json: `status`, `code` (the catalogue key,
+ * stable for scripts), `title`/`error` (its message in the request's language) and `params`.
+ */
+export function refuse(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  params?: Params,
+) {
+  const text = translator(answerLanguage(req)).t(code, params);
+  const body = { type: 'about:blank', status, code, title: text, error: text, ...(params ? { params } : {}) };
+  return reply.code(status).type('application/problem+json; charset=utf-8').send(body);
+}
