@@ -51,8 +51,6 @@ export async function buildPublicApp(
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, trustProxy: deps.trustProxy });
   app.addHook('onRequest', securityHeaders(deps.tileUrl));
   app.get('/healthz', async () => ({ status: 'ok' }));
-  for (const plugin of plugins) await plugin(app, deps);
-
   app.setNotFoundHandler((req, reply) => reply.code(404).send(problemFor(req, 'open.error.not_found')));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     // A query string that breaks its schema (http/schemas.ts): name the parameter and what it must be.
@@ -69,5 +67,8 @@ export async function buildPublicApp(
     deps.log.error({ err, url: req.url }, 'public request failed');
     return reply.code(500).send(problemFor(req, 'open.error.internal'));
   });
+  // After the handlers: a plugin that awaits app.register() (citizen reports) starts the boot, and
+  // routes registered before a handler is set would keep fastify's default one.
+  for (const plugin of plugins) await plugin(app, deps);
   return app;
 }

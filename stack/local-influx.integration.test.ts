@@ -121,6 +121,7 @@ describe('the local InfluxDB of npm start', () => {
       ['ingest', false],
       ['flows', false],
       ['reader', false],
+      ['public', false],
       ['reports', false],
     ]);
     const grants = JSON.parse((await query(again.url, 'SHOW GRANTS FOR "flows"', again.admin)).text);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../model.ts';
 import { footerHtml, isLandscape, reportHtml, usableLogo } from './html.ts';
 import { airMonthly, ispuDaily, waterMonthly } from './testdata/fixtures.ts';
-import { periodText, wordsOf } from './words.ts';
+import { periodText, printedColumns, wordsOf } from './words.ts';
 
 const english = (report: Report): Report => ({ ...report, lang: 'en' });
 const PNG =
@@ -55,7 +55,7 @@ describe('a report as HTML for print', () => {
     const html = reportHtml(airMonthly());
     expect(html).toContain('<h2>Jl. Margonda Raya (Detos)</h2>');
     expect(html).toContain(
-      'ID aq-margonda-01 · Kecamatan beji · Pengelola: DLHK Depok · Koordinat 6,3685° LS, 106,8321° BT',
+      'ID aq-margonda-01 · Kecamatan Beji · Pengelola: DLHK Depok · Koordinat 6,3685° LS, 106,8321° BT',
     );
     expect(html).toContain('Kelengkapan data: 96,4 %');
     expect(html).toContain('Kelengkapan data: tidak ada data');
@@ -71,6 +71,26 @@ describe('a report as HTML for print', () => {
     expect(html).toContain('<td class="ispu" style="background:#fdd835;color:#222222">Tidak Sehat</td>');
     expect(html).toContain('style="background:#000000;color:#ffffff">Berbahaya</td>');
     expect(reportHtml(english(ispuDaily()))).toContain('>Tidak Sehat (unhealthy)</td>');
+  });
+
+  it("names each row's parameter, as the report types leave it to the base columns", () => {
+    const listed = airMonthly();
+    const bare: Report = { ...listed, columns: listed.columns.filter((c) => c.key !== 'parameter') };
+    expect(printedColumns(bare).map((c) => c.key)[0]).toBe('parameter');
+    const html = reportHtml(bare);
+    expect(html).toContain('Konsentrasi massa PM2,5');
+    expect(html).toContain('>Parameter<');
+    // one period on every row: not a column of its own
+    expect(printedColumns(bare).some((c) => c.key === 'period')).toBe(false);
+  });
+
+  it('names a Depok kecamatan as people write it, and any other district as the registry has it', () => {
+    const report = airMonthly();
+    const [first, ...rest] = report.sections as [Report['sections'][number], ...Report['sections']];
+    const html = (district: string) =>
+      reportHtml({ ...report, sections: [{ ...first, station: { ...first.station, district } }, ...rest] });
+    expect(html('pancoran-mas')).toContain('Kecamatan Pancoran Mas');
+    expect(html('Kota Bogor')).toContain('Kecamatan Kota Bogor');
   });
 
   it('prints wide tables landscape, decided by the column count', () => {

@@ -11,6 +11,7 @@ import {
   isIspuCategory,
   noteText,
   periodText,
+  printedColumns,
   standardsText,
   stationFacts,
   wordsOf,
@@ -27,7 +28,8 @@ const CSS = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
 
 /** From this many columns a table no longer fits A4 portrait at 8 pt: the report prints landscape. */
 export const LANDSCAPE_FROM_COLUMNS = 8;
-export const isLandscape = (report: Report): boolean => report.columns.length >= LANDSCAPE_FROM_COLUMNS;
+export const isLandscape = (report: Report): boolean =>
+  printedColumns(report).length >= LANDSCAPE_FROM_COLUMNS;
 
 /** Page margins, shared with pdf.ts: the bottom one leaves room for the footer. */
 export const MARGINS = { top: '14mm', right: '12mm', bottom: '16mm', left: '12mm' } as const;
@@ -62,13 +64,14 @@ function cell(tr: Translator, column: Column, row: StationSection['rows'][number
 
 function table(tr: Translator, report: Report, section: StationSection): string {
   if (section.rows.length === 0) return `<p class="empty">${escapeHtml(tr.t('report.print.no_rows'))}</p>`;
-  const head = report.columns.map((c) => `<th>${escapeHtml(headingText(tr, c))}</th>`).join('');
+  const columns = printedColumns(report);
+  const head = columns.map((c) => `<th>${escapeHtml(headingText(tr, c))}</th>`).join('');
   const kind = section.station.kind;
   const body = section.rows
-    .map((row) => `<tr>${report.columns.map((c) => cell(tr, c, row, kind)).join('')}</tr>`)
+    .map((row) => `<tr>${columns.map((c) => cell(tr, c, row, kind)).join('')}</tr>`)
     .join('\n');
   // The station named inside the heading too, so a page that continues its table says whose it is.
-  const whose = `<tr class="whose"><th colspan="${report.columns.length}">${escapeHtml(`${section.station.name} · ${section.station.id}`)}</th></tr>`;
+  const whose = `<tr class="whose"><th colspan="${columns.length}">${escapeHtml(`${section.station.name} · ${section.station.id}`)}</th></tr>`;
   return `<table><thead>${whose}<tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 

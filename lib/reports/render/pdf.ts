@@ -36,16 +36,26 @@ export const printerLaunches = (): number => launched;
 
 function printer(): Promise<Browser> {
   if (!browser) {
-    const started = chromium.launch({ executablePath: CHROMIUM, args: ARGS }).catch((err: Error) => {
-      throw Object.assign(
-        new Error(
-          `PDF printing needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium): ${err.message}`,
-        ),
-        {
-          code: 'REPORT_NO_CHROMIUM',
-        },
-      );
-    });
+    const started = chromium
+      .launch({
+        executablePath: CHROMIUM,
+        args: ARGS,
+        // Playwright's own signal handlers would end the whole process with 130 on Ctrl-C, before the
+        // service that owns the browser could stop cleanly; the owner closes it (closePrinters).
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      })
+      .catch((err: Error) => {
+        throw Object.assign(
+          new Error(
+            `PDF printing needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium): ${err.message}`,
+          ),
+          {
+            code: 'REPORT_NO_CHROMIUM',
+          },
+        );
+      });
     launched++;
     browser = started;
     // A browser that crashed or failed to start is forgotten, so the next report starts a fresh one.

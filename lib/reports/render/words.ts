@@ -1,6 +1,7 @@
 import { ISPU_CATEGORIES, ispuLabel, standardName } from '../../i18n/alert-text.js';
 import { type Translator, translator } from '../../i18n/index.ts';
 import { TIME_ZONE } from '../../i18n/message.js';
+import { districtName } from '../../registry/districts.ts';
 import type { Cell, Column, Report, ReportNote, ReportRow, StationMeta } from '../model.ts';
 
 /**
@@ -85,7 +86,8 @@ export function coordinatesText(tr: Translator, station: StationMeta): string | 
 /** A station's identity as short facts: id, district, operator, coordinates (those it has). */
 export function stationFacts(tr: Translator, station: StationMeta): string[] {
   const facts = [tr.t('report.print.station.id', { id: station.id })];
-  if (station.district) facts.push(tr.t('report.print.station.district', { district: station.district }));
+  if (station.district)
+    facts.push(tr.t('report.print.station.district', { district: districtName(station.district) }));
   if (station.operator) facts.push(tr.t('report.print.station.operator', { operator: station.operator }));
   const coordinates = coordinatesText(tr, station);
   if (coordinates) facts.push(tr.t('report.print.station.coordinates', { coordinates }));
@@ -108,6 +110,26 @@ export function noteText(tr: Translator, note: ReportNote): string {
   return tr.t('report.print.note', { label, from: note.from, to: note.to, text });
 }
 
+const LEADING: readonly Column[] = [
+  { key: 'parameter', label: 'report.column.parameter', format: 'text' },
+  { key: 'period', label: 'report.column.period', format: 'text' },
+];
+
+/**
+ * The columns a printed table shows: the row's parameter and period first (every row has them, and the
+ * CSV prints them always) unless the type lists them itself or they are the same on every row of the
+ * report (one parameter, one period: said once in the headings instead); the period also not when the
+ * type has a time column of its own.
+ */
+export function printedColumns(report: Report): Column[] {
+  const own = new Set(report.columns.map((c) => c.key));
+  if (report.columns.some((c) => c.format === 'datetime')) own.add('period');
+  const varies = (key: string) => new Set(report.sections.flatMap((s) => s.rows.map((r) => r[key]))).size > 1;
+  return [...LEADING.filter((c) => !own.has(c.key) && varies(c.key)), ...report.columns];
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** A column's heading: its catalogue label. */
 export const headingText = (tr: Translator, column: Column): string => tr.t(column.label);
 
@@ -122,6 +144,8 @@ export function cellText(tr: Translator, column: Column, row: ReportRow, kind: s
   const value = row[column.key];
   if (value === null || value === undefined || value === '') return '–';
   if (column.key === 'parameter' && typeof value === 'string') return parameterText(tr, kind, value);
+  if (column.key === 'period' && typeof value === 'string' && ISO_TIME.test(value))
+    return tr.dateTime(Date.parse(value));
   if (typeof value === 'string') {
     return column.format === 'ispu-category' ? ispuLabel(tr, value) : value;
   }

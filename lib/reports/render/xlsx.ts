@@ -10,6 +10,7 @@ import {
   isIspuCategory,
   noteText,
   periodText,
+  printedColumns,
   standardsText,
   stationFacts,
   wordsOf,
@@ -68,7 +69,7 @@ type Heading = { text: string; column?: Column; extra?: (row: ReportRow, section
 function headings(tr: Translator, report: Report, withStation: boolean): Heading[] {
   const list: Heading[] = [];
   if (withStation) list.push({ text: tr.t('report.print.column.station'), extra: (_r, s) => s.station.id });
-  for (const column of report.columns) list.push({ text: headingText(tr, column), column });
+  for (const column of printedColumns(report)) list.push({ text: headingText(tr, column), column });
   if (takesUnit(report)) {
     list.push({
       text: tr.t('report.print.column.unit'),
