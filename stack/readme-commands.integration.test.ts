@@ -21,7 +21,7 @@ import {
 // are free. Only the environment is set (a token the README says to export, curl's --fail-with-body).
 
 const FILES = ['README.md', 'broker/README.md'];
-const PRINTED_PORTS = [8086, 1883, 1884, 1880, 8080, 9101, 9102, 6379];
+const PRINTED_PORTS = [8086, 1883, 1884, 1880, 8080, 8081, 9101, 9102, 6379];
 
 /** Not run, each for a reason. A command in no session and not here fails the coverage test. */
 const EXEMPT: { file: string; command: string; reason: string }[] = [
@@ -63,6 +63,14 @@ const CHECKS: { match: RegExp; untilMs?: number; check(stdout: string): void }[]
         queryCounts(out).every((n) => n > 0),
         out,
       ).toBe(true),
+  },
+  {
+    match: /^curl -s http:\/\/127\.0\.0\.1:8081\/open\/v1\/ispu\/latest$/,
+    check: (out) => expect(JSON.parse(out)).toHaveProperty('data'),
+  },
+  {
+    match: /^npm run report -- air-monthly /,
+    check: (out) => expect(out.match(/\.(pdf|csv|xlsx) .* sha256 [0-9a-f]{64}$/gm)?.length, out).toBe(3),
   },
   { match: /^npm run devices -- (add|rotate|service) /, check: (out) => expect(out).toMatch(/shown once/) },
   { match: /^npm run devices -- list/, check: (out) => expect(out).toMatch(/^aq-beji-02\s/m) },
