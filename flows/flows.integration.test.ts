@@ -239,7 +239,12 @@ describe('Node-RED alert flows', () => {
     expect(before.map((a) => a.id)).toContain('wastewater/ww-01/p68-bod');
     await h.restart();
     const after = (await (await h.api('/api/alerts')).json()) as Alert[];
-    expect(after).toEqual(before);
+    // Every alert of before, unchanged. wn-02 is stale after 1.5 s of silence (above): a restart slower
+    // than that raises its stale alert meanwhile, which is right and not this test's point.
+    const kept = new Set(before.map((a) => a.id));
+    expect(after.filter((a) => kept.has(a.id))).toEqual(before);
+    const added = after.filter((a) => !kept.has(a.id)).map((a) => a.id);
+    expect(added.filter((id) => id !== 'water_network/wn-02/stale-pressure')).toEqual([]);
     // Still the same alert: a reading over the limit raises nothing new; one inside clears it.
     await sendAll('ww-01', 'wastewater', [[Date.now(), { bod: 50 }]]);
     await sendAll('ww-01', 'wastewater', [[Date.now() + 1, { bod: 20 }]]);
