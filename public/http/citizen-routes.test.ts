@@ -1,3 +1,5 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -5,6 +7,7 @@ import { silentLogger } from '../../lib/log.ts';
 import { openRecords, type Records } from '../../lib/records/database.ts';
 import { testApp } from '../test-app.ts';
 import { citizenRoutes } from './citizen-routes.ts';
+import { openApiDocument } from './openapi.ts';
 
 const T0 = Date.parse('2026-12-01T09:00:00+07:00');
 const log = silentLogger();
@@ -242,6 +245,33 @@ describe('public citizen report routes (issue 17)', () => {
     expect(count()).toBe(4);
     now = T0 + 60 * 60_000 + 1;
     expect((await post(report())).statusCode).toBe(201);
+  });
+
+  it('answers as the OpenAPI document says: sent, listed, followed, refused', async () => {
+    const doc = openApiDocument();
+    const ajv = new Ajv2020({ strict: false });
+    (addFormatsModule as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+    ajv.addSchema({ $id: 'openapi', components: doc.components });
+    const valid = (name: string, body: unknown) => {
+      const check = ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
+      return check(body) || JSON.stringify(check.errors);
+    };
+    const sent = await post(report({ photo: (await jpegWithGps(400, 300)).toString('base64') }));
+    expect(valid('CitizenReportSent', sent.json())).toBe(true);
+    expect(valid('CitizenReportInput', report())).toBe(true);
+    const code = sent.json().code as string;
+    expect(valid('CitizenReportStatus', (await app.inject(`/open/v1/citizen-reports/${code}`)).json())).toBe(
+      true,
+    );
+    const id = records.citizenReports.byCode(code)?.id as number;
+    records.citizenReports.moderate(id, { action: 'approved', actor: 'ops' });
+    const listed = (await app.inject('/open/v1/citizen-reports')).json();
+    expect(listed.reports).toHaveLength(1);
+    expect(valid('CitizenReportList', listed)).toBe(true);
+    expect(valid('Problem', (await post('{"category":')).json())).toBe(true);
+    // Every route of this plugin is in the document.
+    for (const path of ['/citizen-reports', '/citizen-reports/{code}', '/citizen-reports/{id}/photo'])
+      expect(Object.keys(doc.paths)).toContain(path);
   });
 
   it('lists approved and resolved reports only, without contact, sender or moderation internals', async () => {

@@ -1,3 +1,4 @@
+import { CitizenSchemas, citizenPaths } from './openapi-citizen.ts';
 import { listOf, openapiParams, Params, Schemas } from './schemas.ts';
 
 export const API_PREFIX = '/open/v1';
@@ -133,7 +134,7 @@ export function openApiDocument() {
       },
     },
     servers: [{ url: API_PREFIX }],
-    paths,
-    components: { schemas: Schemas },
+    paths: { ...paths, ...citizenPaths },
+    components: { schemas: { ...Schemas, ...CitizenSchemas } },
   };
 }
