@@ -172,13 +172,23 @@ describe('citizen page in Chromium', () => {
       if (m.type() === 'error' && !expected(`${m.text()} ${m.location().url}`)) errors.push(m.text());
     });
     page.on('pageerror', (err) => errors.push(err.message));
+    // The first load's responses only; a size asked of a request still finishing when the context
+    // closes rejects, so each is caught (an unawaited rejection would fail the run).
     const sizes: Promise<number>[] = [];
-    page.on('requestfinished', (req) =>
-      sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)),
-    );
+    let loading = true;
+    page.on('requestfinished', (req) => {
+      if (loading)
+        sizes.push(
+          req
+            .sizes()
+            .then((s) => s.responseBodySize + s.responseHeadersSize)
+            .catch(() => 0),
+        );
+    });
     await page.goto(`${base}/${lang ? `?lang=${lang}` : ''}`);
     await page.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
     await page.waitForLoadState('networkidle');
+    loading = false;
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     return { page, errors, bytes, close: () => context.close() };
   }
