@@ -76,7 +76,10 @@ const section: BenchSection = {
         { specs: reportTypes, formats: [...FORMATS.keys()], registry: stations, scope: {}, now: Date.now() },
       );
       if (!check.ok) throw new Error(`request refused: ${check.refusal.key}`);
-      let peak = process.memoryUsage().rss;
+      // The process wrote the month first: its RSS at the start is printed beside the peak, so the
+      // report's own growth is the difference.
+      const atStart = process.memoryUsage().rss;
+      let peak = atStart;
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 50);
@@ -106,6 +109,7 @@ const section: BenchSection = {
         report_write_s: writeS,
         report_read_build_s: built,
         report_air_monthly_s: totalS,
+        report_rss_at_start_mb: atStart / 1_048_576,
         report_peak_rss_mb: peak / 1_048_576,
       };
     } finally {
