@@ -61,6 +61,7 @@ describe('layers point one way', () => {
     ['flows/service.ts', 'testkit/ports.ts', 'only tests and stack/ import testkit/'],
     ['lib/catalogue/index.ts', 'ingest/core/decode.ts', 'lib/ imports no service, stack/ or testkit/'],
     ['lib/catalogue/index.ts', 'testkit/pipeline.ts', 'lib/ imports no service, stack/ or testkit/'],
+    ['lib/influx/x.integration.test.ts', 'testkit/influxd.ts', 'lib/ imports no service, stack/ or testkit/'],
     ['testkit/pipeline.ts', 'stack/start.ts', 'testkit/ never imports stack/ (wiring)'],
     ['dashboards/app.ts', '../shared/x.ts', 'imports a file outside the repository'],
     ['broker/bench/x.ts', 'testkit/broker.ts', 'only tests and stack/ import testkit/'],

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../testkit/influxd.ts';
-import { createInfluxSource, stationStatement } from './influx-source.ts';
-import { parsePeriod } from './request.ts';
-import { NO_QA_RECORDS } from './source.ts';
+import { createInfluxSource, stationStatement } from '../lib/reports/influx-source.ts';
+import { parsePeriod } from '../lib/reports/request.ts';
+import { NO_QA_RECORDS } from '../lib/reports/source.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from './influxd.ts';
 
 const DB = 'environment';
 const period = parsePeriod('2026-11-10', 'day') as NonNullable<ReturnType<typeof parsePeriod>>;

@@ -2,9 +2,9 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { modeOf, modesUnder, notPrivate, sampleState } from '../testkit/file-modes.ts';
-import { createLogger } from './log.ts';
-import { enforcePrivate } from './private-files.ts';
+import { createLogger } from '../lib/log.ts';
+import { enforcePrivate } from '../lib/private-files.ts';
+import { modeOf, modesUnder, notPrivate, sampleState } from './file-modes.ts';
 
 describe('enforcePrivate', () => {
   let dir: string;

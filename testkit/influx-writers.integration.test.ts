@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../../testkit/influxd.ts';
-import { tryStartInfluxDb2 } from '../../testkit/influxdb2-container.ts';
-import { startLocalVictoriaMetrics } from '../../testkit/victoria-metrics.ts';
-import { freePort } from '../process/ports.ts';
-import { createV1Writer } from './v1-writer.ts';
-import { createV2Writer } from './v2-writer.ts';
-import { WriteError } from './write-error.ts';
+import { createV1Writer } from '../lib/influx/v1-writer.ts';
+import { createV2Writer } from '../lib/influx/v2-writer.ts';
+import { WriteError } from '../lib/influx/write-error.ts';
+import { freePort } from '../lib/process/ports.ts';
+import { influxQuery, type LocalInfluxd, startLocalInfluxd } from './influxd.ts';
+import { tryStartInfluxDb2 } from './influxdb2-container.ts';
+import { startLocalVictoriaMetrics } from './victoria-metrics.ts';
 
 const caught = async (p: Promise<unknown>) =>
   p.then(
