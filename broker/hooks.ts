@@ -1,7 +1,7 @@
 import type { Aedes, AuthenticateError, Client, Subscription } from 'aedes';
+import { addressKey } from '../lib/address-key.ts';
 import type { Logger } from '../lib/log.ts';
 import { PublishRateLimiter } from '../lib/rate-limit.ts';
-import { addressKey } from '../lib/registry/auth-throttle.ts';
 import type { AccountCheck } from './account-check.ts';
 import { canPublish, canSubscribe, type Identity, identityOf } from './acl.ts';
 import { assignClientId, forwardEverything, pendingWill } from './aedes-internals.ts';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AuthThrottle,
-  addressKey,
-  FailureLimiter,
-  type FailurePolicy,
-  type Outcome,
-} from './auth-throttle.ts';
+import { addressKey } from '../address-key.ts';
+import { AuthThrottle, FailureLimiter, type FailurePolicy, type Outcome } from './auth-throttle.ts';
 
 const policy: FailurePolicy = {
   free: 3,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClientRateLimiter, clientKey } from './rate-limit.ts';
+import { addressKey as clientKey } from '../../lib/address-key.ts';
+import { ClientRateLimiter } from './rate-limit.ts';
 
 describe('clientKey', () => {
   it('keeps IPv4, unmaps IPv4-mapped IPv6, and cuts IPv6 to its /64', () => {

@@ -1,10 +1,10 @@
-import { isIPv6 } from 'node:net';
+import { addressKey } from '../../lib/address-key.ts';
 
 /**
  * Requests per client address: a token bucket each (a burst, then a steady rate), in memory. Checks
- * are synchronous, so parallel requests cannot both spend the last token. An IPv6 client is limited by
- * its /64 (one subscriber's prefix: an address per request costs it nothing); IPv4-mapped IPv6
- * addresses count as the IPv4 address.
+ * are synchronous, so parallel requests cannot both spend the last token. Addresses are counted as the
+ * broker's login throttle counts them (lib/address-key.ts): IPv6 by its /64, so an address per request
+ * costs a subscriber nothing; IPv4-mapped IPv6 as the IPv4 address.
  */
 export class ClientRateLimiter {
   readonly #buckets = new Map<string, { tokens: number; last: number }>();
@@ -20,7 +20,7 @@ export class ClientRateLimiter {
 
   /** 0 when the request may go, else the seconds to wait before the next one would (Retry-After). */
   take(address: string, now: number): number {
-    const key = clientKey(address);
+    const key = addressKey(address);
     let bucket = this.#buckets.get(key);
     if (!bucket) {
       if (this.#buckets.size >= this.#maxClients) this.#evict(now);
@@ -49,21 +49,4 @@ export class ClientRateLimiter {
       if (oldest !== undefined) this.#buckets.delete(oldest);
     }
   }
-}
-
-/** The bucket of an address: IPv4 as is, IPv6 by its first 64 bits. */
-export function clientKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1] as string;
-  if (!isIPv6(address)) return address;
-  const [head = '', tail = ''] = address.split('%')[0]?.split('::') ?? [];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::')
-    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
-    : left;
-  return `${groups
-    .slice(0, 4)
-    .map((g) => Number.parseInt(g || '0', 16).toString(16))
-    .join(':')}::/64`;
 }
