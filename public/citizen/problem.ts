@@ -1,13 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isLanguage, type Language, negotiateLanguage, translator } from '../../lib/i18n/index.ts';
+import { translator } from '../../lib/i18n/index.ts';
+import { requestLanguage } from '../http/problem.ts';
 
 type Params = Record<string, string | number>;
-
-/** The language of an answer: `?lang=`, else Accept-Language, else Indonesian. */
-export function answerLanguage(req: FastifyRequest): Language {
-  const lang = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(lang) ? lang : negotiateLanguage(req.headers['accept-language']);
-}
 
 /**
  * A refusal of the citizen routes as RFC 9457 problem+json: `status`, `code` (the catalogue key,
@@ -20,7 +15,7 @@ export function refuse(
   code: string,
   params?: Params,
 ) {
-  const text = translator(answerLanguage(req)).t(code, params);
+  const text = translator(requestLanguage(req)).t(code, params);
   const body = { type: 'about:blank', status, code, title: text, error: text, ...(params ? { params } : {}) };
   return reply.code(status).type('application/problem+json; charset=utf-8').send(body);
 }
