@@ -1,11 +1,9 @@
 import { capture } from '../../lib/aggregate/index.ts';
-import { findKind } from '../../lib/catalogue/index.ts';
 import { withDecisionCodes } from '../../lib/qa/states.ts';
 import type { Records } from '../../lib/records/database.ts';
 import { toWindow } from '../../lib/records/maintenance.ts';
 import { toDecision } from '../../lib/records/validations.ts';
 import {
-  fieldProblem,
   inputProblem,
   iso,
   permitted,
@@ -14,7 +12,7 @@ import {
   refuse,
   refuseFor,
   type StationLookup,
-  stationFor,
+  stationFields,
 } from './common.ts';
 import type { PointSource } from './influx-points.ts';
 import { CaptureQuerySchema } from './inputs.ts';
@@ -71,13 +69,9 @@ export class CaptureDesk {
     if (to <= from) return refuse(400, 'error.qa.to_after_from');
     const days = MAX_CAPTURE_DAYS[period];
     if (to - from > days * DAY_MS) return refuse(400, 'error.qa.capture_too_long', { days, period });
-    const station = stationFor(who, this.#options.stations, id);
-    if (!station.ok) return station;
-    const kind = findKind(station.value.kind);
-    if (!kind) return refuse(404, 'error.qa.kind_unknown', { kind: station.value.kind });
-    const fields = parsed.data.fields?.length ? [...new Set(parsed.data.fields)] : Object.keys(kind.fields);
-    const unknown = fieldProblem(kind.id, fields);
-    if (unknown) return refuseFor(400, unknown);
+    const target = stationFields(who, this.#options.stations, id, parsed.data.fields);
+    if (!target.ok) return target;
+    const { kind, fields } = target.value;
     if (!this.#options.points) return refuse(503, 'error.qa.no_influx');
     let read: Awaited<ReturnType<PointSource['codes']>>;
     try {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findKind } from '../../lib/catalogue/index.ts';
+import { findKind, type KindSpec } from '../../lib/catalogue/index.ts';
 import { type Translator, translator } from '../../lib/i18n/index.ts';
 import type { Access } from '../../lib/records/access.ts';
 import { allows, type Permission, Permissions } from '../auth/permissions.ts';
@@ -61,6 +61,26 @@ export function stationFor(who: QaActor, lookup: StationLookup, id: string): QaO
     return refuse(403, 'error.qa.station_outside_scope', { station: id });
   if (!station) return refuse(404, 'error.qa.station_not_registered', { station: id });
   return { ok: true, value: station };
+}
+
+/**
+ * The station (registered, in scope), its catalogue kind and the fields asked for (none: all the kind's),
+ * checked in that order, as the data and capture views need them before reading InfluxDB.
+ */
+export function stationFields(
+  who: QaActor,
+  lookup: StationLookup,
+  id: string,
+  asked: readonly string[] | undefined,
+): QaOutcome<{ station: StationRef; kind: KindSpec; fields: string[] }> {
+  const station = stationFor(who, lookup, id);
+  if (!station.ok) return station;
+  const kind = findKind(station.value.kind);
+  if (!kind) return refuse(404, 'error.qa.kind_unknown', { kind: station.value.kind });
+  const fields = asked?.length ? [...new Set(asked)] : Object.keys(kind.fields);
+  const unknown = fieldProblem(kind.id, fields);
+  if (unknown) return refuseFor(400, unknown);
+  return { ok: true, value: { station: station.value, kind, fields } };
 }
 
 /** Fields must be the station kind's (catalogue); the problem lists the kind's fields. */

@@ -1,4 +1,3 @@
-import { findKind } from '../../lib/catalogue/index.ts';
 import { type Decision, type Segment, timeline, withStates } from '../../lib/qa/states.ts';
 import { formatWib } from '../../lib/qa/time.ts';
 import { windowsCovering } from '../../lib/qa/windows.ts';
@@ -16,6 +15,7 @@ import {
   refuse,
   refuseFor,
   type StationLookup,
+  stationFields,
   stationFor,
 } from './common.ts';
 import type { PointSource } from './influx-points.ts';
@@ -178,13 +178,9 @@ export class ValidationDesk {
     if (to <= from) return refuse(400, 'error.qa.to_after_from');
     if (to - from > MAX_DATA_MS)
       return refuse(400, 'error.qa.data_too_long', { days: MAX_DATA_MS / 86_400_000 });
-    const station = stationFor(who, this.#options.stations, id);
-    if (!station.ok) return station;
-    const kind = findKind(station.value.kind);
-    if (!kind) return refuse(404, 'error.qa.kind_unknown', { kind: station.value.kind });
-    const fields = parsed.data.fields?.length ? [...new Set(parsed.data.fields)] : Object.keys(kind.fields);
-    const unknown = fieldProblem(kind.id, fields);
-    if (unknown) return refuseFor(400, unknown);
+    const target = stationFields(who, this.#options.stations, id, parsed.data.fields);
+    if (!target.ok) return target;
+    const { kind, fields } = target.value;
     if (!this.#options.points) return refuse(503, 'error.qa.no_influx');
     let read: Awaited<ReturnType<PointSource['read']>>;
     try {
