@@ -7,6 +7,7 @@ import { MaintenanceRepo } from '../lib/records/maintenance.ts';
 import { UserRepo } from '../lib/records/users.ts';
 import { ValidationRepo } from '../lib/records/validations.ts';
 import { loadRegistry } from '../lib/registry/store.ts';
+import { registryStations } from '../lib/reports/generator.ts';
 import { createInfluxSource } from '../lib/reports/influx-source.ts';
 import type { Report, StationMeta } from '../lib/reports/model.ts';
 import { NO_QA_RECORDS, qaRecordsOf, type StationSource } from '../lib/reports/source.ts';
@@ -47,17 +48,7 @@ async function logoDataUri(path: string | undefined): Promise<string | undefined
 
 export async function openGeneration(config: GenerationConfig): Promise<Generation> {
   const registry = await loadRegistry(config.registryPath);
-  const stations: StationMeta[] = registry.devices
-    .filter((d) => !d.revoked)
-    .map((d) => ({
-      id: d.id,
-      name: d.name ?? d.id,
-      kind: d.kind,
-      district: d.district,
-      operator: d.operator,
-      lat: d.lat,
-      lon: d.lon,
-    }));
+  const stations: StationMeta[] = registryStations(registry.devices);
   const agency = { name: config.agencyName, logoDataUri: await logoDataUri(config.logoPath) };
   // Read only: a report never changes the records, and never migrates a database the console owns.
   const db = existsSync(config.recordsPath)
