@@ -1,3 +1,4 @@
+import { nextPeriod } from '../aggregate/periods.ts';
 import type { Language, Scope } from '../records/access.ts';
 import { Languages } from '../records/access.ts';
 import {
@@ -63,15 +64,12 @@ export function parsePeriod(text: string, unit: ReportPeriod['unit']): ReportPer
   const year = Number(match[1]);
   const month = Number(match[2]);
   if (year < 1970 || month < 1 || month > 12) return undefined;
-  if (unit === 'month') {
-    const from = Date.UTC(year, month - 1, 1) - WIB_OFFSET_MS;
-    return { label: text, from, to: Date.UTC(year, month, 1) - WIB_OFFSET_MS, unit };
-  }
-  const day = Number(match[3]);
-  const start = Date.UTC(year, month - 1, day);
+  const day = unit === 'month' ? 1 : Number(match[3]);
+  const midnight = Date.UTC(year, month - 1, day);
   // Date.UTC rolls 2026-02-30 over into March: a date that does not exist is refused.
-  if (new Date(start).getUTCDate() !== day) return undefined;
-  return { label: text, from: start - WIB_OFFSET_MS, to: start - WIB_OFFSET_MS + 86_400_000, unit };
+  if (new Date(midnight).getUTCDate() !== day) return undefined;
+  const from = midnight - WIB_OFFSET_MS;
+  return { label: text, from, to: nextPeriod(unit, from), unit };
 }
 
 /** Whether the principal's scope lets it see the station (lib/records/access.ts: unscoped sees all). */
