@@ -1,10 +1,11 @@
 import mqtt from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { makeConsoleRecords, TEST_USER } from '../testkit/console.ts';
 import { type FlowsHarness, startFlowsHarness } from '../testkit/flows-harness.ts';
 import { influxQuery } from '../testkit/influxd.ts';
@@ -187,18 +188,7 @@ describe('alert history on the real pipeline, flows and influxd', () => {
     let browser: Browser;
     let page: Page;
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     });
     afterAll(async () => {

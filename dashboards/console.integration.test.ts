@@ -1,11 +1,12 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { openRecords } from '../lib/records/database.ts';
 import { revokeDevice, setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { makeConsoleRecords, seedConsoleUsers, TEST_USER } from '../testkit/console.ts';
 import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 import { ConsoleConfigSchema } from './config.ts';
@@ -200,18 +201,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
     let browser: Browser;
     let page: Page;
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     });
     afterAll(async () => {

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../lib/catalogue/topics.ts';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
@@ -102,16 +103,7 @@ describe('console languages in Chromium', () => {
       log: silentLogger(),
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

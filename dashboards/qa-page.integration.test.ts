@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -83,16 +84,7 @@ describe('QA page in a browser', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => d.dismiss());
     await page.goto(`${base}/login`);

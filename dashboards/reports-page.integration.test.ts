@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../lib/aggregate/points.ts';
 import { silentLogger } from '../lib/log.ts';
@@ -14,6 +14,7 @@ import { csvFormat } from '../lib/reports/render/csv.ts';
 import { closePrinters, pdfFormat } from '../lib/reports/render/pdf.ts';
 import { xlsxFormat } from '../lib/reports/render/xlsx.ts';
 import type { StationSource } from '../lib/reports/source.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -98,16 +99,7 @@ describe('reports page in a browser', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     await page.goto(`${base}/login`);
     await page.fill('input[name=username]', 'tari');

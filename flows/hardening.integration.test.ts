@@ -5,9 +5,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../lib/process/ports.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { type FlowsConfigInput, FlowsConfigSchema } from './config.ts';
 import { type FlowsService, startFlows } from './service.ts';
 import { decryptCredentials, TRACKED } from './state-folder.ts';
@@ -192,16 +193,7 @@ describe('Node-RED hardening', () => {
   it('the editor loads and logs in under its CSP (Chromium), with no violation', async () => {
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       const violations: string[] = [];
       page.on('console', (m) => {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import type { Decision } from '../lib/qa/states.ts';
 import { DeviceSchema } from '../lib/registry/schema.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../testkit/influxd.ts';
 import { createInfluxData } from './adapters/influx-data.ts';
 import { buildPublicApp } from './app.ts';
@@ -143,16 +144,7 @@ describe('citizen page in Chromium', () => {
       log: silentLogger(),
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../dashboards/app.ts';
@@ -14,6 +14,7 @@ import { createConsoleMetrics } from '../dashboards/metrics.ts';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { testApp } from '../public/test-app.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 
 // Issue 17, across the two services and one records database: a report sent from the public page in
@@ -63,16 +64,7 @@ describe('citizen reports from the public page to the console and back', () => {
       log: silentLogger(),
     });
     consoleBase = await consoleApp.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

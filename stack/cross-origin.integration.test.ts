@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Login } from '../lib/influx/v1-users.ts';
 import { silentLogger } from '../lib/log.ts';
 import { freePort, waitFor } from '../lib/process/ports.ts';
+import { launchChromium } from '../testkit/chromium.ts';
 import { influxCount, influxQuery } from '../testkit/influxd.ts';
 import { StackConfigSchema } from './config.ts';
 import { type StackService, startStack } from './start.ts';
@@ -153,18 +154,7 @@ describe('a page on another loopback port, in a browser logged in to the console
     });
     await new Promise<void>((resolve) => evil?.listen(0, '127.0.0.1', resolve));
     evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
