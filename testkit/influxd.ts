@@ -145,12 +145,28 @@ async function startOnce(options: LocalInfluxdOptions): Promise<LocalInfluxd> {
     url,
     dataDir,
     kill: () => kill('SIGKILL'),
-    start,
+    start: () => restart(start),
     async stop() {
       await kill('SIGTERM');
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts influxd again on its old port. A listener of another test may sit on it for a moment (ports are
+ * chosen by binding and releasing): a refused bind is retried for a few seconds, anything else is not.
+ */
+async function restart(start: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await start();
+    } catch (err) {
+      if (Date.now() > deadline || !String(err).includes('address already in use')) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Runs one InfluxQL statement over the v1 /query API (as `login`, if given) and returns the parsed JSON. */

@@ -1,13 +1,52 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
+/**
+ * A loopback TCP port that was free a moment ago, chosen below the kernel's ephemeral range.
+ * Outgoing connections take their local port from that range: a service restarted on its old port (a
+ * fault drill kills influxd and starts it again on the same one) could find a client socket of some
+ * parallel test sitting on it. Below the range only another listener can collide, and binding checks.
+ */
+export async function freePort(): Promise<number> {
+  const below = ephemeralRangeStart();
+  if (below - STATIC_PORTS_FROM >= 1000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = STATIC_PORTS_FROM + Math.floor(Math.random() * (below - STATIC_PORTS_FROM));
+      if (await canListen(port)) return port;
+    }
+  }
+  return listenOn(0);
+}
+
+/** Above the ports people give their own services (8080, 8086, 1883, …). */
+const STATIC_PORTS_FROM = 10_000;
+
+/** The first port of Linux's ip_local_port_range; where that file is missing, IANA's 49152. */
+function ephemeralRangeStart(): number {
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(first) && first > 0 ? first : 49_152;
+  } catch {
+    return 49_152;
+  }
+}
+
+async function canListen(port: number): Promise<boolean> {
+  try {
+    return (await listenOn(port)) === port;
+  } catch {
+    return false;
+  }
+}
+
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => {
         if (address && typeof address === 'object') resolve(address.port);
