@@ -4,6 +4,7 @@ import type { Records } from '../../lib/records/database.ts';
 import { toWindow } from '../../lib/records/maintenance.ts';
 import { toDecision } from '../../lib/records/validations.ts';
 import {
+  fromInflux,
   inputProblem,
   iso,
   permitted,
@@ -12,12 +13,12 @@ import {
   refuse,
   refuseFor,
   type StationLookup,
+  spanProblem,
   stationFields,
 } from './common.ts';
 import type { PointSource } from './influx-points.ts';
 import { CaptureQuerySchema } from './inputs.ts';
 
-const DAY_MS = 86_400_000;
 /** The widest range per period: about a thousand rows per field at most (hours of a month, days of a quarter). */
 export const MAX_CAPTURE_DAYS = { hour: 31, day: 92, month: 366 } as const;
 /** Rows read from InfluxDB at most; a station reporting every minute fills it in about ten weeks. */
@@ -66,19 +67,20 @@ export class CaptureDesk {
     const parsed = CaptureQuerySchema.safeParse(query ?? {});
     if (!parsed.success) return refuseFor(400, inputProblem(parsed.error));
     const { from, to, period } = parsed.data;
-    if (to <= from) return refuse(400, 'error.qa.to_after_from');
     const days = MAX_CAPTURE_DAYS[period];
-    if (to - from > days * DAY_MS) return refuse(400, 'error.qa.capture_too_long', { days, period });
+    const badSpan = spanProblem(from, to, days, {
+      code: 'error.qa.capture_too_long',
+      params: { days, period },
+    });
+    if (badSpan) return badSpan;
     const target = stationFields(who, this.#options.stations, id, parsed.data.fields);
     if (!target.ok) return target;
     const { kind, fields } = target.value;
-    if (!this.#options.points) return refuse(503, 'error.qa.no_influx');
-    let read: Awaited<ReturnType<PointSource['codes']>>;
-    try {
-      read = await this.#options.points.codes(kind.id, id, fields, from, to, MAX_CAPTURE_ROWS);
-    } catch (err) {
-      return refuse(502, 'error.qa.influx_failed', { detail: (err as Error).message });
-    }
+    const got = await fromInflux(this.#options.points, (p) =>
+      p.codes(kind.id, id, fields, from, to, MAX_CAPTURE_ROWS),
+    );
+    if (!got.ok) return got;
+    const read = got.value;
     if (read.truncated) return refuse(400, 'error.qa.capture_too_much', { rows: MAX_CAPTURE_ROWS });
     const windows = this.#records.maintenance.list({ station: id, from, to, limit: 10_000 }).map(toWindow);
     const decisions = this.#records.validations.list({ station: id, from, to }).map(toDecision);

@@ -5,6 +5,7 @@ import type { Access } from '../../lib/records/access.ts';
 import { allows, type Permission, Permissions } from '../auth/permissions.ts';
 import type { Actor } from '../auth/user-admin.ts';
 import { type StationRef, scopeFilter } from '../core/scope.ts';
+import type { PointSource } from './influx-points.ts';
 
 // What the maintenance and validation desks share: who asks, how a refusal looks, and the checks every
 // change makes in the same order (role, input, station in the registry, scope, fields in the catalogue).
@@ -110,3 +111,30 @@ export function inputProblem(error: z.ZodError): QaReason {
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+const DAY_MS = 86_400_000;
+
+/** A read's span: `to` after `from`, and at most `maxDays` long (`tooLong` names the refusal). */
+export function spanProblem(
+  from: number,
+  to: number,
+  maxDays: number,
+  tooLong: QaReason,
+): QaRefusal | undefined {
+  if (to <= from) return refuse(400, 'error.qa.to_after_from');
+  if (to - from > maxDays * DAY_MS) return refuseFor(400, tooLong);
+  return undefined;
+}
+
+/** Reads from InfluxDB as every QA route refuses: 503 when the console has none, 502 when it fails. */
+export async function fromInflux<T>(
+  points: PointSource | undefined,
+  read: (points: PointSource) => Promise<T>,
+): Promise<QaOutcome<T>> {
+  if (!points) return refuse(503, 'error.qa.no_influx');
+  try {
+    return { ok: true, value: await read(points) };
+  } catch (err) {
+    return refuse(502, 'error.qa.influx_failed', { detail: (err as Error).message });
+  }
+}

@@ -6,6 +6,7 @@ import { toWindow } from '../../lib/records/maintenance.ts';
 import { toDecision, type ValidationRecord } from '../../lib/records/validations.ts';
 import {
   fieldProblem,
+  fromInflux,
   inputProblem,
   inScope,
   iso,
@@ -15,6 +16,7 @@ import {
   refuse,
   refuseFor,
   type StationLookup,
+  spanProblem,
   stationFields,
   stationFor,
 } from './common.ts';
@@ -26,7 +28,7 @@ import { DataQuerySchema, DecisionInputSchema, ListQuerySchema } from './inputs.
 // nothing would only look like a validation. Raw values are read, never written.
 
 const MAX_DECISION_MS = 366 * 86_400_000;
-const MAX_DATA_MS = 31 * 86_400_000;
+const MAX_DATA_DAYS = 31;
 const MAX_ROWS = 20_000;
 
 export function decisionView(d: ValidationRecord) {
@@ -175,19 +177,19 @@ export class ValidationDesk {
     const parsed = DataQuerySchema.safeParse(query ?? {});
     if (!parsed.success) return refuseFor(400, inputProblem(parsed.error));
     const { state, from, to } = parsed.data;
-    if (to <= from) return refuse(400, 'error.qa.to_after_from');
-    if (to - from > MAX_DATA_MS)
-      return refuse(400, 'error.qa.data_too_long', { days: MAX_DATA_MS / 86_400_000 });
+    const badSpan = spanProblem(from, to, MAX_DATA_DAYS, {
+      code: 'error.qa.data_too_long',
+      params: { days: MAX_DATA_DAYS },
+    });
+    if (badSpan) return badSpan;
     const target = stationFields(who, this.#options.stations, id, parsed.data.fields);
     if (!target.ok) return target;
     const { kind, fields } = target.value;
-    if (!this.#options.points) return refuse(503, 'error.qa.no_influx');
-    let read: Awaited<ReturnType<PointSource['read']>>;
-    try {
-      read = await this.#options.points.read(kind.id, id, fields, from, to, MAX_ROWS);
-    } catch (err) {
-      return refuse(502, 'error.qa.influx_failed', { detail: (err as Error).message });
-    }
+    const got = await fromInflux(this.#options.points, (p) =>
+      p.read(kind.id, id, fields, from, to, MAX_ROWS),
+    );
+    if (!got.ok) return got;
+    const read = got.value;
     const decisions: Decision[] = this.#records.validations.list({ station: id, from, to }).map(toDecision);
     const series = fields.map((field, i) => {
       const points = read.rows.flatMap(([t, ...values]) => {
