@@ -1,8 +1,9 @@
 /**
- * Login failure counters, shared by the console's and the Node-RED editor's login limits (pure; the clock
- * is passed in). A key (a user name, an address) gets `free` attempts; each one after waits a delay that
- * doubles from `baseMs` up to `maxMs`, counted from its last attempt; a key is forgotten `forgetMs` after
- * its last attempt. Attempts are counted when they start, so concurrent guesses count at once.
+ * Failure counters, shared by the console's and the Node-RED editor's login limits and the HTTP ingest's
+ * backoff of failed secret checks (pure; the clock is passed in). A key (a user name, an address) gets
+ * `free` attempts; each one after waits a delay that doubles from `baseMs` up to `maxMs`, counted from
+ * its last attempt; a key is forgotten `forgetMs` after its last attempt. The login limits count an
+ * attempt when it starts, so concurrent guesses count at once; the ingest counts a failed check.
  */
 export type LimitPolicy = { free: number; baseMs: number; maxMs: number; forgetMs: number };
 

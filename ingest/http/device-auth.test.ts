@@ -3,7 +3,6 @@ import type { Device } from '../../lib/registry/schema.ts';
 import { hashSecret, verifySecret } from '../../lib/registry/secrets.ts';
 import { TEST_SCRYPT } from '../../testkit/registry.ts';
 import { createDeviceAuth } from './device-auth.ts';
-import { FailureBackoff } from './failure-backoff.ts';
 
 async function registry() {
   const devices = new Map<string, Device>();
@@ -65,32 +64,5 @@ describe('device secrets for the HTTP door (device-auth.ts)', () => {
     const device = devices.get('wn-01');
     if (device) devices.set('wn-01', { ...device, revoked: true });
     expect(auth.cached('wn-01', 'rotated')).toBeUndefined();
-  });
-});
-
-describe('FailureBackoff', () => {
-  const policy = { failuresBeforeBackoff: 2, baseMs: 100, maxMs: 300, forgetMs: 10_000, maxKeys: 2 };
-
-  it('blocks after the free failures, doubling up to the cap, and forgets a quiet key', () => {
-    const backoff = new FailureBackoff(policy);
-    backoff.fail('a', 0);
-    expect(backoff.waitMs('a', 0)).toBe(0);
-    backoff.fail('a', 0);
-    expect(backoff.waitMs('a', 0)).toBe(100);
-    backoff.fail('a', 100);
-    expect(backoff.waitMs('a', 100)).toBe(200);
-    backoff.fail('a', 300);
-    backoff.fail('a', 300);
-    expect(backoff.waitMs('a', 300)).toBe(300);
-    expect(backoff.waitMs('a', 10_301)).toBe(0);
-  });
-
-  it('remembers at most maxKeys keys, dropping the least recently failed', () => {
-    const backoff = new FailureBackoff(policy);
-    for (const key of ['a', 'b', 'a', 'c']) {
-      backoff.fail(key, 0);
-      backoff.fail(key, 0);
-    }
-    expect([backoff.waitMs('a', 0), backoff.waitMs('b', 0), backoff.waitMs('c', 0)]).toEqual([300, 0, 100]);
   });
 });

@@ -1,7 +1,7 @@
 import { STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
+import { FailureCounters, type LimitPolicy } from '../../lib/failure-counters.ts';
 import { PublishRateLimiter } from '../../lib/rate-limit.ts';
 import type { Device } from '../../lib/registry/schema.ts';
-import { type BackoffPolicy, FailureBackoff } from './failure-backoff.ts';
 
 /** How a device's HTTP Basic credentials are checked (device-auth.ts; tests pass fakes). */
 export type DeviceAuth = {
@@ -26,24 +26,14 @@ export type Admission =
   | { ok: false; status: 401 | 429 | 503; reason: string; retryAfterS?: number };
 
 /** Failed checks from one client address: ten free, then 1 s doubling up to 5 min. */
-export const ADDRESS_BACKOFF: BackoffPolicy = {
-  failuresBeforeBackoff: 10,
-  baseMs: 1000,
-  maxMs: 300_000,
-  forgetMs: 900_000,
-  maxKeys: 10_000,
-};
+export const ADDRESS_BACKOFF: LimitPolicy = { free: 10, baseMs: 1000, maxMs: 300_000, forgetMs: 900_000 };
 /**
  * Failed checks for one claimed id, from any address: five free, then 1 s doubling up to 1 min. Short,
  * since a device whose secret is not yet cached (after a worker restart) waits it out like the guesser.
  */
-export const ID_BACKOFF: BackoffPolicy = {
-  failuresBeforeBackoff: 5,
-  baseMs: 1000,
-  maxMs: 60_000,
-  forgetMs: 900_000,
-  maxKeys: 10_000,
-};
+export const ID_BACKOFF: LimitPolicy = { free: 5, baseMs: 1000, maxMs: 60_000, forgetMs: 900_000 };
+/** Addresses and ids remembered at most, each: a spray of either cannot grow the maps without bound. */
+const MAX_KEYS = 10_000;
 /**
  * scrypt checks at once for secrets not yet verified. Each costs about 60 ms and 32 MiB
  * (lib/registry/secrets.ts); a device that verified once skips it, so only new devices and guessers
@@ -59,8 +49,8 @@ export type DeviceGateOptions = {
   limits: { requestsPerSecond: number; burst: number };
   now: () => number;
   maxVerifying?: number;
-  byAddress?: BackoffPolicy;
-  byId?: BackoffPolicy;
+  byAddress?: LimitPolicy;
+  byId?: LimitPolicy;
 };
 
 /** `Authorization: Basic base64(id:secret)` -> [id, secret]. */
@@ -84,8 +74,10 @@ export function basicCredentials(header: string | undefined): [string, string] |
 export function createDeviceGate(options: DeviceGateOptions) {
   const { auth, limits, now } = options;
   const maxVerifying = options.maxVerifying ?? MAX_VERIFYING;
-  const byAddress = new FailureBackoff(options.byAddress ?? ADDRESS_BACKOFF);
-  const byId = new FailureBackoff(options.byId ?? ID_BACKOFF);
+  // Failures are counted once a check failed (not when it starts, as the login limits do): the gate
+  // above already caps the checks in flight.
+  const byAddress = new FailureCounters(options.byAddress ?? ADDRESS_BACKOFF, MAX_KEYS);
+  const byId = new FailureCounters(options.byId ?? ID_BACKOFF, MAX_KEYS);
   // Bounded by the registry: only devices whose secret verified get one.
   const buckets = new Map<string, PublishRateLimiter>();
   let verifying = 0;
@@ -126,11 +118,11 @@ export function createDeviceGate(options: DeviceGateOptions) {
       verifying--;
     });
     if (!device) {
-      byAddress.fail(address, now());
-      byId.fail(id, now());
+      byAddress.add(address, now());
+      byId.add(id, now());
       return unauthenticated;
     }
-    byId.forget(id);
+    byId.clear(id);
     return charge(device);
   };
 }
