@@ -5,7 +5,7 @@ import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { makeConsoleRecords, TEST_USER } from '../testkit/console.ts';
 import { type FlowsHarness, startFlowsHarness } from '../testkit/flows-harness.ts';
 import { influxQuery } from '../testkit/influxd.ts';
@@ -196,11 +196,7 @@ describe('alert history on the real pipeline, flows and influxd', () => {
     });
 
     it('lists the episodes in Indonesian with WIB times, and the filters filter', async () => {
-      await page.goto(`${console_.url}/login`);
-      await page.fill('input[name=username]', TEST_USER.username);
-      await page.fill('input[name=password]', TEST_USER.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL(`${console_.url}/`);
+      await logInToConsole(page, console_.url, TEST_USER.username, TEST_USER.password);
       expect(await page.locator('#history-link').textContent()).toBe('Riwayat alarm');
       await page.click('#history-link');
       await page.waitForURL(`${console_.url}/history**`);

@@ -6,7 +6,7 @@ import { waitFor } from '../lib/process/ports.ts';
 import { openRecords } from '../lib/records/database.ts';
 import { revokeDevice, setServiceAccount } from '../lib/registry/provision.ts';
 import { loadRegistry, saveRegistry } from '../lib/registry/store.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { makeConsoleRecords, seedConsoleUsers, TEST_USER } from '../testkit/console.ts';
 import { type Pipeline, startPipeline, TEST_SCRYPT } from '../testkit/pipeline.ts';
 import { ConsoleConfigSchema } from './config.ts';
@@ -289,11 +289,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       try {
         const admin = await context.newPage();
-        await admin.goto(`${console_.url}/login`);
-        await admin.fill('input[name=username]', ADMIN.username);
-        await admin.fill('input[name=password]', ADMIN.password);
-        await admin.click('button[type=submit]');
-        await admin.waitForURL(`${console_.url}/`);
+        await logInToConsole(admin, console_.url, ADMIN.username, ADMIN.password);
         await admin.click('#audit-link');
         await admin.waitForURL(`${console_.url}/admin`);
         const rows = admin.locator('#audit tbody tr');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../lib/catalogue/topics.ts';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
@@ -123,11 +123,7 @@ describe('console languages in Chromium', () => {
   const text = (page: Page, selector: string) => page.locator(selector).first().textContent();
 
   async function logIn(page: Page, username: string) {
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await logInToConsole(page, base, username, PASSWORD);
     await page.locator('tr[data-station="aq-beji-01"]').waitFor();
   }
 

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -87,11 +87,7 @@ describe('QA page in a browser', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => d.dismiss());
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', 'tari');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await logInToConsole(page, base, 'tari', PASSWORD);
   });
   afterAll(async () => {
     await browser?.close();

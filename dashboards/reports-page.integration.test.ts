@@ -14,7 +14,7 @@ import { csvFormat } from '../lib/reports/render/csv.ts';
 import { closePrinters, pdfFormat } from '../lib/reports/render/pdf.ts';
 import { xlsxFormat } from '../lib/reports/render/xlsx.ts';
 import type { StationSource } from '../lib/reports/source.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -101,11 +101,7 @@ describe('reports page in a browser', () => {
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', 'tari');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await logInToConsole(page, base, 'tari', PASSWORD);
   });
   afterAll(async () => {
     await browser?.close();

@@ -14,7 +14,7 @@ import { createConsoleMetrics } from '../dashboards/metrics.ts';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { testApp } from '../public/test-app.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { seedConsoleUsers } from '../testkit/console.ts';
 
 // Issue 17, across the two services and one records database: a report sent from the public page in
@@ -91,11 +91,7 @@ describe('citizen reports from the public page to the console and back', () => {
   }
 
   async function login(page: Page, username: string) {
-    await page.goto(`${consoleBase}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${consoleBase}/`);
+    await logInToConsole(page, consoleBase, username, PASSWORD);
   }
 
   let code = '';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Login } from '../lib/influx/v1-users.ts';
 import { silentLogger } from '../lib/log.ts';
 import { freePort, waitFor } from '../lib/process/ports.ts';
-import { launchChromium } from '../testkit/chromium.ts';
+import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
 import { influxCount, influxQuery } from '../testkit/influxd.ts';
 import { StackConfigSchema } from './config.ts';
 import { type StackService, startStack } from './start.ts';
@@ -179,11 +179,7 @@ describe('a page on another loopback port, in a browser logged in to the console
     });
 
     // The operator logs in, and the console charts history through its read-only InfluxDB login.
-    await page.goto(`${consoleUrl}/login`);
-    await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${consoleUrl}/`);
+    await logInToConsole(page, consoleUrl, 'admin', password);
     // biome-ignore lint/suspicious/noExplicitAny: loosely typed JSON answers of the console's API
     const get = (path: string): Promise<any> => page.evaluate(async (p) => (await fetch(p)).json(), path);
     await waitFor(

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium, as the tests and `.ci/run` install it. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -21,4 +21,13 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Logs in on the console's login page as a person does, and waits for the overview it leads to. */
+export async function logInToConsole(page: Page, base: string, username: string, password: string) {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
 }
