@@ -16,6 +16,10 @@ export type PublishedPort = { service: string; host: string | undefined; publish
 export type Mount = { service: string; source: string; target: string; readOnly: boolean };
 export type Service = {
   name: string;
+  /** The image it runs (`depok-env:local`: the Dockerfile's), and its command and health check, if any. */
+  image: string | undefined;
+  command: string[];
+  healthcheck: string[];
   environment: Record<string, string>;
   ports: PublishedPort[];
   mounts: Mount[];
@@ -94,12 +98,25 @@ function environment(node: unknown): Record<string, string> {
 /** The services of docker-compose.yml, interpolated against `env` (empty: every default applies). */
 export function loadCompose(env: Env = {}, path = COMPOSE_PATH): Map<string, Service> {
   const doc = resolve(parse(readFileSync(path, 'utf8'), { merge: true }), env) as {
-    services: Record<string, { environment?: unknown; ports?: unknown[]; volumes?: unknown[] }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        command?: string[];
+        healthcheck?: { test?: string[] };
+        environment?: unknown;
+        ports?: unknown[];
+        volumes?: unknown[];
+      }
+    >;
   };
   const out = new Map<string, Service>();
   for (const [name, s] of Object.entries(doc.services)) {
     out.set(name, {
       name,
+      image: s.image,
+      command: s.command ?? [],
+      healthcheck: s.healthcheck?.test ?? [],
       environment: environment(s.environment),
       ports: (s.ports ?? []).map((p) => port(name, p)),
       mounts: (s.volumes ?? []).map((v) => mount(name, v)),
