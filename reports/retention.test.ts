@@ -6,11 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import type { NewRun } from '../lib/records/report-runs.ts';
-import type { Generate } from '../lib/reports/run.ts';
-import { ReportsConfigSchema } from './config.ts';
 import { type PruneDeps, pruneReports } from './retention.ts';
-import { DEFAULT_SCHEDULE } from './schedule.ts';
-import { startReports } from './service.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-01T16:05:00+07:00');
@@ -119,33 +115,5 @@ describe('retention of the reports folder', () => {
     const id = await doneRun(31 * DAY);
     await rm(join(dir, `2026/${id}-ispu-daily.pdf`));
     expect(await pruneReports(deps(30))).toEqual({ pruned: [id], refused: [] });
-  });
-
-  it('the service prunes after the runs queued before it, with REPORTS_RETENTION_DAYS', async () => {
-    let clock = NOW - 10 * DAY;
-    const generate: Generate = async (req, { formats, outDir }) => {
-      const path = join(outDir, `${req.type}.${formats[0]}`);
-      await writeFile(path, 'bytes');
-      return { stations: ['AQ-01'], files: [{ format: formats[0] ?? 'csv', path, bytes: 5, sha256: SHA }] };
-    };
-    const config = ReportsConfigSchema.parse({
-      dir,
-      recordsPath: join(base, 'service.db'),
-      retentionDays: 7,
-      schedule: { enabled: false },
-    });
-    const service = await startReports(config, silentLogger(), { generate, now: () => clock });
-    const entry = DEFAULT_SCHEDULE[0];
-    if (!entry) throw new Error('empty schedule');
-    const old = await service.runDue({ entry, dueAt: clock, period: '2026-11-21' });
-    clock = NOW;
-    const fresh = service.runDue({ entry, dueAt: clock, period: '2026-12-01' });
-    const pruned = await service.prune(); // queued behind the fresh run, which it leaves alone
-    expect(pruned).toEqual({ pruned: [old.id], refused: [] });
-    expect((await fresh).status).toBe('done');
-    await service.close();
-    const path = (r: { files: { path: string }[] }) => join(dir, r.files[0]?.path ?? 'none');
-    expect(existsSync(path(old))).toBe(false);
-    expect(existsSync(path(await fresh))).toBe(true);
   });
 });
