@@ -259,4 +259,39 @@ describe('report routes', () => {
       refused: 'checksum',
     });
   });
+
+  it('shows the e-mail delivery of a scheduled run, and a pruned run without links, its download 410', async () => {
+    const id = records.reportRuns.start({
+      type: 'ispu-daily',
+      period: '2026-12-01',
+      stations: [],
+      lang: 'id',
+      formats: ['csv'],
+      requested_by: 'schedule',
+      via: 'schedule',
+      started_at: T0,
+    });
+    const csv = { format: 'csv', path: `2026/${id}-ispu.csv`, bytes: 3, sha256: sha('csv') };
+    records.reportRuns.done(id, T0, ['aq-beji-01'], [csv]);
+    records.reportMail.queue(id, ['kepala@dlhk.local'], T0);
+    records.reportMail.retry(id, T0, 2, 'mail server refused or failed (EMESSAGE 451)', T0 + 300_000);
+    const shown = async (): Promise<Record<string, unknown> | undefined> =>
+      (await get('vera', '/api/reports')).json().runs.find((r: { id: number }) => r.id === id);
+    expect((await shown())?.mail).toEqual({ status: 'pending', attempts: 2, next_attempt_at: T0 + 300_000 });
+    expect(JSON.stringify(await shown())).not.toContain('kepala@dlhk.local');
+    records.reportMail.sent(id, T0, 3);
+    expect(records.reportRuns.markPruned(id, T0)).toBe(true);
+    expect(await shown()).toMatchObject({
+      pruned_at: T0,
+      mail: { status: 'sent', attempts: 3, next_attempt_at: null },
+      files: [{ format: 'csv', sha256: csv.sha256, url: null }],
+    });
+    const before = snapshot();
+    const gone = await get('vera', `/api/reports/${id}/files/csv`);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json()).toMatchObject({ code: 'error.report.pruned', params: { file: csv.path } });
+    expect(snapshot()).toBe(before);
+    // Scope is checked before "gone": a user outside it learns nothing of the run.
+    expect((await get('pal-view', `/api/reports/${id}/files/csv`)).statusCode).toBe(403);
+  });
 });

@@ -157,4 +157,70 @@ describe('reports page in a browser', () => {
     await expect.poll(() => page.locator('tr[data-run="1"] td.run-done').textContent()).toBe('done');
     await page.screenshot({ path: '/tmp/console-reports-en.png', fullPage: true });
   });
+
+  it('shows the e-mail of scheduled runs and pruned runs, in both languages', async () => {
+    const at = (text: string) => Date.parse(`${text}+07:00`);
+    const scheduled = (period: string) => {
+      const id = records.reportRuns.start({
+        type: 'ispu-daily',
+        period,
+        stations: [],
+        lang: 'id',
+        formats: ['pdf'],
+        requested_by: 'schedule',
+        via: 'schedule',
+        started_at: at(`${period}T16:00:00`),
+      });
+      const sha256 = String(id).repeat(64).slice(0, 64);
+      const file = { format: 'pdf', path: `2026/${id}-ispu-daily_${period}_id.pdf`, bytes: 52_000, sha256 };
+      records.reportRuns.done(id, at(`${period}T16:01:00`), ['aq-beji-01'], [file]);
+      records.reportMail.queue(id, ['kepala@dlhk.local'], at(`${period}T16:01:00`));
+      return id;
+    };
+    const pruned = scheduled('2026-10-01');
+    records.reportMail.sent(pruned, at('2026-10-01T16:01:00'), 1);
+    records.reportRuns.markPruned(pruned, at('2026-11-01T16:05:00'));
+    const failed = scheduled('2026-11-29');
+    records.reportMail.failed(
+      failed,
+      at('2026-11-29T17:22:00'),
+      5,
+      'mail server refused or failed (EMESSAGE 451)',
+    );
+    const sent = scheduled('2026-11-30');
+    records.reportMail.retry(
+      sent,
+      at('2026-11-30T16:01:00'),
+      1,
+      'mail server refused or failed (ESOCKET)',
+      0,
+    );
+    records.reportMail.sent(sent, at('2026-11-30T16:02:00'), 2);
+    const retrying = scheduled('2026-12-01');
+    records.reportMail.retry(
+      retrying,
+      at('2026-12-01T16:06:00'),
+      2,
+      'refused (EMESSAGE 451)',
+      at('2026-12-01T16:11:00'),
+    );
+
+    const note = (id: number) => page.locator(`tr[data-run="${id}"] td.run-done div`).textContent();
+    await page.selectOption('#language', 'id');
+    await page.waitForLoadState('load');
+    await expect.poll(() => note(retrying)).toBe('surel dicoba lagi pukul 1 Des 2026 16.11 WIB');
+    expect(await note(sent)).toBe('terkirim lewat surel (percobaan ke-2)');
+    expect(await note(failed)).toBe('surel gagal setelah 5 percobaan');
+    const prunedRow = page.locator(`tr[data-run="${pruned}"]`);
+    expect(await prunedRow.locator('.report-pruned').textContent()).toBe('dihapus');
+    expect(await prunedRow.locator('a').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/console-reports-mail-id.png', fullPage: true });
+
+    await page.selectOption('#language', 'en');
+    await page.waitForLoadState('load');
+    await expect.poll(() => note(retrying)).toBe('e-mail retrying at 1 Dec 2026 16:11 WIB');
+    expect(await note(failed)).toBe('e-mail failed after 5 attempts');
+    expect(await prunedRow.locator('.report-pruned').textContent()).toBe('pruned');
+    await page.screenshot({ path: '/tmp/console-reports-mail-en.png', fullPage: true });
+  });
 });

@@ -59,6 +59,13 @@ export const ReportsSettings = {
     shown: '`<STATE_DIR>/reports`',
     meaning: 'where runs are stored, `<yyyy>/<run id>-<file>`; the console reads the same folder',
   }),
+  retentionDays: setting({
+    env: 'REPORTS_RETENTION_DAYS',
+    schema: z.coerce.number().int().min(0).max(36_500),
+    default: 0,
+    meaning:
+      'delete the files of runs finished more than this many days ago, daily at 16:05 WIB (after the bulletin); the runs and their SHA-256 stay in the records, marked pruned (`0`: keep every file)',
+  }),
   mail: {
     recipients: setting({
       env: 'REPORTS_RECIPIENTS',
@@ -96,6 +103,13 @@ export const ReportsSettings = {
       schema: z.coerce.number().int().positive(),
       default: 30_000,
       meaning: 'connection and answer timeout of the mail server',
+    }),
+    maxAttempts: setting({
+      env: 'REPORTS_MAIL_MAX_ATTEMPTS',
+      schema: z.coerce.number().int().min(1).max(20),
+      default: 5,
+      meaning:
+        'attempts to mail a scheduled report before giving up: at once, then after 1, 5, 15 and 60 minutes (60 from then on)',
     }),
   },
   logLevel: LogLevelSetting,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,5 +124,38 @@ describe('reports service', () => {
     expect(() => config({ mail: { recipients: 'kepala@dlhk.local, not-an-address' } })).toThrow(
       /'not-an-address' is not an e-mail address/,
     );
+  });
+
+  it('the service prunes after the runs queued before it, with REPORTS_RETENTION_DAYS', async () => {
+    const NOW = wib('2026-12-01T16:05:00');
+    const DAY = 86_400_000;
+    let clock = NOW - 10 * DAY;
+    const generate: Generate = async (req, { formats, outDir }) => {
+      const path = join(outDir, `${req.type}.${formats[0]}`);
+      await writeFile(path, 'bytes');
+      return {
+        stations: ['AQ-01'],
+        files: [{ format: formats[0] ?? 'csv', path, bytes: 5, sha256: 'd'.repeat(64) }],
+      };
+    };
+    const config = ReportsConfigSchema.parse({
+      dir: join(dir, 'reports'),
+      recordsPath: join(dir, 'service.db'),
+      retentionDays: 7,
+      schedule: { enabled: false },
+    });
+    const service = await startReports(config, silentLogger(), { generate, now: () => clock });
+    const entry = DEFAULT_SCHEDULE[0];
+    if (!entry) throw new Error('empty schedule');
+    const old = await service.runDue({ entry, dueAt: clock, period: '2026-11-21' });
+    clock = NOW;
+    const fresh = service.runDue({ entry, dueAt: clock, period: '2026-12-01' });
+    const pruned = await service.prune(); // queued behind the fresh run, which it leaves alone
+    expect(pruned).toEqual({ pruned: [old.id], refused: [] });
+    expect((await fresh).status).toBe('done');
+    await service.close();
+    const path = (r: { files: { path: string }[] }) => join(dir, 'reports', r.files[0]?.path ?? 'none');
+    expect(existsSync(path(old))).toBe(false);
+    expect(existsSync(path(await fresh))).toBe(true);
   });
 });

@@ -8,8 +8,10 @@ import { reportGenerator } from '../lib/reports/generator.ts';
 import { closePrinters } from '../lib/reports/render/pdf.ts';
 import { type Generate, runReport } from '../lib/reports/run.ts';
 import type { ReportsConfig } from './config.ts';
+import { type Mailer, mailer } from './delivery.ts';
 import { openGeneration } from './generation.ts';
-import { runMessage, type SendMail, smtpSender } from './mail.ts';
+import { type SendMail, smtpSender } from './mail.ts';
+import { type PruneResult, pruneReports } from './retention.ts';
 import {
   catchUp,
   checkSchedule,
@@ -19,6 +21,9 @@ import {
   type ScheduleEntry,
   ZONE,
 } from './schedule.ts';
+
+/** Daily retention pass: 16:05 WIB, after the ISPU bulletin of 16:00 (schedule.ts). */
+const PRUNE_CRON = '5 16 * * *';
 
 export type ReportsDeps = {
   /** Makes the files; default: lib/reports/generator.ts over InfluxDB and the registry. */
@@ -34,6 +39,12 @@ export type ReportsService = {
   runDue(due: DueRun): Promise<ReportRun>;
   /** The runs started at start-up to catch up (settled once they end). */
   caughtUp: Promise<ReportRun[]>;
+  /** Tries the e-mails due now (the retry timer calls it; tests too, with their clock). */
+  deliverDue(): Promise<Map<number, 'sent' | 'retry' | 'failed'>>;
+  /** One retention pass after the runs queued before it (the daily job calls it). */
+  prune(): Promise<PruneResult>;
+  /** Messages accepted, attempts to be retried and deliveries given up since the start. */
+  mailCounts: Mailer['counts'];
   close(): Promise<void>;
 };
 
@@ -62,6 +73,36 @@ export async function startReports(
       'REPORTS_RECIPIENTS is set but no mail server (REPORTS_SMTP_URL): scheduled reports are not mailed',
     );
 
+  const delivery = send
+    ? mailer({
+        records,
+        send,
+        dir: config.dir,
+        mail: { from: config.mail.from, agency: config.mail.agency },
+        maxAttempts: config.mail.maxAttempts,
+        now,
+        log,
+        audit: (id, action, after) => audit(id, action, after),
+      })
+    : undefined;
+  // One timer, armed for the earliest pending delivery (at least 1 s, at most an hour away, so a clock
+  // change or a delivery queued by another process is seen within the hour).
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const arm = () => {
+    clearTimeout(timer);
+    const at = records.reportMail.nextAttemptAt();
+    if (closed || !delivery || at === undefined) return;
+    const pass = () =>
+      void deliverDue().catch((err: Error) => log.error({ err: err.message }, 'mail retry failed'));
+    timer = setTimeout(pass, Math.min(Math.max(at - now(), 1000), 3_600_000));
+  };
+  const deliverDue = async () => {
+    const outcomes = delivery ? await delivery.deliverDue() : new Map();
+    arm();
+    return outcomes;
+  };
+
   let queue: Promise<unknown> = Promise.resolve();
   const runDue = (due: DueRun): Promise<ReportRun> => {
     const next = queue.then(() => runAndMail(due));
@@ -86,15 +127,9 @@ export async function startReports(
     log.info({ run: run.id, type: run.type, period, files: run.files.length }, 'scheduled report stored');
     const recipients = entry.recipients === 'default' ? config.mail.recipients : entry.recipients;
     if (!send || recipients.length === 0) return run;
-    const message = runMessage(run, config.dir, { ...config.mail, recipients });
-    try {
-      await send(message);
-      audit(run.id, 'report_mailed', { to: recipients, subject: message.subject });
-      log.info({ run: run.id, to: recipients.length }, 'scheduled report mailed');
-    } catch (err) {
-      audit(run.id, 'report_mail_failed', { to: recipients, message: (err as Error).message });
-      log.error({ run: run.id, err: (err as Error).message }, 'scheduled report not mailed');
-    }
+    // Recorded before the first attempt, so a stop during it leaves a delivery the next start retries.
+    records.reportMail.queue(run.id, recipients, now());
+    await deliverDue();
     return run;
   };
 
@@ -119,7 +154,24 @@ export async function startReports(
   ]);
   if (abandoned > 0) log.warn({ runs: abandoned }, 'scheduled runs cut off by a stop marked failed');
 
+  const prune = (): Promise<PruneResult> => {
+    const days = config.retentionDays;
+    const next = queue.then(() => pruneReports({ records, dir: config.dir, days, now, log, audit }));
+    queue = next.catch((err: Error) => log.error({ err: err.message }, 'pruning failed'));
+    return next;
+  };
+
+  // Deliveries left pending by the last stop (or refused before it) go on where they were.
+  const pending = records.reportMail.due(Number.MAX_SAFE_INTEGER).length;
+  if (pending > 0) {
+    if (delivery) log.info({ deliveries: pending }, 'resuming pending report e-mails');
+    else log.warn({ deliveries: pending }, 'report e-mails pending but no mail server (REPORTS_SMTP_URL)');
+  }
+  const resumed = deliverDue();
+
   const jobs: Cron[] = [];
+  // After the 16:00 bulletin, and queued behind it: a run still running is never pruned.
+  if (config.retentionDays > 0) jobs.push(new Cron(PRUNE_CRON, { timezone: ZONE }, () => void prune()));
   let caughtUp: Promise<ReportRun[]> = Promise.resolve([]);
   if (config.schedule.enabled) {
     const missed = catchUp(schedule, now(), config.schedule.catchUpH * 3_600_000, (type, period) =>
@@ -148,9 +200,16 @@ export async function startReports(
   return {
     runDue,
     caughtUp,
+    deliverDue,
+    prune,
+    mailCounts: delivery?.counts ?? { sent: 0, retried: 0, failed: 0 },
     async close() {
       for (const job of jobs) job.stop();
       await queue;
+      await resumed;
+      closed = true;
+      clearTimeout(timer);
+      await delivery?.idle();
       smtp?.close();
       records.close();
       await closePrinters();

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { STATION_ID_PATTERN } from '../../lib/catalogue/index.ts';
 import { DEFAULT_LANGUAGE, Languages } from '../../lib/records/access.ts';
 import type { Records } from '../../lib/records/database.ts';
+import type { MailDelivery } from '../../lib/records/report-mail.ts';
 import type { ReportRun } from '../../lib/records/report-runs.ts';
 import { REPORT_FORMATS, REPORT_TYPES, type ReportFormat } from '../../lib/reports/model.ts';
 import { type ReportGenerator, sha256Hex, startRun } from '../../lib/reports/run.ts';
@@ -56,8 +57,11 @@ const ListSchema = z.object({
 
 type FileParams = { Params: { id: string; format: string } };
 
-/** What the console shows of a run: its files with their download address. */
-function runView(run: ReportRun) {
+/**
+ * What the console shows of a run: its files with their download address (none once retention pruned
+ * them: the checksums stay), and the e-mail delivery of a scheduled run, recipients left out.
+ */
+function runView(run: ReportRun, mail?: MailDelivery) {
   return {
     ...run,
     files: run.files.map((f) => ({
@@ -65,8 +69,11 @@ function runView(run: ReportRun) {
       name: f.path.split('/').at(-1) ?? f.path,
       bytes: f.bytes,
       sha256: f.sha256,
-      url: `/api/reports/${run.id}/files/${f.format}`,
+      url: run.pruned_at === null ? `/api/reports/${run.id}/files/${f.format}` : null,
     })),
+    mail: mail
+      ? { status: mail.status, attempts: mail.attempts, next_attempt_at: mail.next_attempt_at }
+      : null,
   };
 }
 
@@ -108,7 +115,9 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
     // Filtered after the page is read: a scoped user's page may hold fewer rows; `next` still pages on.
     const page = deps.records.reportRuns.list(query.data);
     const next = page.length === query.data.limit ? page.at(-1)?.id : undefined;
-    return { runs: page.filter((run) => maySee(req, run)).map(runView), next };
+    const runs = page.filter((run) => maySee(req, run));
+    const mail = deps.records.reportMail.ofRuns(runs.map((run) => run.id));
+    return { runs: runs.map((run) => runView(run, mail.get(run.id))), next };
   });
 
   app.get<FileParams>('/api/reports/:id/files/:format', read, async (req, reply) => {
@@ -117,6 +126,8 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDeps
     const file = run?.files.find((f) => f.format === req.params.format);
     if (!run || !file) return refuse(reply, 404, 'error.report.unknown_file');
     if (!maySee(req, run)) return refuse(reply, 403, 'error.outside_scope');
+    // Retention deleted it on purpose (REPORTS_RETENTION_DAYS): gone, and the list says so.
+    if (run.pruned_at !== null) return refuse(reply, 410, 'error.report.pruned', { file: file.path });
     const path = resolve(join(root, file.path));
     // The stored path is checked by the database (no `..`, not absolute); checked again here.
     if (!path.startsWith(root + sep)) return refuse(reply, 404, 'error.report.unknown_file');

@@ -40,6 +40,7 @@ export const ASSET_NAMES = [
   // The reports page (issue 16).
   'reports.html',
   'reports.js',
+  'reports-delivery.js',
   // Citizen reports' moderation (issue 17).
   'citizen.html',
   'citizen.js',

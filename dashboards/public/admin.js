@@ -24,6 +24,8 @@ const ACTIONS = {
   report_downloaded: 'audit.action.report_downloaded',
   report_mailed: 'audit.action.report_mailed',
   report_mail_failed: 'audit.action.report_mail_failed',
+  report_mail_retry: 'audit.action.report_mail_retry',
+  report_pruned: 'audit.action.report_pruned',
   citizen_report_moderated: 'audit.action.citizen_report_moderated',
 };
 const VIA = {

@@ -1,6 +1,7 @@
 import { h } from './dom.js';
 import { errorText, languageSwitch, loadCatalogue, t } from './i18n.js';
 import { api, formValues } from './qa-api.js';
+import { mailNote, prunedFiles } from './reports-delivery.js';
 
 // The reports page (issue 16): "generate now" for the roles that may (the server checks again, with
 // the scope), and the stored runs the user may see with their files, sizes and SHA-256 checksums.
@@ -70,6 +71,7 @@ const size = (bytes) =>
 
 function fileCell(run) {
   if (run.status === 'failed') return h('td', { class: 'error' }, run.message ?? '');
+  if (run.pruned_at !== null) return h('td', {}, ...prunedFiles(run));
   return h(
     'td',
     {},
@@ -94,7 +96,7 @@ function row(run) {
     h('td', {}, `${label(TITLES, run.type)} ${run.period} (${run.lang})`),
     h('td', {}, run.stations.length > 0 ? run.stations.join(', ') : t('report_runs.page.all_stations')),
     h('td', {}, `${run.requested_by} · ${label(VIA, run.via)}`),
-    h('td', { class: `run-${run.status}` }, label(STATUS, run.status)),
+    h('td', { class: `run-${run.status}` }, label(STATUS, run.status), mailNote(run)),
     h('td', {}, started),
     fileCell(run),
   );

@@ -25,6 +25,8 @@ export const AuditActions = [
   'report_downloaded',
   'report_mailed',
   'report_mail_failed',
+  'report_mail_retry',
+  'report_pruned',
   'citizen_report_moderated',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];

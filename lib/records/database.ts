@@ -5,6 +5,7 @@ import { AuditRepo } from './audit.ts';
 import { CitizenReportRepo } from './citizen-reports.ts';
 import { MaintenanceRepo } from './maintenance.ts';
 import { loadMigrations, type Migration, migrate, RecordsError, schemaVersion } from './migrate.ts';
+import { ReportMailRepo } from './report-mail.ts';
 import { ReportRunRepo } from './report-runs.ts';
 import { TokenRepo } from './tokens.ts';
 import { UserRepo } from './users.ts';
@@ -21,6 +22,8 @@ export type Records = {
   readonly validations: ValidationRepo;
   /** Report runs and their files (issue 16). */
   readonly reportRuns: ReportRunRepo;
+  /** E-mail deliveries of scheduled runs, with their retries (migration 007). */
+  readonly reportMail: ReportMailRepo;
   /** Citizen reports (pengaduan) and their moderation (issue 17). */
   readonly citizenReports: CitizenReportRepo;
   /** Schema version after opening, and the migrations this open applied (empty when up to date). */
@@ -79,6 +82,7 @@ function wrap(path: string, db: DatabaseSync, applied: number[]): Records {
     maintenance: new MaintenanceRepo(db),
     validations: new ValidationRepo(db),
     reportRuns: new ReportRunRepo(db),
+    reportMail: new ReportMailRepo(db),
     citizenReports: new CitizenReportRepo(db),
     version: schemaVersion(db),
     applied,

@@ -41,6 +41,7 @@ describe('records migrations', () => {
       'citizen_reports',
       'maintenance_windows',
       'report_files',
+      'report_mail',
       'report_runs',
       'schema_version',
       'tokens',
@@ -62,6 +63,7 @@ describe('records migrations', () => {
       { version: 4, name: 'validations', applied_at: 1000 },
       { version: 5, name: 'report-runs', applied_at: 1000 },
       { version: 6, name: 'citizen-reports', applied_at: 1000 },
+      { version: 7, name: 'report-mail', applied_at: 1000 },
     ]);
     again.close();
   });
@@ -83,7 +85,7 @@ describe('records migrations', () => {
     old.close();
 
     const upgraded = openRecords(path);
-    expect(upgraded.applied).toEqual([2, 3, 4, 5, 6]);
+    expect(upgraded.applied).toEqual([2, 3, 4, 5, 6, 7]);
     expect(upgraded.users.get('siti')?.password_hash).toBe('scrypt$old');
     upgraded.audit.append({ at: 1, actor: 'siti', via: 'cli', action: 'login', target: 'siti' });
     expect(upgraded.audit.page({}, 10).entries).toHaveLength(1);

@@ -30,6 +30,8 @@ export type ReportRun = {
   message: string | null;
   started_at: number;
   finished_at: number | null;
+  /** When retention deleted its files from the reports folder (migration 007); the rows stay. */
+  pruned_at: number | null;
   files: RunFile[];
 };
 
@@ -162,6 +164,32 @@ export class ReportRunRepo {
   scheduled(type: string, period: string): ReportRun | undefined {
     const row = this.#scheduled.get(type, period) as Row | undefined;
     return row && this.#withFiles(row);
+  }
+
+  /**
+   * Runs whose files retention may delete: `done`, finished before `before`, not pruned yet, and without
+   * an e-mail still pending (its retry attaches the files). Oldest first. Running and failed runs never.
+   */
+  prunable(before: number): ReportRun[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM report_runs r WHERE status = 'done' AND pruned_at IS NULL AND finished_at < ?
+           AND NOT EXISTS (SELECT 1 FROM report_mail m WHERE m.run_id = r.id AND m.status = 'pending')
+         ORDER BY id`,
+      )
+      .all(before) as Row[];
+    return rows.map((row) => this.#withFiles(row));
+  }
+
+  /** Records that a done run's files were deleted; false when unknown, not done or already pruned. */
+  markPruned(id: number, at: number): boolean {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE report_runs SET pruned_at = ? WHERE id = ? AND status = 'done' AND pruned_at IS NULL`,
+        )
+        .run(at, id).changes === 1
+    );
   }
 
   /**

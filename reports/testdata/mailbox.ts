@@ -4,10 +4,24 @@ import { SMTPServer } from 'smtp-server';
 // Test helpers: an SMTP server in this process (smtp-server, as the flows' e-mail tests use it) that
 // keeps every message raw, and the two readings of a message the tests make.
 
-export type Mailbox = { smtp: { close(): Promise<void> }; mails: string[]; smtpUrl: string };
+export type Mailbox = {
+  smtp: { close(): Promise<void> };
+  mails: string[];
+  smtpUrl: string;
+  /** Messages refused so far (`refuse` below). */
+  refused: number;
+};
 
-export async function startMailbox(): Promise<Mailbox> {
+export type MailboxOptions = {
+  /** Listen on this port (a test that first needs nobody listening there); default: any free one. */
+  port?: number;
+  /** Refuse this many messages first, with `451 4.3.0 try again later`, as a busy server does. */
+  refuse?: number;
+};
+
+export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbox> {
   const mails: string[] = [];
+  let refused = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -16,16 +30,23 @@ export async function startMailbox(): Promise<Mailbox> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (refused < (options.refuse ?? 0)) {
+          refused++;
+          return done(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+        }
         mails.push(Buffer.concat(chunks).toString('latin1'));
         done();
       });
     },
   });
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
     mails,
+    get refused() {
+      return refused;
+    },
     smtpUrl: `smtp://127.0.0.1:${port}`,
     smtp: { close: () => new Promise<void>((resolve) => server.close(() => resolve())) },
   };
