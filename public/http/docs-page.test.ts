@@ -37,8 +37,8 @@ describe('the docs page lists every operation of the OpenAPI document', () => {
       const summary = op['x-summary'];
       expect(summary?.id, JSON.stringify(op.summary)).toBeTruthy();
       expect(summary?.en).toBeTruthy();
-      expect(id).toContain(escape(summary?.id ?? ''));
-      expect(en).toContain(escape(summary?.en ?? ''));
+      expect(id).toContain(asHtml(summary?.id ?? ''));
+      expect(en).toContain(asHtml(summary?.en ?? ''));
     }
     expect(id).toContain('Laporan warga (pengaduan)');
     expect(id).toContain('Isi (JSON, * wajib): <code>category</code>*');
@@ -56,4 +56,4 @@ describe('the docs page lists every operation of the OpenAPI document', () => {
   });
 });
 
-const escape = (text: string) => text.replaceAll("'", '&#39;').replaceAll('"', '&quot;');
+const asHtml = (text: string) => text.replaceAll("'", '&#39;').replaceAll('"', '&quot;');
