@@ -3,6 +3,7 @@ import type { Logger } from '../lib/log.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { ScryptCost } from '../lib/registry/secrets.ts';
 import type { ReportGenerator } from '../lib/reports/run.ts';
+import { UNITS_BROWSER_MODULE } from '../lib/units/index.ts';
 import { auditRecorder } from './auth/audit-log.ts';
 import { ConcurrencyGate } from './auth/gate.ts';
 import { LoginLimiter, type LoginLimitOptions } from './auth/login-limiter.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     if (req.params.name.endsWith('.html')) return reply.code(404).send(problem('error.not_found'));
     return send(req.params.name)(req, reply);
   });
+  app.get(UNITS_BROWSER_MODULE.path, send(UNITS_BROWSER_MODULE.path.slice(1)));
   registerI18nRoutes(app, { auth, admin, assets }, guard);
 
   registerAuthRoutes(app, {

@@ -280,7 +280,7 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
       await row.locator('a').first().click();
       await page.locator('figure[data-field="pm25"] svg polyline').waitFor({ timeout: 10_000 });
       expect(await page.locator('figure[data-field="pm25"] figcaption').textContent()).toContain(
-        'pm25 (ug/m3)',
+        'pm25 (µg/m³)',
       );
       await page.screenshot({ path: '/tmp/console-station.png', fullPage: true });
     });

@@ -147,6 +147,11 @@ describe('console languages (inject)', () => {
     const module = await page('/lib/i18n/message.js');
     expect(module.headers['content-type']).toContain('javascript');
     expect(module.body).toContain('export function createTranslator');
+    // message.js imports the units' table by its relative path: /lib/units/display.js must be there too.
+    expect(module.body).toMatch(/import \{ displayUnit \} from '\.\.\/units\/display\.js'/);
+    const units = await page('/lib/units/display.js');
+    expect(units.headers['content-type']).toContain('javascript');
+    expect(units.body).toContain('export function displayUnit');
   });
 
   it('answers errors with a catalogue code the console words in the viewer’s language', async () => {

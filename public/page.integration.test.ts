@@ -220,7 +220,7 @@ describe('citizen page in Chromium', () => {
     await panel.locator('svg.chart path.series').waitFor();
     expect(await panel.locator('h2').textContent()).toBe('Jl. Margonda Raya');
     const pm25 = await panel.locator('tr[data-field="pm25"]').textContent();
-    expect(pm25).toMatch(/76 µg\/m³|76 ug\/m3/);
+    expect(pm25).toMatch(/76 µg\/m³/); // the unit as people write it, not the stored "ug/m3"
     expect(pm25).toContain('Tervalidasi');
     expect(await panel.locator('.values').locator('xpath=..').textContent()).toMatch(
       /Waktu: \d+ Des 2026 \d\d\.\d\d WIB/,

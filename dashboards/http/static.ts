@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BROWSER_MODULES, I18N_DIR, type Language, Languages, translator } from '../../lib/i18n/index.ts';
+import { UNITS_BROWSER_MODULE } from '../../lib/units/index.ts';
 import { renderPage } from './page-text.ts';
 
 const PUBLIC_DIR = join(import.meta.dirname, '..', 'public');
@@ -73,5 +74,10 @@ export function loadAssets(dir = PUBLIC_DIR): Map<string, Asset> {
   for (const name of BROWSER_MODULES) {
     assets.set(`lib/i18n/${name}`, { body: readFileSync(new URL(name, I18N_DIR)), type: typeOf(name) });
   }
+  // message.js imports the units' display table by its relative path (/lib/units/display.js).
+  assets.set(UNITS_BROWSER_MODULE.path.slice(1), {
+    body: readFileSync(UNITS_BROWSER_MODULE.file),
+    type: TYPES.js as string,
+  });
   return assets;
 }

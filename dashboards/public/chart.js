@@ -1,5 +1,5 @@
 import { formatTime, formatValue, s } from './dom.js';
-import { t } from './i18n.js';
+import { t, words } from './i18n.js';
 
 const W = 360;
 const H = 110;
@@ -40,9 +40,13 @@ export function lineChart(series) {
       viewBox: `0 0 ${W} ${H}`,
       class: 'chart',
       role: 'img',
-      'aria-label': t('chart.label', { field: series.field, unit: series.unit, count: pts.length }),
+      'aria-label': t('chart.label', {
+        field: series.field,
+        unit: words().unit(series.unit),
+        count: pts.length,
+      }),
     },
-    s('title', {}, t('chart.title', { description: series.description, unit: series.unit })),
+    s('title', {}, t('chart.title', { description: series.description, unit: words().unit(series.unit) })),
     s('line', { x1: PAD.left, y1: H - PAD.bottom, x2: W - PAD.right, y2: H - PAD.bottom, class: 'axis' }),
     s('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: H - PAD.bottom, class: 'axis' }),
     s('text', { x: PAD.left - 4, y: PAD.top + 8, class: 'tick', 'text-anchor': 'end' }, formatValue(y1)),

@@ -70,8 +70,8 @@ export function formatDuration(seconds) {
   return words().duration(seconds);
 }
 
-/** An alert's value and limit; in seconds (staleness) they are durations, not "185.0 ug/m3". */
+/** An alert's value and limit; in seconds (staleness) they are durations, not "185.0 µg/m³"; units as people write them (lib/units). */
 export function formatAlertValue(alert) {
   if (alert.unit === 's') return `${formatDuration(alert.value)} / ${formatDuration(alert.limit)}`;
-  return `${formatValue(alert.value)} / ${formatValue(alert.limit)} ${alert.unit ?? ''}`.trim();
+  return `${formatValue(alert.value)} / ${formatValue(alert.limit)} ${words().unit(alert.unit)}`.trim();
 }

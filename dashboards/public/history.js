@@ -1,5 +1,5 @@
 import { formatDuration, formatTime, formatValue, h } from './dom.js';
-import { errorText, kindTitle, languageSwitch, loadCatalogue, t } from './i18n.js';
+import { errorText, kindTitle, languageSwitch, loadCatalogue, t, words } from './i18n.js';
 
 // The alert history page: cleared alerts, newest clear first, filtered by station, rule, kind and period
 // (WIB), in pages with a cursor, and the same filters as CSV. The server keeps it to the user's scope.
@@ -65,7 +65,9 @@ const COLUMNS = [
 const when = (iso) => (iso ? h('span', { class: 'when' }, formatTime(iso, { seconds: true })) : NONE);
 
 const amount = (value, unit) =>
-  unit === 's' ? formatDuration(value) : `${formatValue(value)} ${value === null ? '' : (unit ?? '')}`.trim();
+  unit === 's'
+    ? formatDuration(value)
+    : `${formatValue(value)} ${value === null ? '' : words().unit(unit)}`.trim();
 
 function row(e) {
   const acknowledged = e.acknowledged_at

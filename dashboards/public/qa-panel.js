@@ -1,5 +1,5 @@
 import { formatTime, formatValue, h } from './dom.js';
-import { errorText, t } from './i18n.js';
+import { errorText, t, words } from './i18n.js';
 import { WINDOW_TYPES } from './maintenance.js';
 import { api, formValues, wibInput } from './qa-api.js';
 import { captureView } from './qa-capture.js';
@@ -68,7 +68,7 @@ function valuesTable(data) {
           'tr',
           {},
           h('th', {}, t('qa.time')),
-          data.series.map((s) => h('th', {}, `${s.field} (${s.unit})`)),
+          data.series.map((s) => h('th', {}, `${s.field} (${words().unit(s.unit)})`)),
         ),
       ),
       h(

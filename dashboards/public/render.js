@@ -201,7 +201,7 @@ export function stationTable(model, now) {
                 { class: 'kv' },
                 `${f.field} `,
                 h('b', {}, formatValue(st.values[f.field])),
-                ` ${f.unit}`,
+                ` ${words().unit(f.unit)}`,
               ),
             ),
           ),
@@ -282,7 +282,7 @@ export function stationDetail(model, id, history, now) {
                   h(
                     'figcaption',
                     {},
-                    t('station.series', { field: series.field, unit: series.unit }),
+                    t('station.series', { field: series.field, unit: words().unit(series.unit) }),
                     ' ',
                     h('small', {}, fieldDescription(st.kind, series.field, series.description)),
                   ),

@@ -35,7 +35,7 @@ beforeAll(async () => {
 describe('console text', () => {
   it('shows a staleness alert as durations, not seconds in the parameter unit', () => {
     expect(dom.formatAlertValue({ value: 185, limit: 180, unit: 's' })).toBe('3 min 5 s / 3 min');
-    expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81.2 / 55.0 ug/m3');
+    expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81.2 / 55.0 µg/m³');
     expect(dom.formatDuration(3.5)).toBe('3.5 s');
     expect(dom.formatDuration(7800)).toBe('2 h 10 min');
   });
@@ -44,7 +44,7 @@ describe('console text', () => {
     speak('id');
     try {
       expect(dom.formatAlertValue({ value: 185, limit: 180, unit: 's' })).toBe('3 mnt 5 dtk / 3 mnt');
-      expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81,2 / 55,0 ug/m3');
+      expect(dom.formatAlertValue({ value: 81.2, limit: 55, unit: 'ug/m3' })).toBe('81,2 / 55,0 µg/m³');
       expect(dom.formatValue(1008.4)).toBe('1.008');
       expect(dom.formatTime(Date.parse('2026-12-01T07:05:00Z'))).toBe('1 Des 2026 14.05 WIB');
       expect(render.ispuHint([], 0)).toBe('belum ada: tidak ada stasiun kualitas udara.');

@@ -46,8 +46,8 @@ describe('alert text', () => {
     [
       'mean',
       detail.mean('24h', 61.234, 55, 'ug/m3', 0.8333),
-      'rerata 24 jam 61,23 ug/m3 terhadap batas 55 ug/m3 (cakupan data 83%)',
-      '24 h mean 61.23 ug/m3 against 55 ug/m3 (83% coverage)',
+      'rerata 24 jam 61,23 µg/m³ terhadap batas 55 µg/m³ (cakupan data 83%)',
+      '24 h mean 61.23 µg/m³ against 55 µg/m³ (83% coverage)',
     ],
     [
       'fall',
@@ -107,9 +107,9 @@ describe('alert text', () => {
     });
     cleared.text = { ...(cleared.text as NonNullable<Alert['text']>), raised: 6113.25 };
     expect(alertMessage(id, cleared)).toBe(
-      'ww-01: cod 672 count/100mL, kembali dalam batas 1.000 count/100mL (p68-cod; batas lokal); nilai saat muncul 6.113 count/100mL',
+      'ww-01: cod 672 jumlah/100 mL, kembali dalam batas 1.000 jumlah/100 mL (p68-cod; batas lokal); nilai saat muncul 6.113 jumlah/100 mL',
     );
-    expect(alertMessage(en, cleared)).toMatch(/; 6,113 count\/100mL when raised$/);
+    expect(alertMessage(en, cleared)).toMatch(/; 6,113 count\/100 mL when raised$/);
   });
 
   it('an alert without a text it can word keeps the message it came with', () => {

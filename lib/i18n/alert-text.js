@@ -55,6 +55,8 @@ export function usableText(tr, text) {
 export function detailText(tr, text) {
   const params = { ...text.params };
   if (typeof params.category === 'string') params.category = ispuLabel(tr, params.category);
+  // The alert keeps the unit code (flows/core/alert-text.ts); people read it as they write it.
+  if (typeof params.unit === 'string') params.unit = tr.unit(params.unit);
   return tr.t(text.key, params);
 }
 

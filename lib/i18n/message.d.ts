@@ -22,7 +22,9 @@ export type Translator = {
   duration(seconds: number): string;
   averaging(text: string): string;
   dateTime(value: number | string | undefined, options?: { seconds?: boolean }): string;
-  /** A value with its unit; unit `s` as a duration. */
+  /** A unit code as people write it in this language ("ug/m3" -> "µg/m³"); unknown codes as they are. */
+  unit(code: string | null | undefined): string;
+  /** A value with its unit (shown as people write it); unit `s` as a duration. */
   amount(value: number, unit: string | undefined): string;
 };
 

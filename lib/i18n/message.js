@@ -1,6 +1,7 @@
 // Messages with ICU-style placeholders, formatted the same way in Node (flows, console server) and in
-// the browser, which loads this very file as /lib/i18n/message.js. Plain JavaScript with no imports, so
-// it runs on both sides without a build step; its types are in message.d.ts.
+// the browser, which loads this very file as /lib/i18n/message.js. Plain JavaScript whose one import is
+// lib/units' display table by its relative path (served at /lib/units/display.js), so it runs on both
+// sides without a build step; its types are in message.d.ts.
 //
 // The syntax is a subset of ICU MessageFormat:
 //   {name}                          the parameter: a number in the language's format, a string as it is
@@ -11,6 +12,8 @@
 //   {name, plural, =0 {..} one {..} other {..}}   with # for the number (Intl.PluralRules)
 //   {name, select, a {..} other {..}}
 // There is no quoting: a message cannot hold a literal brace.
+
+import { displayUnit } from '../units/display.js';
 
 /** Depok's time zone: every time the product shows is WIB (UTC+7), whatever the viewer's zone. */
 export const TIME_ZONE = 'Asia/Jakarta';
@@ -181,8 +184,11 @@ export function createTranslator(lang, messages) {
     return t(options.seconds ? 'format.datetime_seconds' : 'format.datetime', parts);
   }
 
+  /** A unit code as people write it in this language ("ug/m3" -> "µg/m³"), lib/units/display.js. */
+  const unit = (code) => displayUnit(code, lang);
+
   /** A value with its unit; seconds (staleness) as a duration, never "185 s". */
-  const amount = (value, unit) => (unit === 's' ? duration(value) : `${measure(value)} ${unit ?? ''}`.trim());
+  const amount = (value, code) => (code === 's' ? duration(value) : `${measure(value)} ${unit(code)}`.trim());
 
   const FORMATS = { measure, duration, averaging, datetime: dateTime };
 
@@ -210,5 +216,5 @@ export function createTranslator(lang, messages) {
     return typeof value === 'number' ? number(value) : String(value);
   }
 
-  return { lang, locale, has, t, number, measure, duration, averaging, dateTime, amount };
+  return { lang, locale, has, t, number, measure, duration, averaging, dateTime, unit, amount };
 }

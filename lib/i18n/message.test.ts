@@ -63,7 +63,7 @@ describe('numbers', () => {
       expect(en.duration(seconds), String(seconds)).toBe(english);
     }
     expect(id.amount(185, 's')).toBe('3 mnt 5 dtk');
-    expect(id.amount(185.25, 'ug/m3')).toBe('185,3 ug/m3');
+    expect(id.amount(185.25, 'ug/m3')).toBe('185,3 µg/m³');
   });
 
   it('words averaging periods as the standards write them', () => {

@@ -8,6 +8,7 @@ import {
 /**
  * The citizen reports' part of the OpenAPI document (http/citizen-routes.ts): sending a report, the
  * approved ones, a reporter's status by code, a photo. JSON only (no CSV): they are not measurements.
+ * `x-summary` (both languages) and `x-example` are the docs page's (docs-page.ts).
  */
 const time = { type: 'string', format: 'date-time' };
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -107,6 +108,10 @@ export const citizenPaths = {
   '/citizen-reports': {
     post: {
       summary: 'Send a citizen report (pengaduan); it is shown once staff approve it',
+      'x-summary': {
+        id: 'Kirim laporan warga (pengaduan); tampil setelah disetujui petugas',
+        en: 'Send a citizen report (pengaduan); it is shown once staff approve it',
+      },
       requestBody: { required: true, content: json({ $ref: '#/components/schemas/CitizenReportInput' }) },
       responses: {
         201: { description: 'stored', content: json({ $ref: '#/components/schemas/CitizenReportSent' }) },
@@ -119,6 +124,11 @@ export const citizenPaths = {
     },
     get: {
       summary: 'Approved and resolved citizen reports (no contact, no moderation internals)',
+      'x-summary': {
+        id: 'Laporan warga yang disetujui dan diselesaikan (tanpa kontak, tanpa catatan moderasi)',
+        en: 'Approved and resolved citizen reports (no contact, no moderation internals)',
+      },
+      'x-example': '/citizen-reports?limit=20',
       parameters: [
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
         { name: 'cursor', in: 'query', schema: { type: 'string' } },
@@ -132,6 +142,10 @@ export const citizenPaths = {
   '/citizen-reports/{code}': {
     get: {
       summary: "A reporter's view of their report: status and public answer",
+      'x-summary': {
+        id: 'Laporan Anda menurut kode pelacakannya: status dan jawaban publik',
+        en: "A reporter's view of their report: status and public answer",
+      },
       parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {
         200: {
@@ -145,6 +159,10 @@ export const citizenPaths = {
   '/citizen-reports/{id}/photo': {
     get: {
       summary: "An approved report's photo, re-encoded as JPEG without metadata",
+      'x-summary': {
+        id: 'Foto laporan yang disetujui, disimpan ulang sebagai JPEG tanpa metadata',
+        en: "An approved report's photo, re-encoded as JPEG without metadata",
+      },
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
       responses: {
         200: {

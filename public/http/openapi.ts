@@ -112,6 +112,9 @@ export function openApiDocument() {
       get: {
         summary: op.summary.en,
         description: op.summary.id,
+        // The docs page's words (docs-page.ts): the summary in each language, and a request to paste.
+        'x-summary': op.summary,
+        'x-example': op.example,
         parameters: [...pathParams, ...openapiParams(op.params)],
         responses: {
           200: answer('the rows (CSV: the same rows, one per line)', op.schema),

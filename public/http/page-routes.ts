@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { BROWSER_MODULES, catalogue, I18N_DIR, Languages } from '../../lib/i18n/index.ts';
+import { UNITS_BROWSER_MODULE } from '../../lib/units/index.ts';
 import type { PublicDeps } from '../app.ts';
 
 export const PAGE_DIR = join(import.meta.dirname, '..', 'page');
@@ -54,7 +55,8 @@ function readTree(
 /**
  * The citizen page's files, read once at start into memory and looked up by exact path (nothing to
  * traverse): `public/page/` at `/` (`index.html` at `/`), Leaflet's `dist/` at `/vendor/leaflet/`,
- * lib/i18n's browser modules at `/lib/i18n/`. Adding a file to `public/page/` is all a page change
+ * lib/i18n's browser modules at `/lib/i18n/` (and lib/units' `display.js`, which message.js imports, at
+ * `/lib/units/display.js`). Adding a file to `public/page/` is all a page change
  * needs. `/page-config.json` tells the page what the deployment set (the optional tile server).
  */
 export function registerPageRoutes(app: FastifyInstance, deps: PublicDeps): void {
@@ -66,6 +68,11 @@ export function registerPageRoutes(app: FastifyInstance, deps: PublicDeps): void
       body: readFileSync(new URL(name, I18N_DIR)),
       type: TYPES.js as string,
     });
+  // message.js imports the units' display table by its relative path.
+  files.set(UNITS_BROWSER_MODULE.path, {
+    body: readFileSync(UNITS_BROWSER_MODULE.file),
+    type: TYPES.js as string,
+  });
   // The page's words, as the console serves them (the page picks its language in the browser).
   for (const lang of Languages)
     files.set(`/i18n/${lang}.json`, {

@@ -1,4 +1,4 @@
-import { createTranslator } from '/lib/i18n/message.js';
+import { createTranslator, TIME_ZONE } from '/lib/i18n/message.js';
 
 // The page's words: static files, so the language is chosen here, not by the server. Indonesian unless
 // the visitor chose English (the switch, kept in localStorage) or the link says so (`?lang=en`). The
@@ -30,6 +30,18 @@ export async function loadCatalogue(lang) {
 
 export const t = (key, params) => tr.t(key, params);
 export const words = () => tr;
+
+/** A time's hour and minute in WIB, in the page's language ({hour: '14', minute: '05'}). */
+export function wibClock(ms) {
+  const clock = new Intl.DateTimeFormat(tr.locale, {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const parts = Object.fromEntries(clock.formatToParts(ms).map((p) => [p.type, p.value]));
+  return { hour: parts.hour, minute: parts.minute };
+}
 
 /** Fills every `data-i18n` element's text and `data-i18n-<attr>` attribute from the catalogue. */
 export function applyWords(root = document) {

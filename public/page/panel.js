@@ -119,7 +119,7 @@ async function chartBlock(station, now) {
     field: name,
     min: tr.measure(Math.min(...vals)),
     max: tr.measure(Math.max(...vals)),
-    unit: param.unit,
+    unit: tr.unit(param.unit),
   });
   // Hourly means start on the hour: the first may begin before "24 hours ago".
   const from = Math.min(now - 86_400_000, points[0].ts);

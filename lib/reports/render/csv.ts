@@ -5,7 +5,8 @@ import type { Cell, Column, FormatSpec, Report } from '../model.ts';
  * English, snake_case), UTF-8 with a byte-order mark so Excel reads Indonesian text right, CRLF line
  * ends. Numbers are printed in full (JavaScript's shortest round-trip form, `.` as the decimal mark),
  * times as ISO 8601 in WIB (`2027-01-15T09:00:00+07:00`), ISPU categories as their ids (`tidak_sehat`),
- * percentages as numbers 0..100. An empty cell is no value.
+ * percentages as numbers 0..100, units as their codes (`ug/m3`, as the open-data API's CSV has them: a
+ * data file joins and filters on codes; the PDF and XLSX print `µg/m³`). An empty cell is no value.
  */
 const BOM = '\uFEFF';
 const WIB_MS = 7 * 3_600_000;

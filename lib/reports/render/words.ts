@@ -139,6 +139,15 @@ export function parameterText(tr: Translator, kind: string, parameter: string): 
   return tr.has(key) ? tr.t(key) : parameter;
 }
 
+/**
+ * A row's unit as people write it ("ug/m3" -> "µg/m³", lib/units); the data keeps the code. "-" is the
+ * catalogue's unit of a dimensionless value (pH): nothing to print.
+ */
+export function unitText(tr: Translator, unit: Cell | undefined): string {
+  const code = typeof unit === 'string' ? unit.trim() : '';
+  return code === '-' ? '' : tr.unit(code);
+}
+
 /** A cell as text in the report's language: decimals by the column, shares in %, times in WIB. */
 export function cellText(tr: Translator, column: Column, row: ReportRow, kind: string): string {
   const value = row[column.key];
@@ -146,13 +155,13 @@ export function cellText(tr: Translator, column: Column, row: ReportRow, kind: s
   if (column.key === 'parameter' && typeof value === 'string') return parameterText(tr, kind, value);
   if (column.key === 'period' && typeof value === 'string' && ISO_TIME.test(value))
     return tr.dateTime(Date.parse(value));
+  if (column.key === 'unit' && typeof value === 'string') return unitText(tr, value) || '–';
   if (typeof value === 'string') {
     return column.format === 'ispu-category' ? ispuLabel(tr, value) : value;
   }
   if (!Number.isFinite(value)) return '–';
-  // "-" is the catalogue's unit of a dimensionless value (pH): nothing to print after the number.
-  const rowUnit = typeof row.unit === 'string' ? row.unit.trim() : '';
-  const unit = column.unitFromRow && rowUnit !== '' && rowUnit !== '-' ? ` ${rowUnit}` : '';
+  const rowUnit = unitText(tr, row.unit);
+  const unit = column.unitFromRow && rowUnit !== '' ? ` ${rowUnit}` : '';
   switch (column.format) {
     case 'integer':
       return tr.number(Math.round(value), { maximumFractionDigits: 0 }) + unit;

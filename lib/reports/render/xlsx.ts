@@ -13,6 +13,7 @@ import {
   printedColumns,
   standardsText,
   stationFacts,
+  unitText,
   wordsOf,
 } from './words.ts';
 
@@ -73,7 +74,7 @@ function headings(tr: Translator, report: Report, withStation: boolean): Heading
   if (takesUnit(report)) {
     list.push({
       text: tr.t('report.print.column.unit'),
-      extra: (r) => (typeof r.unit === 'string' ? r.unit : ''),
+      extra: (r) => unitText(tr, r.unit),
     });
   }
   return list;

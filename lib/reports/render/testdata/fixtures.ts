@@ -15,6 +15,7 @@ export const DECEMBER = Date.UTC(2026, 11, 1) - WIB;
 export const DAY = NOVEMBER + 2 * 24 * HOUR;
 export const GENERATED = Date.UTC(2026, 11, 1, 9, 5);
 
+// Units as the report types give them: the stored codes ("ug/m3"); the renderers print them as people write them.
 const col = (key: string, format: Column['format'], extra: Partial<Column> = {}): Column => ({
   key,
   label: `report.column.${key}`,
@@ -86,7 +87,7 @@ export function ispuDaily(): Report {
         station: id,
         parameter: 'pm25',
         period: `2026-11-03T${String(h).padStart(2, '0')}:00`,
-        unit: 'µg/m³',
+        unit: 'ug/m3',
         hour: DAY + h * HOUR,
         pm25: Math.round(ispu * 0.553 * 10) / 10,
         ispu,
@@ -118,12 +119,12 @@ export function airMonthly(): Report {
     col('capture', 'percent'),
   ];
   const params = [
-    ['pm25', '24 jam', 55, 'µg/m³'],
-    ['pm10', '24 jam', 75, 'µg/m³'],
-    ['no2', '24 jam', 65, 'µg/m³'],
-    ['so2', '24 jam', 75, 'µg/m³'],
-    ['co', '8 jam', 10000, 'µg/m³'],
-    ['o3', '8 jam', 100, 'µg/m³'],
+    ['pm25', '24 jam', 55, 'ug/m3'],
+    ['pm10', '24 jam', 75, 'ug/m3'],
+    ['no2', '24 jam', 65, 'ug/m3'],
+    ['so2', '24 jam', 75, 'ug/m3'],
+    ['co', '8 jam', 10000, 'ug/m3'],
+    ['o3', '8 jam', 100, 'ug/m3'],
   ] as const;
   const rows = (id: string, scale: number, days: number): ReportRow[] =>
     params.map(([parameter, averaging, limit, unit], i) => ({
