@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM } from '../lib/reports/render/pdf.ts';
 import { COMPOSE_PATH, loadCompose } from '../testkit/compose-file.ts';
 
 // The image (Dockerfile) against what docker-compose.yml runs in it. There is no Docker engine here to
@@ -15,6 +14,10 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 const services = [...loadCompose().values()].filter((s) => s.image === IMAGE);
+// Read, not imported: importing the printer would load playwright-core into a unit test.
+const CHROMIUM = /CHROMIUM = '([^']+)'/.exec(
+  readFileSync(join(ROOT, 'lib/reports/render/pdf.ts'), 'utf8'),
+)?.[1];
 
 /** Every `node [flags] <file>.ts` the compose file runs or tells operators to run (commands, checks, CLIs). */
 function entryPoints(): string[] {
