@@ -6,7 +6,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../lib/process/ports.ts';
 import { loopbackNetwork, type Network } from './testing/loopback-namespace.ts';
-import { type Block, onlyAssigns, queryCounts, shellBlocks } from './testing/readme-commands.ts';
+import {
+  assignedNames,
+  type Block,
+  onlyAssigns,
+  queryCounts,
+  shellBlocks,
+} from './testing/readme-commands.ts';
+import {
+  all,
+  EXEMPT,
+  exemptReason,
+  FILES,
+  has,
+  LONG_RUNNING,
+  PRINTED_PORTS,
+  type Session,
+  sessionOf,
+} from './testing/readme-plan.ts';
 import {
   cloneLikeFolder,
   type Job,
@@ -19,42 +36,18 @@ import {
 // The READMEs' commands, run exactly as printed: the text goes to `bash -c` unchanged, in a folder
 // laid out like a fresh clone, in a network of its own where the printed ports (8086, 1883, 9101...)
 // are free. Only the environment is set (a token the README says to export, curl's --fail-with-body).
+// A line that only sets variables (`TOKEN=$(npm run -s users -- add-token ...)`) runs once; what it set is
+// in the environment of the session's later commands, as in the reader's terminal. Files, exemptions and
+// long-running commands: ./testing/readme-plan.ts.
 
-const FILES = ['README.md', 'broker/README.md'];
-const PRINTED_PORTS = [8086, 1883, 1884, 1880, 8080, 8081, 9101, 9102, 6379];
+const json = (out: string) => JSON.parse(out) as Record<string, unknown>;
 
-/** Not run, each for a reason. A command in no session and not here fails the coverage test. */
-const EXEMPT: { file: string; command: string; reason: string }[] = [
-  {
-    file: 'README.md',
-    command: 'git clone <this repository> depok-env && cd depok-env',
-    reason: 'what CI does before the tests; these run in a folder laid out like that clone',
-  },
-  { file: 'README.md', command: 'npm ci', reason: 'CI runs it before the tests; node_modules is shared' },
-  { file: 'README.md', command: 'npm test ', reason: 'the suite this test is part of' },
-  {
-    file: 'broker/README.md',
-    command: 'BROKER_TLS_PORT=8883 BROKER_TLS_CERT=/etc/depok/',
-    reason:
-      'placeholders of a deployment (certificates in /etc/depok); broker/listeners.integration.test.ts runs TLS',
-  },
-  {
-    file: 'broker/README.md',
-    command: 'mosquitto_pub -h broker.example ',
-    reason:
-      'a placeholder host, not loopback; broker/mosquitto-clients.integration.test.ts runs mosquitto_pub',
-  },
-];
-
-/** Commands that keep running: started, waited for (a line of their output), stopped with Ctrl-C at the end. */
-const LONG_RUNNING = [
-  { match: /^npm start\b/, ready: /stack running/ },
-  { match: /(^|\s)npm run broker(\s|$)/, ready: /broker listening/ },
-  { match: /^redis-server\b/, ready: /Ready to accept connections/ },
-];
-
-/** What some commands must print, beyond exiting 0; `untilMs`: asked again until it does. */
-const CHECKS: { match: RegExp; untilMs?: number; check(stdout: string): void }[] = [
+/**
+ * What some commands must print, beyond exiting 0; `untilMs`: asked again until it does; `exit`: the
+ * status the reader sees (curl's 22 for an HTTP error shown on purpose). A line that only assigns is
+ * checked on the values it set, one a line.
+ */
+const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(stdout: string): void }[] = [
   {
     match: /\/query\b[\s\S]*SELECT COUNT/,
     untilMs: 60_000,
@@ -66,7 +59,7 @@ const CHECKS: { match: RegExp; untilMs?: number; check(stdout: string): void }[]
   },
   {
     match: /^curl -s http:\/\/127\.0\.0\.1:8081\/open\/v1\/ispu\/latest$/,
-    check: (out) => expect(JSON.parse(out)).toHaveProperty('data'),
+    check: (out) => expect(json(out)).toHaveProperty('data'),
   },
   {
     match: /^npm run report -- air-monthly /,
@@ -74,48 +67,147 @@ const CHECKS: { match: RegExp; untilMs?: number; check(stdout: string): void }[]
   },
   { match: /^npm run devices -- (add|rotate|service) /, check: (out) => expect(out).toMatch(/shown once/) },
   { match: /^npm run devices -- list/, check: (out) => expect(out).toMatch(/^aq-beji-02\s/m) },
-  { match: /-X POST \$B\/admin\/devices /, check: (out) => expect(JSON.parse(out)).toHaveProperty('secret') },
+  { match: /-X POST \$B\/admin\/devices /, check: (out) => expect(json(out)).toHaveProperty('secret') },
+  // public/README.md: the open-data API and a citizen report sent, read back by its code, and refused.
+  { match: /\/open\/v1\/stations' \| head/, check: (out) => expect(out).toMatch(/"aq-margonda-01"/) },
+  {
+    match: /\/open\/v1\/latest\?format=csv' \| head -5$/,
+    check: (out) => expect(out.split('\n')[0]).toMatch(/^station,/),
+  },
+  {
+    match: /\/open\/v1\/measurements\?station=aq-margonda-01/,
+    check: (out) => expect(out).toMatch(/^\{"next":.*"station":"aq-margonda-01","field":"pm25"/),
+  },
+  { match: /^CODE=\$\(curl .*citizen-reports/, check: (out) => expect(out).toMatch(/^[0-9A-Z]{10}$/) },
+  {
+    match: /citizen-reports\/\$CODE$/,
+    check: (out) =>
+      expect(json(out)).toMatchObject({ category: 'illegal_dumping', status: 'new', public_answer: null }),
+  },
+  {
+    match: /"lat":40\.7,"lon":-74/,
+    exit: 22,
+    check: (out) => expect(json(out)).toMatchObject({ status: 422, code: 'citizen.error.outside_depok' }),
+  },
+  // flows/README.md: the active alert of the simulated industrial outfall, acknowledged over HTTP.
+  { match: /^FLOWS_API_TOKEN=/, check: (out) => expect(out).toMatch(/^\S{16,}$/) },
+  {
+    match: /1880\/api\/alerts\/wastewater\/ww-industri-tapos-01\/p68-bod\/ack$/,
+    untilMs: 60_000,
+    check: (out) => expect(json(out)).toMatchObject({ station: 'ww-industri-tapos-01', rule: 'p68-bod' }),
+  },
+  {
+    match: /1880\/api\/alerts +#/,
+    check: (out) =>
+      expect(JSON.parse(out)).toContainEqual(expect.objectContaining({ acknowledged_by: 'sari' })),
+  },
+  { match: /1880\/api\/status/, check: (out) => expect(json(out).readings).toBeGreaterThan(0) },
+  // dashboards/README.md: users and tokens, QA records, reports from the console, moderation.
+  { match: /^TOKEN=\$\(npm run -s users -- add-token /, check: (out) => expect(out).toMatch(/^[\w-]{43}$/) },
+  {
+    match: /^npm run users -- list/,
+    check: (out) => {
+      expect(out).toMatch(/^user {2}pdam {2}viewer {2}\(all stations\)/m);
+      expect(out).toMatch(/^token wallboard {2}operator {2}\(operators: PDAM Tirta Asasta\)/m);
+      expect(out).not.toMatch(/scrypt|sha256/i);
+    },
+  },
+  {
+    match: /8080\/api\/alerts\/wastewater\/ww-industri-tapos-01\/p68-cod\/ack$/,
+    untilMs: 60_000,
+    check: (out) => expect(json(out)).toMatchObject({ id: 'wastewater/ww-industri-tapos-01/p68-cod' }),
+  },
+  {
+    match: /^npm run qa -- list aq-margonda-01/,
+    check: (out) => expect(out).toMatch(/invalid[\s\S]*inlet blocked[\s\S]*valid/),
+  },
+  { match: /^RUN=\$\(curl /, check: (out) => expect(out).toMatch(/^\d+$/) },
+  {
+    match: /8080\/api\/reports \| jq/,
+    check: (out) => expect(json(out)).toMatchObject({ status: expect.stringMatching(/running|done/) }),
+  },
+  { match: /^curl -sOJ .*\/api\/reports\/\$RUN\/files\/pdf/, untilMs: 90_000 },
+  {
+    match: /api\/citizen-reports \| jq '\.reports\[0\]'/,
+    check: (out) => expect(json(out).status).toBe('new'),
+  },
+  {
+    match: /citizen-reports\/\$ID\/resolve$/,
+    check: (out) =>
+      expect(json(out).report).toMatchObject({ status: 'resolved', public_answer: expect.any(String) }),
+  },
+  { match: /^npm run records -- status/, check: (out) => expect(out).toMatch(/schema/i) },
+  // reports/README.md: the scheduled run npm start caught up at start, and its files' checksums.
+  {
+    match: /^sqlite3 state\/records\.db "SELECT id, type/,
+    check: (out) => expect(out.trim()).toMatch(/^\d+\|ispu-daily\|\d{4}-\d\d-\d\d\|done\|schedule$/),
+  },
+  {
+    match: /^sha256sum state\/reports\//,
+    check: (out) => expect(out.match(/^[0-9a-f]{64} {2}state\/reports\/\S+$/gm)?.length, out).toBe(3),
+  },
+  // ingest/README.md: a reading over HTTP from a device just added.
+  { match: /^SECRET=\$\(npm run -s devices -- add /, check: (out) => expect(out).toMatch(/^\S{20,}$/) },
+  {
+    match: /9102\/v1\/readings\/air_quality\/aq-beji-03$/,
+    check: (out) => expect(out).toMatch(/^\{"stored":1\}$/),
+  },
+  // simulators/README.md
+  { match: /^npm run simulate -- --check /, check: (out) => expect(out).toMatch(/pipe-burst/) },
+  { match: /^npm run simulate -- --print 2 /, check: (out) => expect(out).toMatch(/"bn":"ww-/) },
+  { match: /^npm run bench -- --only simulators/, check: (out) => expect(out).toMatch(/simulators/) },
 ];
 
-type Session = {
-  name: string;
-  file: string;
-  blocks: (block: Block) => boolean;
-  /** Commands of the same README to run first: what these blocks assume was done or is running. */
-  first?: RegExp[];
-  env?: NodeJS.ProcessEnv;
-};
-
-const has = (re: RegExp) => (block: Block) => block.commands.some((c) => re.test(c));
+/** Which blocks of each README a session runs: a block in no session, and not exempt, fails coverage. */
 const SESSIONS: Session[] = [
-  { name: 'README: quick start, query, provisioning', file: 'README.md', blocks: () => true },
-  { name: 'broker README: run, add a device', file: 'broker/README.md', blocks: has(/^npm run devices/) },
+  {
+    name: 'the stack: README quick start, then the component READMEs against the one npm start',
+    parts: [
+      { file: 'README.md', blocks: all },
+      // The open-data API, and a citizen report the console moderates below.
+      { file: 'public/README.md', blocks: all },
+      { file: 'public/page/README.md', blocks: all },
+      { file: 'flows/README.md', blocks: all },
+      { file: 'dashboards/README.md', blocks: all },
+      { file: 'lib/records/README.md', blocks: all },
+      { file: 'reports/README.md', blocks: all },
+      { file: 'ingest/README.md', blocks: has(/\/v1\/readings\//) },
+      { file: 'simulators/README.md', blocks: has(/^npm run simulate -- --help/) },
+    ],
+    // `npm run users -- add-user` reads the password from stdin or this variable, as the README says.
+    env: { CONSOLE_NEW_PASSWORD: randomBytes(12).toString('base64url') },
+    timeoutMs: 300_000,
+  },
+  {
+    name: 'broker README: run, add a device',
+    parts: [{ file: 'broker/README.md', blocks: has(/^npm run devices/) }],
+  },
   {
     name: 'broker README: cluster',
-    file: 'broker/README.md',
-    blocks: has(/^redis-server/),
+    parts: [{ file: 'broker/README.md', blocks: has(/^redis-server/) }],
     // "Every node needs the same registry": provisioned first, as that README shows.
-    first: [/^npm run devices -- add /],
+    first: [{ file: 'broker/README.md', match: /^npm run devices -- add / }],
   },
   {
     name: 'broker README: admin API',
-    file: 'broker/README.md',
-    blocks: has(/\/admin\/devices/),
-    first: [/^npm run broker\b/],
+    parts: [{ file: 'broker/README.md', blocks: has(/\/admin\/devices/) }],
+    first: [{ file: 'broker/README.md', match: /^npm run broker\b/ }],
     // The block reads $BROKER_ADMIN_TOKEN: the operator exports it, so does the test.
     env: { BROKER_ADMIN_TOKEN: randomBytes(24).toString('base64url') },
   },
   {
     name: 'broker README: the auth-flood benchmark, in its short form',
-    file: 'broker/README.md',
-    blocks: has(/BENCH_BROKER_ONLY=auth-flood/),
+    parts: [{ file: 'broker/README.md', blocks: has(/BENCH_BROKER_ONLY=auth-flood/) }],
     // The printed command, with the flood shortened through the variable the README names (60 s by default).
     env: { BENCH_AUTH_FLOOD_S: '3' },
   },
+  {
+    name: 'simulators README: the scale bench, in its short form',
+    parts: [{ file: 'simulators/README.md', blocks: has(/^npm run bench -- --only simulators/) }],
+    // The printed command, smaller through the variables the README names (10,000 devices for 20 s by default).
+    env: { BENCH_SIM_DEVICES: '300', BENCH_SIM_RATE: '300', BENCH_SIM_SECONDS: '3' },
+  },
 ];
-
-const exemptReason = (file: string, command: string) =>
-  EXEMPT.find((e) => e.file === file && command.startsWith(e.command))?.reason;
 
 describe('README commands', () => {
   let net: Network;
@@ -125,35 +217,45 @@ describe('README commands', () => {
   afterAll(() => net?.close());
 
   it('every command is run by a session below or exempt, and every exemption is used', () => {
+    expect(FILES, 'the READMEs found').toEqual(expect.arrayContaining(['README.md', 'dashboards/README.md']));
     const uncovered: string[] = [];
     for (const file of FILES)
       for (const block of shellBlocks(file)) {
-        const inSession = SESSIONS.some((s) => s.file === file && s.blocks(block));
+        const inSession = sessionOf(SESSIONS, block) !== undefined;
         for (const command of block.commands)
           if (!inSession && !exemptReason(file, command)) uncovered.push(`${file}: ${command}`);
       }
     expect(uncovered, 'add them to a session of this test, or to EXEMPT with a reason').toEqual([]);
-    const all = FILES.flatMap((file) => shellBlocks(file).flatMap((b) => b.commands.map((c) => [file, c])));
+    const printed = FILES.flatMap((file) =>
+      shellBlocks(file).flatMap((b) => b.commands.map((c) => [file, c])),
+    );
     for (const e of EXEMPT)
       expect(
-        all.some(([file, c]) => file === e.file && c?.startsWith(e.command)),
+        printed.some(([file, c]) => file === e.file && c?.startsWith(e.command)),
         e.command,
       ).toBe(true);
   });
 
   for (const session of SESSIONS)
-    it(session.name, async () => {
-      const blocks = shellBlocks(session.file).filter(session.blocks);
-      expect(blocks.length, 'the blocks this session runs').toBeGreaterThan(0);
-      const printed = shellBlocks(session.file).flatMap((b) => b.commands);
-      const first = (session.first ?? []).map((re) => {
-        const command = printed.find((c) => re.test(c));
-        if (!command) throw new Error(`${session.file} no longer prints a command matching ${re}`);
-        return command;
-      });
-      const before: Block[] = first.length ? [{ file: session.file, index: -1, commands: first }] : [];
-      await runSession(net, session, [...before, ...blocks]);
-    }, 180_000);
+    it(
+      session.name,
+      async () => {
+        const blocks = session.parts.flatMap((part) => {
+          const found = shellBlocks(part.file).filter(part.blocks);
+          expect(found.length, `the blocks of ${part.file} this session runs`).toBeGreaterThan(0);
+          return found;
+        });
+        const before: Block[] = (session.first ?? []).map(({ file, match }) => {
+          const command = shellBlocks(file)
+            .flatMap((b) => b.commands)
+            .find((c) => match.test(c));
+          if (!command) throw new Error(`${file} no longer prints a command matching ${match}`);
+          return { file, index: -1, commands: [command] };
+        });
+        await runSession(net, session, [...before, ...blocks]);
+      },
+      session.timeoutMs ?? 180_000,
+    );
 });
 
 async function runSession(net: Network, session: Session, blocks: Block[]): Promise<void> {
@@ -163,27 +265,27 @@ async function runSession(net: Network, session: Session, blocks: Block[]): Prom
   // An HTTP error status fails the command (curl's own exit code 22), as a person reading it would see.
   await writeFile(join(curlHome, '.curlrc'), 'fail-with-body\n');
   const env = userEnv({ CURL_HOME: curlHome, ...session.env });
-  const jobs: { command: string; job: Job }[] = [];
+  const jobs: { command: string; job: Job; long: (typeof LONG_RUNNING)[number] }[] = [];
   let failure: Error | undefined;
   try {
-    for (const block of blocks) {
-      const context: string[] = [];
+    for (const block of blocks)
       for (const command of block.commands) {
         if (exemptReason(block.file, command)) continue;
         const long = LONG_RUNNING.find((l) => l.match.test(command));
+        if (long?.sameStack && jobs.some((j) => j.long === long)) continue;
         if (long) {
           const job = startJob(...net.wrap('bash', ['-c', command]), folder, env);
-          jobs.push({ command, job });
+          jobs.push({ command, job, long });
           await waitFor(() => long.ready.test(job.output()), 60_000, command).catch((err: Error) => {
             throw new Error(`${err.message}\n--- its output ---\n${job.output()}`);
           });
           if (command.startsWith('npm start')) await readmeTableHolds(net, folder);
           continue;
         }
-        await runShort(net, [...context, command].join('\n'), command, folder, env);
-        if (onlyAssigns(command)) context.push(command);
+        const names = onlyAssigns(command) ? assignedNames(command) : [];
+        const set = await runShort(net, command, names, folder, env);
+        Object.assign(env, set);
       }
-    }
   } catch (err) {
     failure = err as Error;
   }
@@ -208,21 +310,35 @@ async function runSession(net: Network, session: Session, blocks: Block[]): Prom
   expect(problems, 'long-running commands stop cleanly on Ctrl-C').toEqual([]);
 }
 
-/** Runs one command (after the block's variable lines) to exit 0, and its check if it has one. */
-async function runShort(net: Network, script: string, command: string, cwd: string, env: NodeJS.ProcessEnv) {
+/**
+ * Runs one command to its expected exit status (0 unless CHECKS says), and its check if it has one.
+ * For a line that assigns `names`, the values it set are printed after it (NUL-separated, the line
+ * itself prints nothing) and returned.
+ */
+async function runShort(
+  net: Network,
+  command: string,
+  names: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Record<string, string>> {
   const check = CHECKS.find((c) => c.match.test(command));
   const deadline = Date.now() + (check?.untilMs ?? 0);
+  const script = names.length
+    ? `${command}\n__status=$?; printf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}; exit $__status`
+    : command;
   for (;;) {
     const [cmd, args] = net.wrap('bash', ['-c', script]);
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(cmd, args, { cwd, env, timeout: 60_000 }, (err, stdout, stderr) =>
+      execFile(cmd, args, { cwd, env, timeout: 120_000 }, (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
+    const values = names.length ? result.stdout.split('\0').slice(0, names.length) : [];
     try {
-      expect(result.code, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
-      check?.check(result.stdout);
-      return;
+      expect(result.code, `${command}\n${result.stdout}\n${result.stderr}`).toBe(check?.exit ?? 0);
+      check?.check?.(names.length ? values.join('\n') : result.stdout);
+      return Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']));
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 1000));
