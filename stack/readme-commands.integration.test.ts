@@ -69,7 +69,7 @@ const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(stdout: s
   { match: /^npm run devices -- list/, check: (out) => expect(out).toMatch(/^aq-beji-02\s/m) },
   { match: /-X POST \$B\/admin\/devices /, check: (out) => expect(json(out)).toHaveProperty('secret') },
   // public/README.md: the open-data API and a citizen report sent, read back by its code, and refused.
-  { match: /\/open\/v1\/stations' \| head/, check: (out) => expect(out).toMatch(/"aq-margonda-01"/) },
+  { match: /\/open\/v1\/stations' \| head/, check: (out) => expect(out).toMatch(/^\{"data":\[\{"id":"aq-/) },
   {
     match: /\/open\/v1\/latest\?format=csv' \| head -5$/,
     check: (out) => expect(out.split('\n')[0]).toMatch(/^station,/),
@@ -150,11 +150,12 @@ const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(stdout: s
   { match: /^SECRET=\$\(npm run -s devices -- add /, check: (out) => expect(out).toMatch(/^\S{20,}$/) },
   {
     match: /9102\/v1\/readings\/air_quality\/aq-beji-03$/,
+    untilMs: 15_000,
     check: (out) => expect(out).toMatch(/^\{"stored":1\}$/),
   },
   // simulators/README.md
   { match: /^npm run simulate -- --check /, check: (out) => expect(out).toMatch(/pipe-burst/) },
-  { match: /^npm run simulate -- --print 2 /, check: (out) => expect(out).toMatch(/"bn":"ww-/) },
+  { match: /^npm run simulate -- --print 2 /, check: (out) => expect(out).toMatch(/^sensors\/wastewater\/ww-\S+ \[\{"bn":"urn:dev:depok:ww-/m) },
   { match: /^npm run bench -- --only simulators/, check: (out) => expect(out).toMatch(/simulators/) },
 ];
 
