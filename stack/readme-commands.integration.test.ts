@@ -155,7 +155,10 @@ const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(stdout: s
   },
   // simulators/README.md
   { match: /^npm run simulate -- --check /, check: (out) => expect(out).toMatch(/pipe-burst/) },
-  { match: /^npm run simulate -- --print 2 /, check: (out) => expect(out).toMatch(/^sensors\/wastewater\/ww-\S+ \[\{"bn":"urn:dev:depok:ww-/m) },
+  {
+    match: /^npm run simulate -- --print 2 /,
+    check: (out) => expect(out).toMatch(/^sensors\/wastewater\/ww-\S+ \[\{"bn":"urn:dev:depok:ww-/m),
+  },
   { match: /^npm run bench -- --only simulators/, check: (out) => expect(out).toMatch(/simulators/) },
 ];
 
