@@ -153,6 +153,12 @@ const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(stdout: s
     untilMs: 15_000,
     check: (out) => expect(out).toMatch(/^\{"stored":1\}$/),
   },
+  // deploy/tls/README.md: a development CA, in the clone-like folder's own deploy/tls.
+  {
+    match: /^deploy\/make-dev-ca\.sh deploy\/tls /,
+    check: (out) =>
+      expect(out).toMatch(/^made deploy\/tls\/server\.crt for DNS:broker\.depok\.example,IP:192\.0\.2\.10,/m),
+  },
   // simulators/README.md
   { match: /^npm run simulate -- --check /, check: (out) => expect(out).toMatch(/pipe-burst/) },
   {
@@ -205,6 +211,7 @@ const SESSIONS: Session[] = [
     // The printed command, with the flood shortened through the variable the README names (60 s by default).
     env: { BENCH_AUTH_FLOOD_S: '3' },
   },
+  { name: 'deploy/tls README: a development CA', parts: [{ file: 'deploy/tls/README.md', blocks: all }] },
   {
     name: 'simulators README: the scale bench, in its short form',
     parts: [{ file: 'simulators/README.md', blocks: has(/^npm run bench -- --only simulators/) }],
