@@ -190,7 +190,11 @@ async function runSession(net: Network, session: Session, blocks: Block[]): Prom
     10_000,
   ).catch((err: Error) => problems.push(err.message));
   await rm(folder, { recursive: true, force: true });
-  if (failure) throw new Error(`${failure.message}\n${problems.join('\n')}`, { cause: failure });
+  if (failure) {
+    // What the services logged last often says why a command failed (a refusal, a crash).
+    const logs = jobs.map((j) => `--- ${j.command} (last output) ---\n${j.job.output().slice(-4000)}`);
+    throw new Error([failure.message, ...problems, ...logs].join('\n'), { cause: failure });
+  }
   expect(problems, 'long-running commands stop cleanly on Ctrl-C').toEqual([]);
 }
 
@@ -221,7 +225,12 @@ async function runShort(
     const values = names.length ? result.stdout.split('\0').slice(0, names.length) : [];
     try {
       expect(result.code, `${command}\n${result.stdout}\n${result.stderr}`).toBe(check?.exit ?? 0);
-      check?.check?.(names.length ? values.join('\n') : result.stdout);
+      try {
+        check?.check?.(names.length ? values.join('\n') : result.stdout);
+      } catch (err) {
+        (err as Error).message = `${command}\n--- stderr ---\n${result.stderr}\n${(err as Error).message}`;
+        throw err;
+      }
       return Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']));
     } catch (err) {
       if (Date.now() > deadline) throw err;
