@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onlyAssigns, queryCounts, shellBlocks } from './readme-commands.ts';
+import { assignedNames, onlyAssigns, queryCounts, shellBlocks } from './readme-commands.ts';
 
 const FENCE = '```';
 
@@ -56,5 +56,18 @@ describe('queryCounts', () => {
       ],
     });
     expect(queryCounts(out)).toEqual([12, 0]);
+  });
+});
+
+describe('assignments', () => {
+  it('takes command substitutions and export lines as assignments, and names what they set', () => {
+    const token = 'TOKEN=$(npm run -s users -- add-token ops --role operator)   # printed once';
+    expect(onlyAssigns(token)).toBe(true);
+    expect(assignedNames(token)).toEqual(['TOKEN']);
+    const pair = 'export INFLUX_USERNAME=reader INFLUX_PASSWORD=$(cat state/influxdb-reader-password)';
+    expect(assignedNames(pair)).toEqual(['INFLUX_USERNAME', 'INFLUX_PASSWORD']);
+    expect(assignedNames('T="Authorization: Bearer $X"; B=http://127.0.0.1:9101')).toEqual(['T', 'B']);
+    expect(onlyAssigns('CODE=$(curl -s x | jq -r .code) && curl y')).toBe(false);
+    expect(onlyAssigns('X=$(date +%F) npm run qa')).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ export type Block = { file: string; index: number; commands: string[] };
  */
 export function shellBlocks(file: string, markdown = readFileSync(join(REPO_ROOT, file), 'utf8')): Block[] {
   const blocks: Block[] = [];
-  for (const match of markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
+  for (const match of markdown.matchAll(/^```(?:sh|bash)\n([\s\S]*?)^```$/gm)) {
     const commands: string[] = [];
     let pending = '';
     for (const line of (match[1] ?? '').split('\n')) {
@@ -26,9 +26,26 @@ export function shellBlocks(file: string, markdown = readFileSync(join(REPO_ROOT
   return blocks;
 }
 
-/** `T="..."; B=http://...`: a line that only sets shell variables for the lines after it. */
+const VALUE = String.raw`(?:"[^"]*"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|[^\s;'"()]*)`;
+const ASSIGNS = new RegExp(String.raw`^(?:export\s+)?(?:[A-Za-z_]\w*=${VALUE}\s*;?\s*)+(?:#.*)?$`);
+
+/**
+ * `T="..."; B=http://...`, `TOKEN=$(npm run -s users -- ...)`, `export A=1 B=2`: a line that only sets
+ * shell variables for the lines after it (a command substitution included: it runs once, as typed).
+ */
 export function onlyAssigns(command: string): boolean {
-  return /^(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s;'"]*)\s*;?\s*)+$/.test(command);
+  return ASSIGNS.test(command);
+}
+
+/** The names an `onlyAssigns` line sets, in order. */
+export function assignedNames(command: string): string[] {
+  const names: string[] = [];
+  const rest = new RegExp(String.raw`^(?:export\s+)?([A-Za-z_]\w*)=${VALUE}\s*;?\s*`);
+  for (let line = command, m = rest.exec(line); m; line = line.slice(m[0].length), m = rest.exec(line)) {
+    if (m[0].length === 0) break;
+    names.push(m[1] ?? '');
+  }
+  return names;
 }
 
 /** The JSON of InfluxDB's /query: the number of each `SELECT COUNT(...)` statement (0 when empty). */

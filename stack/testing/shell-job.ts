@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, readdir, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,9 +23,32 @@ export async function cloneLikeFolder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'depok-clone-'));
   for (const entry of await readdir(REPO_ROOT)) {
     if (entry === 'state' || entry === '.git') continue;
-    await symlink(join(REPO_ROOT, entry), join(dir, entry));
+    if (FRESH.some((f) => f.startsWith(`${entry}/`))) await linkInto(entry, dir);
+    else await symlink(join(REPO_ROOT, entry), join(dir, entry));
   }
   return dir;
+}
+
+/**
+ * Folders a command writes into that git ignores (deploy/tls: the README's `make-dev-ca.sh` puts keys
+ * there): made real in the clone-like folder with only their tracked files linked, as a fresh clone has
+ * them, so what is written lands there and not in the checkout.
+ */
+const FRESH = ['deploy/tls'];
+
+async function linkInto(path: string, dir: string): Promise<void> {
+  await mkdir(join(dir, path));
+  if (FRESH.includes(path)) {
+    const tracked = execFileSync('git', ['ls-files', '-z', path], { cwd: REPO_ROOT, encoding: 'utf8' });
+    for (const file of tracked.split('\0').filter((f) => f && !f.slice(path.length + 1).includes('/')))
+      await symlink(join(REPO_ROOT, file), join(dir, file));
+    return;
+  }
+  for (const entry of await readdir(join(REPO_ROOT, path))) {
+    const child = `${path}/${entry}`;
+    if (FRESH.some((f) => f === child || f.startsWith(`${child}/`))) await linkInto(child, dir);
+    else await symlink(join(REPO_ROOT, child), join(dir, child));
+  }
 }
 
 /** Our environment without what the test runner adds, plus `extra`. */
