@@ -30,6 +30,16 @@ export const CHECKS: { match: RegExp; untilMs?: number; exit?: number; check?(st
     match: /^npm run report -- air-monthly /,
     check: (out) => expect(out.match(/\.(pdf|csv|xlsx) .* sha256 [0-9a-f]{64}$/gm)?.length, out).toBe(3),
   },
+  {
+    match: /^npm run report -- ispu-daily --period 2026-12-01 --station aq-beji-ui-01 /,
+    check: (out) =>
+      expect(out).toMatch(/ispu-daily_2026-12-01_aq-beji-ui-01_en\.pdf .* sha256 [0-9a-f]{64}$/m),
+  },
+  {
+    match: /^npm run report -- wastewater-monthly .*--user admin /,
+    check: (out) =>
+      expect(out, out).toMatch(/laporan\/wastewater-monthly_2026-11_id\.csv .* sha256 [0-9a-f]{64}$/m),
+  },
   { match: /^npm run devices -- (add|rotate|service) /, check: (out) => expect(out).toMatch(/shown once/) },
   { match: /^npm run devices -- list/, check: (out) => expect(out).toMatch(/^aq-beji-02\s/m) },
   { match: /-X POST \$B\/admin\/devices /, check: (out) => expect(json(out)).toHaveProperty('secret') },
