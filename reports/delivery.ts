@@ -2,13 +2,13 @@ import type { Logger } from '../lib/log.ts';
 import type { AuditAction } from '../lib/records/audit.ts';
 import type { Records } from '../lib/records/database.ts';
 import type { MailDelivery } from '../lib/records/report-mail.ts';
-import { type MailSettings, runMessage, type SendMail } from './mail.ts';
+import { MailRefused, type MailSettings, runMessage, type SendMail } from './mail.ts';
 
 /**
  * E-mail of scheduled runs that survives refusals and restarts (reports/README.md "E-mail"): each
  * delivery is a row of the records database (migration 007), tried at once, then again after 1, 5, 15
  * and 60 minutes (60 from then on) until the mail server accepts it or REPORTS_MAIL_MAX_ATTEMPTS
- * attempts were made. A fixed table rather than lib/backoff.ts's jittered delays: one process sends,
+ * attempts were made; a permanent (5xx) refusal ends it at once. A fixed table rather than lib/backoff.ts's jittered delays: one process sends,
  * so there is no herd to spread, and the console can show the operator the exact time of the next try.
  */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
@@ -56,6 +56,7 @@ export function mailer(deps: MailerDeps): Mailer {
     const run = records.reportRuns.get(id);
     const to = delivery.recipients;
     let error: string;
+    let permanent = false;
     if (run?.status !== 'done' || run.pruned_at !== null) error = NO_FILES;
     else {
       const message = runMessage(run, deps.dir, { ...deps.mail, recipients: to });
@@ -69,10 +70,11 @@ export function mailer(deps: MailerDeps): Mailer {
       } catch (err) {
         // smtpSender's message names the code and SMTP answer only, never the server's URL.
         error = (err as Error).message || 'mail server refused or failed';
+        permanent = err instanceof MailRefused && err.permanent;
       }
     }
     const at = deps.now();
-    if (attempts >= deps.maxAttempts || error === NO_FILES) {
+    if (attempts >= deps.maxAttempts || error === NO_FILES || permanent) {
       records.reportMail.failed(id, at, attempts, error);
       counts.failed++;
       deps.audit(id, 'report_mail_failed', { to, message: error, attempts });

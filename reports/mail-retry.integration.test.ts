@@ -154,4 +154,20 @@ describe('scheduled report e-mail retries', () => {
     expect(mail?.last_error).not.toContain(String(mailbox.smtpUrl.split(':').at(-1)));
     expect(audit.at(-1)).toBe('report_mail_failed');
   });
+
+  it('gives up at once on a permanent refusal (5xx): retrying the same message cannot help', async () => {
+    mailbox = await startMailbox({ refuse: 99, refuseWith: 550 });
+    const service = await start(mailbox.smtpUrl);
+    const run = await service.runDue(bulletin);
+    clock = DUE_AT + 120 * MIN;
+    expect(await service.deliverDue()).toEqual(new Map()); // nothing left to try
+    await service.close();
+
+    expect(mailbox.refused).toBe(1);
+    expect(service.mailCounts).toEqual({ sent: 0, retried: 0, failed: 1 });
+    const { mail, audit } = delivery(run.id);
+    expect(mail).toMatchObject({ status: 'failed', attempts: 1, next_attempt_at: null });
+    expect(mail?.last_error).toContain('550');
+    expect(audit.at(-1)).toBe('report_mail_failed');
+  });
 });

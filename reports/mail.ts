@@ -70,6 +70,20 @@ export function runMessage(run: ReportRun, reportsDir: string, settings: MailSet
   };
 }
 
+/**
+ * A message the mail server did not take. `permanent`: it answered 5xx, which SMTP means as "do not
+ * send this again unchanged" (RFC 5321 4.2.1: an unknown mailbox, a message too large, a login refused):
+ * retrying cannot help until someone changes the settings. 4xx answers and no answer at all are transient.
+ */
+export class MailRefused extends Error {
+  readonly permanent: boolean;
+  constructor(message: string, responseCode: number | undefined) {
+    super(message);
+    this.name = 'MailRefused';
+    this.permanent = responseCode !== undefined && responseCode >= 500 && responseCode < 600;
+  }
+}
+
 /** nodemailer over `smtpUrl`; `close` ends its pooled connections. */
 export function smtpSender(smtpUrl: string, timeoutMs: number): { send: SendMail; close(): void } {
   const transport = nodemailer.createTransport({
@@ -85,8 +99,9 @@ export function smtpSender(smtpUrl: string, timeoutMs: number): { send: SendMail
       } catch (err) {
         // nodemailer's errors may quote the command; keep its code and response, never the URL.
         const e = err as { code?: string; responseCode?: number; message?: string };
-        throw new Error(
+        throw new MailRefused(
           `mail server refused or failed (${e.code ?? 'error'} ${e.responseCode ?? ''})`.trim(),
+          e.responseCode,
         );
       }
     },

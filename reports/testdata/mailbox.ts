@@ -17,6 +17,8 @@ export type MailboxOptions = {
   port?: number;
   /** Refuse this many messages first, with `451 4.3.0 try again later`, as a busy server does. */
   refuse?: number;
+  /** The answer the refusals get: 451 (transient, the default) or a 5xx (permanent, e.g. 550). */
+  refuseWith?: number;
 };
 
 export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbox> {
@@ -32,7 +34,9 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
       stream.on('end', () => {
         if (refused < (options.refuse ?? 0)) {
           refused++;
-          return done(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+          const code = options.refuseWith ?? 451;
+          const text = code >= 500 ? '5.1.1 mailbox unavailable' : '4.3.0 try again later';
+          return done(Object.assign(new Error(text), { responseCode: code }));
         }
         mails.push(Buffer.concat(chunks).toString('latin1'));
         done();
