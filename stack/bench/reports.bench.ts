@@ -2,26 +2,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createV1Writer } from '../../lib/influx/v1-writer.ts';
-import { FORMATS } from '../../lib/reports/formats.ts';
-import { generateReport } from '../../lib/reports/generate.ts';
-import { createInfluxSource } from '../../lib/reports/influx-source.ts';
 import type { ReportFormat, StationMeta } from '../../lib/reports/model.ts';
 import { closePrinters } from '../../lib/reports/render/pdf.ts';
-import { checkRequest } from '../../lib/reports/request.ts';
-import { NO_QA_RECORDS } from '../../lib/reports/source.ts';
-import { reportTypes } from '../../lib/reports/types/index.ts';
 import type { BenchSection } from '../../testkit/bench-section.ts';
 import { influxQuery, startLocalInfluxd } from '../../testkit/influxd.ts';
+import { cappedReport } from './reports-capped.ts';
+import { BENCH_DB, benchStation, reportMonth } from './reports-month.ts';
 
 // The full size (issue 16): 37 air stations x 31 days of 1-minute readings, about 1.65 million rows of
 // the seven PP 22/2021 parameters. Smaller for a quick check: BENCH_REPORTS_STATIONS=3 BENCH_REPORTS_DAYS=2.
 const STATIONS = Number(process.env.BENCH_REPORTS_STATIONS ?? 37);
 const DAYS = Math.min(31, Number(process.env.BENCH_REPORTS_DAYS ?? 31));
 const FORMAT_LIST = (process.env.BENCH_REPORTS_FORMATS ?? 'csv,pdf,xlsx').split(',') as ReportFormat[];
-const DB = 'environment';
-const PERIOD = '2026-10'; // 31 days
+const DB = BENCH_DB;
 const START = Date.UTC(2026, 8, 30, 17); // 2026-10-01 00:00 WIB
 const BATCH = 5000;
+/** The heap a fresh process gets for the same report: what a small host needs (BENCH_REPORTS_HEAP_MB). */
+const HEAP_CAP_MB = Number(process.env.BENCH_REPORTS_HEAP_MB ?? 256);
 
 function reading(station: number, t: number): string {
   const hour = (t / 3_600_000) % 24;
@@ -47,11 +44,7 @@ const section: BenchSection = {
       let rows = 0;
       const writeStarted = performance.now();
       for (let s = 1; s <= STATIONS; s++) {
-        stations.push({
-          id: `aq-bench-${String(s).padStart(2, '0')}`,
-          name: `Bench ${s}`,
-          kind: 'air_quality',
-        });
+        stations.push(benchStation(s));
         const end = START + DAYS * 86_400_000;
         let lines: string[] = [];
         const pending: Promise<void>[] = [];
@@ -71,11 +64,6 @@ const section: BenchSection = {
       const writeS = (performance.now() - writeStarted) / 1000;
       log(`wrote ${rows} rows (${STATIONS} stations x ${DAYS} days) in ${writeS.toFixed(1)} s`);
 
-      const check = checkRequest(
-        { type: 'air-monthly', period: PERIOD, stations: [], formats: FORMAT_LIST, lang: 'id' },
-        { specs: reportTypes, formats: [...FORMATS.keys()], registry: stations, scope: {}, now: Date.now() },
-      );
-      if (!check.ok) throw new Error(`request refused: ${check.refusal.key}`);
       // The process wrote the month first: its RSS at the start is printed beside the peak, so the
       // report's own growth is the difference.
       const atStart = process.memoryUsage().rss;
@@ -83,28 +71,23 @@ const section: BenchSection = {
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 50);
-      const started = performance.now();
-      let built = 0;
-      const { files } = await generateReport(check.value, {
-        source: createInfluxSource({
-          influx: { url: influx.url, database: DB, timeoutMs: 120_000 },
-          records: NO_QA_RECORDS,
-        }),
-        formats: FORMATS,
-        outDir: out,
-        agency: { name: 'Dinas Lingkungan Hidup dan Kebersihan Kota Depok' },
-        onStation: (p) => {
-          if (p.done === p.total) built = (performance.now() - started) / 1000;
-        },
-      });
-      const totalS = (performance.now() - started) / 1000;
+      const { files, buildS: built, totalS } = await reportMonth(influx.url, stations, FORMAT_LIST, out);
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
       for (const f of files) log(`${f.format}: ${f.bytes} bytes`);
       log(
         `read and computed ${STATIONS} stations in ${built.toFixed(1)} s, all formats in ${totalS.toFixed(1)} s`,
       );
+      const capped = await cappedReport(influx.url, STATIONS, FORMAT_LIST, out, HEAP_CAP_MB);
+      log(
+        `in a fresh process with --max-old-space-size=${HEAP_CAP_MB}: ${capped.ok ? 'done' : `failed (${capped.why})`} ` +
+          `in ${capped.seconds.toFixed(1)} s, peak RSS ${capped.peakRssMb.toFixed(0)} MB`,
+      );
       return {
+        report_capped_heap_mb: HEAP_CAP_MB,
+        report_capped_ok: capped.ok ? 1 : 0,
+        report_capped_s: capped.seconds,
+        report_capped_peak_rss_mb: capped.peakRssMb,
         report_rows: rows,
         report_write_s: writeS,
         report_read_build_s: built,
