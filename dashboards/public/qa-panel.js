@@ -61,28 +61,33 @@ function valuesTable(data, kind) {
       { class: 'legend' },
       Object.entries(STATES).map(([state, key]) => h('span', { class: `state-${state}` }, t(key))),
     ),
+    // A column per field, named in full: the table scrolls sideways, not the page.
     h(
-      'table',
-      { class: 'qa-values' },
+      'div',
+      { class: 'table-scroll' },
       h(
-        'thead',
-        {},
+        'table',
+        { class: 'qa-values' },
         h(
-          'tr',
+          'thead',
           {},
-          h('th', {}, t('qa.time')),
-          data.series.map((s) => h('th', {}, fieldLabel(kind, s.field), ` (${words().unit(s.unit)})`)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        times.map((time) =>
           h(
             'tr',
             {},
-            h('td', { class: 'nowrap' }, formatTime(time)),
-            data.series.map((s) => cell(rows.get(time)[s.field])),
+            h('th', {}, t('qa.time')),
+            data.series.map((s) => h('th', {}, fieldLabel(kind, s.field), ` (${words().unit(s.unit)})`)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          times.map((time) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'nowrap' }, formatTime(time)),
+              data.series.map((s) => cell(rows.get(time)[s.field])),
+            ),
           ),
         ),
       ),
@@ -103,9 +108,9 @@ function windowList(windows, kind) {
         h(
           'li',
           {},
-          `#${w.id} ${WINDOW_TYPES[w.type] ? t(WINDOW_TYPES[w.type]) : w.type} `,
+          `#${w.id} ${WINDOW_TYPES[w.type] ? t(WINDOW_TYPES[w.type]) : w.type} (`,
           w.fields ? fieldLabels(kind, w.fields) : t('maintenance.all_fields'),
-          ': ',
+          '): ',
           formatTime(w.start),
           ' - ',
           w.end ? formatTime(w.end) : '...',
