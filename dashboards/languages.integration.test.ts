@@ -188,6 +188,7 @@ describe('console languages in Chromium', () => {
         'Konsentrasi massa PM2,5 (µg/m³)',
       );
       expect(await page.getAttribute('figure[data-field="pm25"] figcaption', 'title')).toBe('pm25');
+      expect(await text(page, '.detail dl')).toContain('dominan Konsentrasi massa PM2,5');
       await page.screenshot({ path: '/tmp/i18n-station-id.png', fullPage: true });
       await page.goto(`${base}/`);
       await page.locator('tr[data-station="aq-beji-01"]').waitFor();
