@@ -279,9 +279,11 @@ describe('console on the real pipeline: broker + ingest + influxd', () => {
 
       await row.locator('a').first().click();
       await page.locator('figure[data-field="pm25"] svg polyline').waitFor({ timeout: 10_000 });
-      expect(await page.locator('figure[data-field="pm25"] figcaption').textContent()).toContain(
-        'pm25 (µg/m³)',
+      // The field by its catalogue name in the viewer's language (Indonesian here), the code as tooltip.
+      expect(await page.locator('figure[data-field="pm25"] figcaption').textContent()).toBe(
+        'Konsentrasi massa PM2,5 (µg/m³)',
       );
+      expect(await page.getAttribute('figure[data-field="pm25"] figcaption', 'title')).toBe('pm25');
       await page.screenshot({ path: '/tmp/console-station.png', fullPage: true });
     });
 

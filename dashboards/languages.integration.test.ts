@@ -157,14 +157,21 @@ describe('console languages in Chromium', () => {
       const row = page.locator(`tr[data-alert-id="${alert.id}"]`);
       expect(await row.locator('button[type=submit]').textContent()).toBe('Konfirmasi');
       expect(await row.locator('.message').textContent()).toBe(
-        'ww-tapos-01: cod 120,5 mg/L, di atas 100 mg/L (p68-cod; Permen LHK P.68/2016)',
+        'ww-tapos-01: Kebutuhan oksigen kimiawi (COD) 120,5 mg/L, di atas 100 mg/L (p68-cod; Permen LHK P.68/2016)',
       );
+      // The field by its catalogue name, its code kept as the tooltip.
+      const parameter = row.locator('td').nth(2).locator('.field-name');
+      expect(await parameter.textContent()).toBe('Kebutuhan oksigen kimiawi (COD)');
+      expect(await parameter.getAttribute('title')).toBe('cod');
       expect(await row.locator('td').nth(5).textContent()).toBe('1 Des 2026 14.05 WIB');
       expect(await row.locator('.value').textContent()).toBe('120,5 / 100,0 mg/L');
       expect(await row.locator('.sev').textContent()).toBe('kritis');
       expect(await text(page, '#logout')).toBe('Keluar');
       expect(await text(page, '.ispu.ispu-tidak-sehat')).toBe('112 Tidak Sehat');
       expect(await text(page, 'tr[data-station="aq-beji-01"] .values')).toContain('42,3');
+      expect(await text(page, 'tr[data-station="aq-beji-01"] .values')).toContain(
+        'Konsentrasi massa PM2,5 42,3',
+      );
       // An error of the API, in the viewer's language (acknowledgements are not configured here).
       // Dismissed as it opens: an open alert() blocks the page, and with it the click's own wait.
       let shown = '';
@@ -177,7 +184,11 @@ describe('console languages in Chromium', () => {
       await page.screenshot({ path: '/tmp/i18n-overview-id.png', fullPage: true });
       await page.click('tr[data-station="aq-beji-01"] a');
       await page.locator('figure[data-field="pm25"] svg polyline').waitFor();
-      expect(await text(page, 'figure[data-field="pm25"] small')).toBe('Konsentrasi massa PM2,5');
+      expect(await text(page, 'figure[data-field="pm25"] figcaption')).toBe(
+        'Konsentrasi massa PM2,5 (µg/m³)',
+      );
+      expect(await page.getAttribute('figure[data-field="pm25"] figcaption', 'title')).toBe('pm25');
+      expect(await text(page, '.detail dl')).toContain('dominan Konsentrasi massa PM2,5');
       await page.screenshot({ path: '/tmp/i18n-station-id.png', fullPage: true });
       await page.goto(`${base}/`);
       await page.locator('tr[data-station="aq-beji-01"]').waitFor();
@@ -188,7 +199,12 @@ describe('console languages in Chromium', () => {
         expect(await page.getAttribute('html', 'lang')).toBe('en');
         expect(await page.locator('main h2').allTextContents()).toEqual(['Alerts', 'Stations']);
         expect(await row.locator('button[type=submit]').textContent()).toBe('Acknowledge');
-        expect(await row.locator('.message').textContent()).toBe(alert.message);
+        expect(await row.locator('.message').textContent()).toBe(
+          'ww-tapos-01: Chemical oxygen demand 120.5 mg/L, above 100 mg/L (p68-cod; Permen LHK P.68/2016)',
+        );
+        expect(await row.locator('td').nth(2).locator('.field-name').textContent()).toBe(
+          'Chemical oxygen demand',
+        );
         expect(await row.locator('td').nth(5).textContent()).toBe('1 Dec 2026 14:05 WIB');
         expect(await text(page, '#logout')).toBe('Log out');
         expect(await text(page, '.ispu.ispu-tidak-sehat')).toBe('112 Tidak Sehat (unhealthy)');

@@ -106,7 +106,15 @@ describe('QA page in a browser', () => {
     await expect
       .poll(() => page.locator('#qa-capture h3').textContent())
       .toBe('Kelengkapan data per hari (WIB)');
-    const pm25 = page.locator('table.qa-capture tr', { hasText: 'pm25' });
+    // Fields by their catalogue name, the code kept as the tooltip.
+    const pm25 = page.locator('table.qa-capture tr', { hasText: 'Konsentrasi massa PM2,5' });
+    expect(await pm25.locator('th .field-name').getAttribute('title')).toBe('pm25');
+    expect(await page.locator('table.qa-values thead').textContent()).toContain(
+      'Konsentrasi massa PM2,5 (µg/m³)',
+    );
+    expect(
+      await page.locator('#decide label', { has: page.locator('input[value=pm25]') }).textContent(),
+    ).toBe('Konsentrasi massa PM2,5');
     await expect.poll(() => pm25.locator('td.capture-low').count()).toBeGreaterThan(0);
     // The first day is yesterday, whole (the values' range is the last 24 h): 1,440 readings expected.
     expect(await pm25.locator('td').first().getAttribute('title')).toMatch(
@@ -117,6 +125,9 @@ describe('QA page in a browser', () => {
     await expect.poll(() => page.locator('#decide + p').textContent()).toMatch(/Keputusan #1 tersimpan/);
     await expect.poll(() => page.locator('table.qa-values td.state-validated').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('oleh tari');
+    expect(await page.locator('[data-decision-id="1"]').textContent()).toMatch(
+      /^#1 Konsentrasi massa PM2,5: /,
+    );
     await page.screenshot({ path: '/tmp/console-qa-id.png', fullPage: true });
     expect(records.audit.page({ action: 'data_validated' }, 1).entries[0]?.actor).toBe('tari');
   });
@@ -135,6 +146,7 @@ describe('QA page in a browser', () => {
     await expect.poll(() => entry.textContent()).toContain('sensor fan stopped');
     expect(await entry.textContent()).toContain('belum berakhir');
     expect(await entry.textContent()).toContain('kerusakan alat');
+    expect(await entry.textContent()).toContain('aq-beji-01 (Konsentrasi massa PM2,5)');
     await entry.locator('button.end').click();
     await expect.poll(() => records.maintenance.get(1)?.end_at ?? null).not.toBeNull();
   });
@@ -151,6 +163,7 @@ describe('QA page in a browser', () => {
     await form.locator('button[type=submit]').click();
     const row = page.locator('table.calibrations tbody tr');
     await expect.poll(() => row.first().textContent()).toContain('SO2 100 ppb cylinder');
+    expect(await row.first().locator('td').nth(2).textContent()).toBe('Sulfur dioksida');
     expect(records.maintenance.list({ calibrations: true })[0]?.calibration).toMatchObject({
       zero_reading: 0.3,
     });
@@ -164,6 +177,17 @@ describe('QA page in a browser', () => {
     await expect.poll(() => page.locator('[data-decision-id="1"]').textContent()).toContain('by tari');
     expect(await page.locator('#view-title').textContent()).toBe('data quality');
     await expect.poll(() => page.locator('#qa-capture h3').textContent()).toBe('Data capture per day (WIB)');
+    expect(await page.locator('[data-decision-id="1"]').textContent()).toMatch(
+      /^#1 PM2.5 mass concentration: /,
+    );
+    expect(await page.locator('table.qa-capture tbody th').first().textContent()).toBe(
+      'PM2.5 mass concentration',
+    );
+    expect(
+      await page.locator('#decide label', { has: page.locator('input[value=pm25]') }).textContent(),
+    ).toBe('PM2.5 mass concentration');
+    // The maintenance window of the first test, over the values.
+    expect(await page.locator('#qa-results ul').textContent()).toContain('PM2.5 mass concentration');
     await page.screenshot({ path: '/tmp/console-qa-en.png', fullPage: true });
   });
 });

@@ -222,6 +222,11 @@ describe('citizen page in Chromium', () => {
     const pm25 = await panel.locator('tr[data-field="pm25"]').textContent();
     expect(pm25).toMatch(/76 µg\/m³/); // the unit as people write it, not the stored "ug/m3"
     expect(pm25).toContain('Tervalidasi');
+    // Fields by the catalogue's name, not their code, in the table and over the chart.
+    expect(await panel.locator('tr[data-field="pm25"] th').textContent()).toBe('Konsentrasi massa PM2,5');
+    expect(await panel.locator('.chart-block h3').textContent()).toBe(
+      '24 jam terakhir: Konsentrasi massa PM2,5',
+    );
     expect(await panel.locator('.values').locator('xpath=..').textContent()).toMatch(
       /Waktu: \d+ Des 2026 \d\d\.\d\d WIB/,
     );
@@ -252,6 +257,10 @@ describe('citizen page in Chromium', () => {
     expect(await panel.locator('.ispu-chip').textContent()).toBe('ISPU 112: Tidak Sehat (unhealthy)');
     expect(await panel.locator('tr[data-field="pm10"]').textContent()).toContain(
       'Provisional data, not yet validated',
+    );
+    expect(await panel.locator('tr[data-field="pm10"] th').textContent()).toBe('PM10 mass concentration');
+    expect(await panel.locator('.chart-block h3').textContent()).toBe(
+      'Last 24 hours: PM2.5 mass concentration',
     );
     const widest = await page.evaluate('document.documentElement.scrollWidth');
     expect(widest).toBeLessThanOrEqual(390);

@@ -26,6 +26,7 @@ export const ASSET_NAMES = [
   'station-state.js',
   'chart.js',
   'dom.js',
+  'field-label.js',
   'i18n.js',
   'ispu.js',
   'style.css',

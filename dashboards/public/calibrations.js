@@ -1,4 +1,5 @@
 import { formatTime, h } from './dom.js';
+import { fieldLabel } from './field-label.js';
 import { errorText, t } from './i18n.js';
 import { api, formValues } from './qa-api.js';
 
@@ -17,7 +18,7 @@ const COLUMNS = [
   'qa.notes',
 ];
 
-function table(calibrations) {
+function table(calibrations, kinds) {
   if (calibrations.length === 0) return h('p', { class: 'muted' }, t('calibration.none'));
   const show = (v) => (v === null || v === undefined ? '-' : String(v));
   return h(
@@ -42,7 +43,7 @@ function table(calibrations) {
           { 'data-window-id': w.id },
           h('td', {}, formatTime(w.start)),
           h('td', {}, w.station),
-          h('td', {}, c.field),
+          h('td', {}, c.field ? fieldLabel(kinds.get(w.station), c.field) : ''),
           h('td', {}, show(c.zero_reading)),
           h('td', {}, `${show(c.span_reading)} / ${show(c.span_target)}`),
           h('td', {}, show(c.offset_applied)),
@@ -105,11 +106,12 @@ export async function calibrationView({ me, stations }) {
   const view = h('section', { class: 'calibration-log' }, h('h2', {}, t('calibration.title')));
   const message = h('p', { role: 'status' });
   const list = h('div', { id: 'calibration-list' });
+  const kinds = new Map(stations.map((s) => [s.id, s.kind]));
   const load = async () => {
     const res = await api('GET', '/api/calibrations?limit=500');
     list.replaceChildren(
       res.ok
-        ? table(res.body.calibrations)
+        ? table(res.body.calibrations, kinds)
         : h('p', { class: 'error' }, t('qa.refused', { error: errorText(res.body, res.status) })),
     );
   };

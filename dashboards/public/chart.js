@@ -41,7 +41,7 @@ export function lineChart(series) {
       class: 'chart',
       role: 'img',
       'aria-label': t('chart.label', {
-        field: series.field,
+        field: series.description ?? series.field,
         unit: words().unit(series.unit),
         count: pts.length,
       }),

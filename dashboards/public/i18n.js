@@ -24,8 +24,12 @@ export const t = (key, params) => tr.t(key, params);
 export const lang = () => tr.lang;
 export const words = () => tr;
 
-/** An alert's message in the viewer's language when its structured text allows, else as it came. */
-export const alertText = (alert) => alertMessage(tr, alert);
+/** An alert's message in the viewer's language when its structured text allows (its field by name), else as it came. */
+export const alertText = (alert) =>
+  alertMessage(
+    tr,
+    alert.parameter ? { ...alert, parameter: fieldDescription(alert.kind, alert.parameter) } : alert,
+  );
 
 /** An error answer of the console's API in the viewer's language (its `code`), else its English text. */
 export function errorText(body, status) {

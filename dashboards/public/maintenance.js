@@ -1,4 +1,5 @@
 import { formatTime, h } from './dom.js';
+import { fieldLabels } from './field-label.js';
 import { errorText, t } from './i18n.js';
 import { api, formValues, wibInput } from './qa-api.js';
 
@@ -53,13 +54,15 @@ function editForm(w, onSaved, message) {
   return form;
 }
 
-function entry(e, me, reload, message) {
+function entry(e, me, kinds, reload, message) {
   const { w } = e;
   const row = h(
     'div',
     { class: `window-entry ${w.type}`, 'data-window-id': w.id },
     h('b', {}, `#${w.id} ${typeName(w.type)}`),
-    ` ${w.station} (${w.fields?.join(', ') ?? t('maintenance.all_fields')}) `,
+    ` ${w.station} (`,
+    w.fields ? fieldLabels(kinds.get(w.station), w.fields) : t('maintenance.all_fields'),
+    ') ',
     formatTime(e.start),
     ' - ',
     e.end ? formatTime(e.end) : t('maintenance.open'),
@@ -166,6 +169,7 @@ export async function maintenanceView({ me, stations }) {
   const view = h('section', { class: 'maintenance' }, h('h2', {}, t('maintenance.title')));
   const message = h('p', { role: 'status' });
   const agenda = h('div', { id: 'agenda' });
+  const kinds = new Map(stations.map((s) => [s.id, s.kind]));
   const now = Date.now();
   const range = h(
     'form',
@@ -196,7 +200,7 @@ export async function maintenanceView({ me, stations }) {
         day = wibDay(e.start);
         days.push(h('div', { class: 'agenda-day' }, day));
       }
-      days.push(entry(e, me, load, message));
+      days.push(entry(e, me, kinds, load, message));
     }
     agenda.replaceChildren(...days);
   };

@@ -1,4 +1,5 @@
 import { h } from './dom.js';
+import { fieldLabel } from './field-label.js';
 import { errorText, lang, t } from './i18n.js';
 import { api } from './qa-api.js';
 
@@ -31,7 +32,7 @@ function cell(row) {
   return h('td', { class: state, title }, `${number(row.capture)} %`);
 }
 
-function captureTable(body) {
+function captureTable(body, kind) {
   const days = body.fields[0]?.rows ?? [];
   return h(
     'table',
@@ -49,16 +50,16 @@ function captureTable(body) {
     h(
       'tbody',
       {},
-      body.fields.map((f) => h('tr', {}, h('th', {}, f.field), f.rows.map(cell))),
+      body.fields.map((f) => h('tr', {}, h('th', {}, fieldLabel(kind, f.field)), f.rows.map(cell))),
     ),
   );
 }
 
 /**
  * The capture section for the days the range [from, to) touches (whole WIB days, up to now: a day in
- * progress is judged on its part so far). `from`/`to` in epoch ms.
+ * progress is judged on its part so far). `from`/`to` in epoch ms; `kind` names the fields.
  */
-export async function captureView(station, from, to) {
+export async function captureView(station, kind, from, to) {
   const end = Math.min(wibDay(to - 1) + DAY, Date.now());
   const query = new URLSearchParams({ period: 'day', from: String(wibDay(from)), to: String(end) });
   const res = await api('GET', `/api/stations/${encodeURIComponent(station)}/capture?${query}`);
@@ -68,7 +69,7 @@ export async function captureView(station, from, to) {
     h('h3', {}, t('qa.capture.title')),
     res.ok
       ? [
-          captureTable(res.body),
+          captureTable(res.body, kind),
           h(
             'p',
             { class: 'legend' },

@@ -1,5 +1,6 @@
 import { formatTime, formatValue, h } from './dom.js';
-import { errorText, t, words } from './i18n.js';
+import { fieldLabel, fieldLabels } from './field-label.js';
+import { errorText, kindTitle, t, words } from './i18n.js';
 import { WINDOW_TYPES } from './maintenance.js';
 import { api, formValues, wibInput } from './qa-api.js';
 import { captureView } from './qa-capture.js';
@@ -26,13 +27,15 @@ function stationPicker(stations, current) {
     'select',
     { name: 'station', onchange: (e) => (location.hash = `#/station/${encodeURIComponent(e.target.value)}`) },
     h('option', { value: '' }, t('qa.choose_station')),
-    stations.map((s) => h('option', { value: s.id, selected: s.id === current }, `${s.id} (${s.kind})`)),
+    stations.map((s) =>
+      h('option', { value: s.id, selected: s.id === current }, `${s.id} (${kindTitle(s.kind)})`),
+    ),
   );
   return h('label', {}, t('qa.station'), select);
 }
 
 /** Rows by time, a cell per field, each coloured by its state; the reason of an invalid one as a tooltip. */
-function valuesTable(data) {
+function valuesTable(data, kind) {
   const rows = new Map();
   for (const s of data.series)
     for (const p of s.points) {
@@ -58,28 +61,33 @@ function valuesTable(data) {
       { class: 'legend' },
       Object.entries(STATES).map(([state, key]) => h('span', { class: `state-${state}` }, t(key))),
     ),
+    // A column per field, named in full: the table scrolls sideways, not the page.
     h(
-      'table',
-      { class: 'qa-values' },
+      'div',
+      { class: 'table-scroll' },
       h(
-        'thead',
-        {},
+        'table',
+        { class: 'qa-values' },
         h(
-          'tr',
+          'thead',
           {},
-          h('th', {}, t('qa.time')),
-          data.series.map((s) => h('th', {}, `${s.field} (${words().unit(s.unit)})`)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        times.map((time) =>
           h(
             'tr',
             {},
-            h('td', { class: 'nowrap' }, formatTime(time)),
-            data.series.map((s) => cell(rows.get(time)[s.field])),
+            h('th', {}, t('qa.time')),
+            data.series.map((s) => h('th', {}, fieldLabel(kind, s.field), ` (${words().unit(s.unit)})`)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          times.map((time) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'nowrap' }, formatTime(time)),
+              data.series.map((s) => cell(rows.get(time)[s.field])),
+            ),
           ),
         ),
       ),
@@ -87,7 +95,7 @@ function valuesTable(data) {
   );
 }
 
-function windowList(windows) {
+function windowList(windows, kind) {
   if (windows.length === 0) return null;
   return h(
     'div',
@@ -100,7 +108,9 @@ function windowList(windows) {
         h(
           'li',
           {},
-          `#${w.id} ${WINDOW_TYPES[w.type] ? t(WINDOW_TYPES[w.type]) : w.type} ${w.fields?.join(', ') ?? ''}: `,
+          `#${w.id} ${WINDOW_TYPES[w.type] ? t(WINDOW_TYPES[w.type]) : w.type} (`,
+          w.fields ? fieldLabels(kind, w.fields) : t('maintenance.all_fields'),
+          '): ',
           formatTime(w.start),
           ' - ',
           w.end ? formatTime(w.end) : '...',
@@ -110,7 +120,7 @@ function windowList(windows) {
   );
 }
 
-function decideForm(id, fields, range, onDone) {
+function decideForm(id, kind, fields, range, onDone) {
   const message = h('p', { role: 'status' });
   const form = h(
     'form',
@@ -120,7 +130,12 @@ function decideForm(id, fields, range, onDone) {
       {},
       h('legend', {}, t('qa.fields')),
       fields.map((f) =>
-        h('label', {}, h('input', { type: 'checkbox', name: 'fields', value: f.field }), f.field),
+        h(
+          'label',
+          {},
+          h('input', { type: 'checkbox', name: 'fields', value: f.field }),
+          fieldLabel(kind, f.field),
+        ),
       ),
     ),
     h(
@@ -161,7 +176,7 @@ function decideForm(id, fields, range, onDone) {
   return h('section', {}, h('h3', {}, t('qa.decide_title')), form, message);
 }
 
-function decisionList(decisions) {
+function decisionList(decisions, kind) {
   if (decisions.length === 0) return h('p', { class: 'muted' }, t('qa.no_decisions'));
   return h(
     'ul',
@@ -170,7 +185,9 @@ function decisionList(decisions) {
       h(
         'li',
         { 'data-decision-id': d.id },
-        `#${d.id} ${d.fields.join(', ')}: `,
+        `#${d.id} `,
+        fieldLabels(kind, d.fields),
+        ': ',
         formatTime(d.from),
         ' - ',
         formatTime(d.to),
@@ -194,6 +211,7 @@ export async function panelView({ me, stations, station }) {
     return view;
   }
   const fields = detail.body.kind?.fields ?? [];
+  const kind = detail.body.station?.kind;
   const now = Date.now();
   const range = { from: wibInput(now - 24 * HOUR), to: wibInput(now) };
   const results = h('div', { id: 'qa-results' });
@@ -225,14 +243,14 @@ export async function panelView({ me, stations, station }) {
     ]);
     const span = data.ok ? { from: Date.parse(data.body.from), to: Date.parse(data.body.to) } : undefined;
     results.replaceChildren(
-      span ? await captureView(station, span.from, span.to) : '',
-      data.ok ? valuesTable(data.body) : h('p', { class: 'error' }, refused(data)),
+      span ? await captureView(station, kind, span.from, span.to) : '',
+      data.ok ? valuesTable(data.body, kind) : h('p', { class: 'error' }, refused(data)),
       // No windows: nothing (replaceChildren would write a null as the text "null").
-      (data.ok && windowList(data.body.windows)) || '',
+      (data.ok && windowList(data.body.windows, kind)) || '',
     );
     history.replaceChildren(
       h('h3', {}, t('qa.history_title')),
-      decisions.ok ? decisionList(decisions.body.validations) : '',
+      decisions.ok ? decisionList(decisions.body.validations, kind) : '',
     );
   };
   controls.addEventListener('submit', (event) => {
@@ -242,7 +260,7 @@ export async function panelView({ me, stations, station }) {
   view.replaceChildren(
     controls,
     results,
-    me.canValidate ? decideForm(station, fields, range, load) : '',
+    me.canValidate ? decideForm(station, kind, fields, range, load) : '',
     history,
   );
   await load();

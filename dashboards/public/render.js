@@ -1,5 +1,6 @@
 import { lineChart } from './chart.js';
 import { formatAge, formatAlertValue, formatTime, formatValue, h } from './dom.js';
+import { fieldLabel } from './field-label.js';
 import { alertText, fieldDescription, kindTitle, t, words } from './i18n.js';
 import { ispuChip, ispuHint } from './ispu.js';
 import { isOnline, isStale } from './station-state.js';
@@ -16,6 +17,8 @@ const STATUS = {
 };
 const label = (keys, value) => (Object.hasOwn(keys, value) ? t(keys[value]) : String(value ?? '-'));
 
+/** A series' field by the catalogue's name, else the description it came with. */
+const named = (kind, series) => fieldDescription(kind, series.field, series.description);
 const stationHref = (id) => `#/station/${encodeURIComponent(id)}`;
 
 export function summary(model, now) {
@@ -95,7 +98,7 @@ export function alertTable(alerts, options) {
           h(
             'td',
             {},
-            a.parameter ?? a.rule,
+            a.parameter ? fieldLabel(a.kind, a.parameter) : a.rule,
             a.averaging ? h('small', {}, ` (${words().averaging(a.averaging)})`) : null,
           ),
           h('td', { class: 'message' }, alertText(a)),
@@ -199,7 +202,8 @@ export function stationTable(model, now) {
               h(
                 'span',
                 { class: 'kv' },
-                `${f.field} `,
+                fieldLabel(st.kind, f.field),
+                ' ',
                 h('b', {}, formatValue(st.values[f.field])),
                 ` ${words().unit(f.unit)}`,
               ),
@@ -259,7 +263,9 @@ export function stationDetail(model, id, history, now) {
               'dd',
               {},
               ispuChip(ispu),
-              ispu.dominant ? ` ${t('station.dominant', { pollutant: ispu.dominant })}` : '',
+              ispu.dominant
+                ? ` ${t('station.dominant', { pollutant: fieldDescription(st.kind, ispu.dominant) })}`
+                : '',
             ),
           ]
         : null,
@@ -281,15 +287,10 @@ export function stationDetail(model, id, history, now) {
                   { class: 'chart-box', 'data-field': series.field },
                   h(
                     'figcaption',
-                    {},
-                    t('station.series', { field: series.field, unit: words().unit(series.unit) }),
-                    ' ',
-                    h('small', {}, fieldDescription(st.kind, series.field, series.description)),
+                    { title: series.field },
+                    t('station.series', { field: named(st.kind, series), unit: words().unit(series.unit) }),
                   ),
-                  lineChart({
-                    ...series,
-                    description: fieldDescription(st.kind, series.field, series.description),
-                  }),
+                  lineChart({ ...series, description: named(st.kind, series) }),
                 ),
               ),
             ),

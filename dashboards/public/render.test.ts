@@ -13,7 +13,12 @@ type Dom = {
 };
 type Chart = { axisRange(values: number[]): [number, number] };
 type Render = { ispuHint(stations: Iterable<Station>, now: number): string };
-type I18n = { useCatalogue(lang: Language, messages: Record<string, string>): void };
+type AlertLike = Record<string, unknown>;
+type I18n = {
+  useCatalogue(lang: Language, messages: Record<string, string>): void;
+  alertText(alert: AlertLike): string;
+  fieldDescription(kind: string, field: string, fallback?: string): string;
+};
 
 const load = async <T>(name: string): Promise<T> => import(new URL(`./${name}`, import.meta.url).href);
 let dom: Dom;
@@ -98,5 +103,40 @@ describe('chart value axis', () => {
   it('keeps the range of a series that varies', () => {
     expect(chart.axisRange([50, 60, 55])).toEqual([50, 60]);
     expect(chart.axisRange([])).toEqual([0, 1]);
+  });
+});
+
+describe('fields by name', () => {
+  const alert = {
+    kind: 'wastewater',
+    station: 'ww-tapos-01',
+    rule: 'p68-cod',
+    parameter: 'cod',
+    state: 'raised',
+    message: 'ww-tapos-01: cod 120.5 mg/L, above 100 mg/L (p68-cod; local limit)',
+    text: { key: 'alert.detail.above', params: { value: 120.5, limit: 100, unit: 'mg/L' }, source: 'local' },
+    unit: 'mg/L',
+  };
+
+  it("names an alert's field as the catalogue does, in the viewer's language; the rule keeps its id", () => {
+    expect(i18n.alertText(alert)).toMatch(
+      /^ww-tapos-01: Chemical oxygen demand 120\.5 mg\/L, above 100 mg\/L \(p68-cod; /,
+    );
+    speak('id');
+    try {
+      expect(i18n.alertText(alert)).toMatch(
+        /^ww-tapos-01: Kebutuhan oksigen kimiawi \(COD\) 120,5 mg\/L, di atas /,
+      );
+    } finally {
+      speak('en');
+    }
+  });
+
+  it('keeps the code of a field the catalogue does not know, and an alert without a parameter as it was', () => {
+    expect(i18n.alertText({ ...alert, parameter: 'cod_v2' })).toMatch(/^ww-tapos-01: cod_v2 120\.5/);
+    expect(i18n.fieldDescription('air_quality', 'pm25')).toBe('PM2.5 mass concentration');
+    expect(i18n.fieldDescription('wastewater', 'pm25')).toBe('pm25');
+    const { parameter: _, ...noParameter } = alert;
+    expect(i18n.alertText(noParameter)).toMatch(/^ww-tapos-01: p68-cod 120\.5/);
   });
 });
