@@ -160,6 +160,7 @@ async function start() {
       h('a', { href: '/qa', id: 'qa-link' }, t('who.qa')),
       ' ',
       h('a', { href: '/reports', id: 'reports-link' }, t('who.reports')),
+      ' ',
       h('a', { href: '/citizen', id: 'citizen-link' }, t('citizen.console.nav')),
       ' ',
       h('button', { id: 'logout', onclick: logout }, t('who.logout')),

@@ -23,6 +23,7 @@ export const UNIT_DISPLAY = {
   'count/100mL': { id: 'jumlah/100 mL', en: 'count/100 mL' },
   'CFU/100mL': 'CFU/100 mL',
   'L/person/day': { id: 'L/orang/hari', en: 'L/person/day' },
+  fraction: { id: 'pecahan', en: 'fraction' },
 };
 
 /** The display form of a unit code in a language (Indonesian by default); unknown codes as they are. */

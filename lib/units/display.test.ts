@@ -27,6 +27,8 @@ describe('displayUnit', () => {
     expect(displayUnit('count/100mL', 'id')).toBe('jumlah/100 mL');
     expect(displayUnit('count/100mL', 'en')).toBe('count/100 mL');
     expect(displayUnit('mg/L as NO3-', 'en')).toBe('mg/L as NO₃⁻');
+    expect(displayUnit('fraction', 'id')).toBe('pecahan');
+    expect(displayUnit('fraction', 'en')).toBe('fraction');
   });
 
   it('uses U+00B5 MICRO SIGN and U+00B3, both in Windows-1252', () => {
