@@ -3,17 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
 import type { AlertPoint } from './core/alert-episodes.ts';
 import type { AlertHistoryQuery } from './core/alert-history-query.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // The alert history route (issue 14) with inject(): staff only, bounded, scoped, paged, CSV. InfluxDB
 // is stood in for by a reader that applies the statement's filters to a list of points.
@@ -77,41 +71,28 @@ describe('alert history API (inject)', () => {
       [],
       [PDAM],
     );
-    app = await buildApp({
-      state: new LiveState(STATIONS),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      alertPoints: async (q) => {
-        queries.push(q);
-        if (reader.failing) throw new Error('connect ECONNREFUSED');
-        const points = POINTS.filter(
-          (p) =>
-            p.time >= q.from &&
-            p.time < q.to &&
-            (!q.kind || p.kind === q.kind) &&
-            (!q.station || p.station === q.station) &&
-            (!q.rule || p.rule === q.rule) &&
-            (reader.leaky || !q.scopeKinds || q.scopeKinds.includes(p.kind)) &&
-            (reader.leaky || !q.scopeStations || q.scopeStations.includes(p.station)),
-        ).sort((a, b) => b.time - a.time);
-        return { points: points.slice(0, q.cap), skipped: 0 };
-      },
-      ack: undefined,
-      isConnected: () => true,
-      // Public reads on: the history stays staff only anyway (who acknowledged, their comments).
-      publicRead: true,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      now: () => NOW,
-    });
+    app = await buildApp(
+      testConsoleDeps(records, STATIONS, {
+        alertPoints: async (q) => {
+          queries.push(q);
+          if (reader.failing) throw new Error('connect ECONNREFUSED');
+          const points = POINTS.filter(
+            (p) =>
+              p.time >= q.from &&
+              p.time < q.to &&
+              (!q.kind || p.kind === q.kind) &&
+              (!q.station || p.station === q.station) &&
+              (!q.rule || p.rule === q.rule) &&
+              (reader.leaky || !q.scopeKinds || q.scopeKinds.includes(p.kind)) &&
+              (reader.leaky || !q.scopeStations || q.scopeStations.includes(p.station)),
+          ).sort((a, b) => b.time - a.time);
+          return { points: points.slice(0, q.cap), skipped: 0 };
+        },
+        // Public reads on: the history stays staff only anyway (who acknowledged, their comments).
+        publicRead: true,
+        now: () => NOW,
+      }),
+    );
     for (const username of ['pdam', 'vera', 'ipal']) {
       const res = await app.inject({
         method: 'POST',

@@ -3,16 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import type { NewCitizenReport } from '../lib/records/citizen-reports.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // Issue 17: moderation of citizen reports through inject(): who sees the queue and the contacts, who
 // moderates, the transitions, the station link within scope, and an audit row per step.
@@ -40,25 +34,12 @@ describe('console: citizen report moderation', () => {
   let tokens: Map<string, string>;
 
   const build = (publicRead: boolean) =>
-    buildApp({
-      state: new LiveState(STATIONS),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      now: () => T0,
-    });
+    buildApp(
+      testConsoleDeps(records, STATIONS, {
+        publicRead,
+        now: () => T0,
+      }),
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-citizen-'));

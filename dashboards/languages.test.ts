@@ -3,16 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // Issue 14, languages: pages in the viewer's language, the catalogues, the preference and its audit.
 const PASSWORD = 'a long enough password';
@@ -49,25 +43,11 @@ describe('console languages (inject)', () => {
       [{ name: 'wall', roles: ['viewer'] }],
     );
     token = tokens.get('wall') ?? '';
-    app = await buildApp({
-      state: new LiveState([{ id: 'wn-1', kind: 'water_network' }]),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      scryptCost: TEST_SCRYPT,
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-    });
+    app = await buildApp(
+      testConsoleDeps(records, [{ id: 'wn-1', kind: 'water_network' }], {
+        scryptCost: TEST_SCRYPT,
+      }),
+    );
   });
   afterAll(async () => {
     await app?.close();

@@ -5,18 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { waitFor } from '../lib/process/ports.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { TEST_SCRYPT } from '../testkit/registry.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
 import { UserAdmin } from './auth/user-admin.ts';
-import { UserDirectory } from './auth/users.ts';
-import { type Change, LiveState } from './core/live-state.ts';
+import type { Change } from './core/live-state.ts';
 import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // Issue 12, item 4: sessions outlived their user by up to 8 h, a live stream kept delivering after
 // logout, and one token held every stream slot. These run a real listener in process (no child).
@@ -38,25 +34,13 @@ describe('console sessions and live streams (listening in process)', () => {
 
   const start = async (sse: { maxBufferedBytes?: number } = {}) => {
     hub = new EventHub();
-    app = await buildApp({
-      state: new LiveState([]),
-      hub,
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 20,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      sse,
-    });
+    app = await buildApp(
+      testConsoleDeps(records, [], {
+        hub,
+        maxSseClients: 20,
+        sse,
+      }),
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

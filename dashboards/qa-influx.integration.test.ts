@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { influxQuery, type LocalInfluxd, startLocalInfluxd } from '../testkit/influxd.ts';
 import { makeRegistry } from '../testkit/pipeline.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 import { createPointSource } from './qa/influx-points.ts';
 
 // Issue 15 with a real influxd: a decision on a range without data is refused (nothing recorded), and
@@ -73,25 +67,11 @@ describe('validation against a real InfluxDB', () => {
       ],
     );
     registry = await makeRegistry([STATION]);
-    app = await buildApp({
-      state: new LiveState([STATION]),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      points: createPointSource({ url: influx.url, database: DB, timeoutMs: 5_000 }),
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-    });
+    app = await buildApp(
+      testConsoleDeps(records, [STATION], {
+        points: createPointSource({ url: influx.url, database: DB, timeoutMs: 5_000 }),
+      }),
+    );
   });
   afterAll(async () => {
     await app?.close();

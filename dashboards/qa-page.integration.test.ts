@@ -4,16 +4,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 import type { PointSource } from './qa/influx-points.ts';
 
 // Issue 15: the QA page in Chromium: a station's values with their states, a decision from the form,
@@ -62,25 +56,12 @@ describe('QA page in a browser', () => {
     await seedConsoleUsers(records, [
       { username: 'tari', password: PASSWORD, roles: ['operator', 'validator'] },
     ]);
-    app = await buildApp({
-      state: new LiveState([STATION]),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(600_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      points,
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 600_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-    });
+    app = await buildApp(
+      testConsoleDeps(records, [STATION], {
+        points,
+        sessionTtlMs: 600_000,
+      }),
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 import type { PointSource } from './qa/influx-points.ts';
 
 // Issue 15: the maintenance, calibration, validation and data routes through inject(): roles, scope,
@@ -57,26 +51,12 @@ describe('QA routes: maintenance, calibrations, validations, data with states', 
   let noInflux: FastifyInstance;
 
   const build = (withPoints: boolean) =>
-    buildApp({
-      state: new LiveState(STATIONS),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      ...(withPoints ? { points } : {}),
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      now: () => T0 + 48 * H,
-    });
+    buildApp(
+      testConsoleDeps(records, STATIONS, {
+        ...(withPoints ? { points } : {}),
+        now: () => T0 + 48 * H,
+      }),
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-qa-'));

@@ -4,16 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import type { CheckReport, Generate } from '../lib/reports/run.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // Issue 16: the console's report routes through inject(): roles (viewers download, only working roles
 // generate), scope on lists, downloads and requests, the checksum check, one running generation per
@@ -56,27 +50,14 @@ describe('report routes', () => {
   let tokens: Map<string, string>;
 
   const build = (withGenerator: boolean) =>
-    buildApp({
-      state: new LiveState(STATIONS),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(60_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead: true,
-      secureCookie: false,
-      sessionTtlMs: 60_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      now: () => T0,
-      reportsDir: join(dir, 'reports'),
-      ...(withGenerator ? { reports: { check, generate } } : {}),
-    });
+    buildApp(
+      testConsoleDeps(records, STATIONS, {
+        publicRead: true,
+        now: () => T0,
+        reportsDir: join(dir, 'reports'),
+        ...(withGenerator ? { reports: { check, generate } } : {}),
+      }),
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'console-reports-'));

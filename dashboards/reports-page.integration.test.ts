@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../lib/aggregate/points.ts';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { reportGenerator } from '../lib/reports/generator.ts';
 import type { FormatSpec, ReportFormat, StationMeta } from '../lib/reports/model.ts';
@@ -15,13 +14,8 @@ import { closePrinters, pdfFormat } from '../lib/reports/render/pdf.ts';
 import { xlsxFormat } from '../lib/reports/render/xlsx.ts';
 import type { StationSource } from '../lib/reports/source.ts';
 import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 import { buildApp } from './app.ts';
-import { SessionStore } from './auth/sessions.ts';
-import { UserDirectory } from './auth/users.ts';
-import { LiveState } from './core/live-state.ts';
-import { EventHub } from './http/events.ts';
-import { createConsoleMetrics } from './metrics.ts';
 
 // Issue 16: the reports page in Chromium: log in, generate a small daily ISPU report of one station
 // (lib/reports for real: request check, types, CSV and PDF printed by Chromium), see it listed with its
@@ -70,32 +64,19 @@ describe('reports page in a browser', () => {
     records = openRecords(join(dir, 'records.db'));
     await seedConsoleUsers(records, [{ username: 'tari', password: PASSWORD, roles: ['operator'] }]);
     const now = () => FROM + 2 * 86_400_000;
-    app = await buildApp({
-      state: new LiveState(STATIONS),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(600_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead: false,
-      secureCookie: false,
-      sessionTtlMs: 600_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-      reportsDir: join(dir, 'reports'),
-      reports: reportGenerator({
-        stations: async () => STATIONS,
-        agency: { name: 'DLHK Kota Depok' },
-        formats,
-        source,
-        now,
+    app = await buildApp(
+      testConsoleDeps(records, STATIONS, {
+        sessionTtlMs: 600_000,
+        reportsDir: join(dir, 'reports'),
+        reports: reportGenerator({
+          stations: async () => STATIONS,
+          agency: { name: 'DLHK Kota Depok' },
+          formats,
+          source,
+          now,
+        }),
       }),
-    });
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -6,16 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../dashboards/app.ts';
-import { SessionStore } from '../dashboards/auth/sessions.ts';
-import { UserDirectory } from '../dashboards/auth/users.ts';
-import { LiveState } from '../dashboards/core/live-state.ts';
-import { EventHub } from '../dashboards/http/events.ts';
-import { createConsoleMetrics } from '../dashboards/metrics.ts';
-import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { testApp } from '../public/test-app.ts';
 import { launchChromium, logInToConsole } from '../testkit/chromium.ts';
-import { seedConsoleUsers } from '../testkit/console.ts';
+import { seedConsoleUsers, testConsoleDeps } from '../testkit/console.ts';
 
 // Issue 17, across the two services and one records database: a report sent from the public page in
 // Chromium (phone size) is in the console's queue and not public; approved in the console, it is a
@@ -45,24 +39,12 @@ describe('citizen reports from the public page to the console and back', () => {
     ]);
     publicApp = (await testApp({ records, now: Date.now })).app;
     publicBase = await publicApp.listen({ host: '127.0.0.1', port: 0 });
-    consoleApp = await buildApp({
-      state: new LiveState([]),
-      hub: new EventHub(),
-      records,
-      users: new UserDirectory(records),
-      sessions: new SessionStore(600_000),
-      metrics: createConsoleMetrics(),
-      history: async () => [],
-      ack: undefined,
-      isConnected: () => true,
-      publicRead: true, // even with public reads on, the queue needs a login
-      secureCookie: false,
-      sessionTtlMs: 600_000,
-      maxSseClients: 10,
-      maxSsePerPrincipal: 4,
-      trustProxy: false,
-      log: silentLogger(),
-    });
+    consoleApp = await buildApp(
+      testConsoleDeps(records, [], {
+        publicRead: true, // even with public reads on, the queue needs a login
+        sessionTtlMs: 600_000,
+      }),
+    );
     consoleBase = await consoleApp.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
   }, 60_000);

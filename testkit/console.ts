@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConsoleDeps } from '../dashboards/app.ts';
+import { SessionStore } from '../dashboards/auth/sessions.ts';
 import { type TokenInput, UserAdmin, type UserInput } from '../dashboards/auth/user-admin.ts';
+import { UserDirectory } from '../dashboards/auth/users.ts';
+import { LiveState, type RegistryStation } from '../dashboards/core/live-state.ts';
+import { EventHub } from '../dashboards/http/events.ts';
+import { createConsoleMetrics } from '../dashboards/metrics.ts';
+import { silentLogger } from '../lib/log.ts';
 import { openRecords, type Records } from '../lib/records/database.ts';
 import { TEST_SCRYPT } from './registry.ts';
 
@@ -49,4 +56,36 @@ export async function makeConsoleRecords() {
   } finally {
     records.close();
   }
+}
+
+/**
+ * The console app's dependencies as the inject and page tests build it: live state over `stations`, no
+ * InfluxDB, no MQTT, quiet logs; `over` replaces or adds any of them (`sessionTtlMs` also sets the
+ * session store's lifetime).
+ */
+export function testConsoleDeps(
+  records: Records,
+  stations: readonly RegistryStation[],
+  over: Partial<ConsoleDeps> = {},
+): ConsoleDeps {
+  const sessionTtlMs = over.sessionTtlMs ?? 60_000;
+  return {
+    state: new LiveState(stations),
+    hub: new EventHub(),
+    records,
+    users: new UserDirectory(records),
+    sessions: new SessionStore(sessionTtlMs),
+    metrics: createConsoleMetrics(),
+    history: async () => [],
+    ack: undefined,
+    isConnected: () => true,
+    publicRead: false,
+    secureCookie: false,
+    sessionTtlMs,
+    maxSseClients: 10,
+    maxSsePerPrincipal: 4,
+    trustProxy: false,
+    log: silentLogger(),
+    ...over,
+  };
 }
