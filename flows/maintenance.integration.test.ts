@@ -1,17 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../lib/process/ports.ts';
-import { openRecords, type Records } from '../lib/records/database.ts';
-import {
-  type FlowsHarness,
-  type Received,
-  recorder,
-  startFlowsHarness,
-  startReceivers,
-} from '../testkit/flows-harness.ts';
+import type { FlowsHarness, Received } from '../testkit/flows-harness.ts';
+import { type MaintenanceRig, startMaintenanceRig } from '../testkit/maintenance-rig.ts';
 import type { Alert, AlertEvent } from './core/alert.ts';
 
 // Issue 15: a maintenance window in the records database (written as the console and `npm run qa`
@@ -20,10 +11,9 @@ import type { Alert, AlertEvent } from './core/alert.ts';
 const ALERT = 'alerts/water_network/wn-01/turbidity-high';
 const WINDOW_MS = 15_000;
 
-let receivers: Awaited<ReturnType<typeof startReceivers>>;
+let receivers: MaintenanceRig['receivers'];
 let h: FlowsHarness;
-let dir: string;
-let records: Records;
+let records: MaintenanceRig['records'];
 let device: MqttClient;
 let alerts: { client: MqttClient; messages: Received[] };
 
@@ -38,26 +28,13 @@ const send = (turbidity: number) =>
     { qos: 1 },
   );
 
+let rig: MaintenanceRig | undefined;
 beforeAll(async () => {
-  receivers = await startReceivers();
-  dir = await mkdtemp(join(tmpdir(), 'flows-records-'));
-  const recordsPath = join(dir, 'records.db');
-  records = openRecords(recordsPath);
-  h = await startFlowsHarness([{ id: 'wn-01', kind: 'water_network' }], {
-    notify: receivers.env,
-    config: { recordsPath },
-  });
-  alerts = await recorder(h.pipeline, ['alerts/#'], 'dashboard:alerts');
-  device = await h.pipeline.device('wn-01');
+  rig = await startMaintenanceRig({ ingestReadsRecords: false });
+  ({ h, receivers, records, device, alerts } = rig);
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all([alerts?.client.endAsync(true), device?.endAsync(true)]);
-  await h?.close();
-  await receivers?.close();
-  records?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe('maintenance windows in the alert flows', () => {
   it('mute the station during the window; after it a crossing raises and notifies', async () => {

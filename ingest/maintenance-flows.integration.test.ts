@@ -1,20 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, type Point } from '../lib/aggregate/index.ts';
 import { waitFor } from '../lib/process/ports.ts';
-import { openRecords, type Records } from '../lib/records/database.ts';
 import { toWindow } from '../lib/records/maintenance.ts';
-import {
-  type FlowsHarness,
-  type Received,
-  recorder,
-  startFlowsHarness,
-  startReceivers,
-} from '../testkit/flows-harness.ts';
+import type { FlowsHarness, Received } from '../testkit/flows-harness.ts';
 import { influxQuery } from '../testkit/influxd.ts';
+import { type MaintenanceRig, startMaintenanceRig } from '../testkit/maintenance-rig.ts';
 
 // Issue 15, "Done when", the whole chain: a maintenance window in the records database (as the console
 // writes it) is read by the ingest (values coded 16) and by real Node-RED (alerts muted). During the
@@ -24,10 +15,9 @@ const ALERT = 'alerts/water_network/wn-01/turbidity-high';
 const WINDOW_MS = 15_000;
 const MIN = 60_000;
 
-let receivers: Awaited<ReturnType<typeof startReceivers>>;
+let receivers: MaintenanceRig['receivers'];
 let h: FlowsHarness;
-let dir: string;
-let records: Records;
+let records: MaintenanceRig['records'];
 let device: MqttClient;
 let alerts: { client: MqttClient; messages: Received[] };
 
@@ -49,27 +39,13 @@ const stored = async (): Promise<[number, number, number][]> => {
   return rows.map(([t, v, c]) => [Date.parse(t), v, c]);
 };
 
+let rig: MaintenanceRig | undefined;
 beforeAll(async () => {
-  receivers = await startReceivers();
-  dir = await mkdtemp(join(tmpdir(), 'maintenance-chain-'));
-  const recordsPath = join(dir, 'records.db');
-  records = openRecords(recordsPath);
-  h = await startFlowsHarness([{ id: 'wn-01', kind: 'water_network' }], {
-    notify: receivers.env,
-    config: { recordsPath },
-    pipeline: { recordsPath },
-  });
-  alerts = await recorder(h.pipeline, ['alerts/#'], 'dashboard:alerts');
-  device = await h.pipeline.device('wn-01');
+  rig = await startMaintenanceRig({ ingestReadsRecords: true });
+  ({ h, receivers, records, device, alerts } = rig);
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all([alerts?.client.endAsync(true), device?.endAsync(true)]);
-  await h?.close();
-  await receivers?.close();
-  records?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe('a maintenance window through ingest, InfluxDB and Node-RED', () => {
   it('flags and mutes during the window, leaves capture unchanged, notifies after it', async () => {
